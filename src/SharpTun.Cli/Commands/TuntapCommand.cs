@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Text.Json;
+using SharpTun.Linux;
+using SharpTun.Linux.Tun;
+
+namespace SharpTun.Cli.Commands;
+
+/// <summary><c>sharptun tuntap add|del|list</c>: the counterpart of <c>ip tuntap</c> and <c>tunctl</c>.</summary>
+internal static class TuntapCommand
+{
+    internal static Command Create()
+    {
+        var cmd = new Command("tuntap", "Create, delete and list persistent TUN/TAP devices (like 'ip tuntap').");
+        cmd.Subcommands.Add(Add());
+        cmd.Subcommands.Add(Del());
+        cmd.Subcommands.Add(List());
+        return cmd;
+    }
+
+    internal static Option<string> ModeOption() => new Option<string>("--mode", "-m")
+    {
+        Description = "tun (IP packets) or tap (Ethernet frames)",
+        DefaultValueFactory = _ => "tun",
+    }.AcceptOnlyFromAmong("tun", "tap");
+
+    private static Command Add()
+    {
+        var name = new Argument<string?>("NAME")
+        {
+            Description = "device name (at most 15 bytes); omit it or use a template like 'tun%d' to let the kernel pick",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var mode = ModeOption();
+        var user = new Option<string?>("--user", "-u") { Description = "owner (name or uid) allowed to attach without root" };
+        var group = new Option<string?>("--group", "-g") { Description = "group (name or gid) whose members may attach without root" };
+        var pi = new Option<bool>("--pi") { Description = "keep the 4-byte packet-information header on each packet" };
+        var mq = new Option<bool>("--multi-queue") { Description = "create a multi-queue device (one fd per queue)" };
+        var vnet = new Option<bool>("--vnet-hdr") { Description = "prefix each packet with a virtio_net_hdr" };
+        var cmd = new Command("add", "Create a persistent tun/tap device and print its name. Needs root (CAP_NET_ADMIN).")
+        {
+            name, mode, user, group, pi, mq, vnet,
+        };
+        cmd.SetAction(r => CliRunner.Run(() =>
+        {
+            var options = new TunOptions
+            {
+                Name = r.GetValue(name),
+                Mode = CliRunner.ParseMode(r.GetValue(mode)),
+                PacketInfo = r.GetValue(pi),
+                MultiQueue = r.GetValue(mq),
+                VnetHdr = r.GetValue(vnet),
+            };
+            var uid = r.GetValue(user) is { } u ? UserDatabase.ResolveUser(u) : (int?)null;
+            var gid = r.GetValue(group) is { } g ? UserDatabase.ResolveGroup(g) : (int?)null;
+            var created = TunControl.AddPersistent(options, uid, gid);
+            Console.WriteLine(created);
+            return CliRunner.Ok;
+        }));
+        return cmd;
+    }
+
+    private static Command Del()
+    {
+        var name = new Argument<string>("NAME") { Description = "the device to delete" };
+        var mode = ModeOption();
+        var cmd = new Command("del", "Delete a persistent tun/tap device. Needs root or ownership.") { name, mode };
+        cmd.SetAction(r => CliRunner.Run(() =>
+        {
+            TunDevice.Delete(r.GetValue(name)!, CliRunner.ParseMode(r.GetValue(mode)));
+            return CliRunner.Ok;
+        }));
+        return cmd;
+    }
+
+    private static Command List()
+    {
+        var json = new Option<bool>("--json", "-j") { Description = "print JSON in the shape of 'ip -j tuntap show'" };
+        var cmd = new Command("list", "List the tun/tap devices of this network namespace (like 'ip tuntap show').") { json };
+        cmd.Aliases.Add("show");
+        cmd.SetAction(r => CliRunner.Run(() =>
+        {
+            var devices = TunDevices.List();
+            if (r.GetValue(json))
+            {
+                Console.WriteLine(ToJson(devices));
+                return CliRunner.Ok;
+            }
+            foreach (var d in devices)
+            {
+                var line = $"{d.Name}: {string.Join(' ', d.FlagWords())}";
+                if (d.Owner is { } o)
+                {
+                    line += $" user {o}";
+                }
+                if (d.Group is { } g)
+                {
+                    line += $" group {g}";
+                }
+                Console.WriteLine(line);
+                if (d.Processes.Count > 0)
+                {
+                    Console.WriteLine("\tAttached to processes:" + string.Join(' ', d.Processes.Select(p => $"{p.Name}({p.Pid})")));
+                }
+            }
+            return CliRunner.Ok;
+        }));
+        return cmd;
+    }
+
+    internal static string ToJson(IReadOnlyList<TunDeviceInfo> devices)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartArray();
+            foreach (var d in devices)
+            {
+                w.WriteStartObject();
+                w.WriteString("ifname", d.Name);
+                w.WriteStartArray("flags");
+                foreach (var f in d.FlagWords())
+                {
+                    w.WriteStringValue(f);
+                }
+                w.WriteEndArray();
+                if (d.Owner is { } o)
+                {
+                    w.WriteNumber("user", o);
+                }
+                if (d.Group is { } g)
+                {
+                    w.WriteNumber("group", g);
+                }
+                if (d.Processes.Count > 0)
+                {
+                    w.WriteStartArray("processes");
+                    foreach (var p in d.Processes)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", p.Name);
+                        w.WriteNumber("pid", p.Pid);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

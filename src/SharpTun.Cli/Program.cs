@@ -1,0 +1,17 @@
+using System.CommandLine;
+using SharpTun.Cli.Commands;
+
+namespace SharpTun.Cli;
+
+/// <summary>Entry point: builds the command tree and runs it. Each command group lives in its own file under Commands/.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            "sharptun: TUN/TAP devices, interfaces and routes over rtnetlink, packet inspection and VPN tunnels for Linux.");
+        root.Subcommands.Add(TuntapCommand.Create());
+        root.Subcommands.Add(ReadCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

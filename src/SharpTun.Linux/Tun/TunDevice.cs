@@ -1,0 +1,159 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using SharpTun.Linux.Interop;
+
+namespace SharpTun.Linux.Tun;
+
+/// <summary>
+/// One open queue of a TUN/TAP device: a file descriptor from <c>/dev/net/tun</c> bound to the
+/// device with TUNSETIFF. Each read returns exactly one packet (or frame) and each write must be
+/// exactly one. The fd is wrapped in a <see cref="Socket"/> so that async reads and writes are
+/// driven by the runtime's epoll loop; .NET uses read(2)/write(2) for non-socket handles, and
+/// <see cref="ValueTask"/>-returning calls on <see cref="Memory{T}"/> do not allocate per packet.
+/// Reads and writes may run concurrently with each other; two concurrent reads are not supported.
+/// </summary>
+public sealed partial class TunDevice : IDisposable
+{
+    private readonly SafeSocketHandle _handle;
+    private readonly Socket _socket;
+
+    /// <summary>The device name (the kernel's choice when a template or no name was given).</summary>
+    public string Name { get; }
+
+    /// <summary>tun or tap.</summary>
+    public TunMode Mode { get; }
+
+    /// <summary>The flags the kernel reports for this fd (TUNGETIFF).</summary>
+    public TunFlags Flags { get; private set; }
+
+    /// <summary>True when every packet carries the 4-byte packet-information header.</summary>
+    public bool PacketInfo => (Flags & TunFlags.NoPi) == 0;
+
+    private TunDevice(SafeSocketHandle handle, string name, TunMode mode, TunFlags flags)
+    {
+        _handle = handle;
+        Name = name;
+        Mode = mode;
+        Flags = flags;
+        _socket = new Socket(handle);
+    }
+
+    /// <summary>
+    /// Creates the device, or attaches to it if it exists (same as <c>ip tuntap add</c> followed by
+    /// opening it). Creating needs CAP_NET_ADMIN; attaching to an existing device also works for
+    /// its owner or group. Throws <see cref="ArgumentException"/> for a bad name and
+    /// <see cref="TunException"/> with a clear message for kernel errors.
+    /// </summary>
+    public static TunDevice Open(TunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var name = options.Name;
+        if (!string.IsNullOrEmpty(name))
+        {
+            InterfaceName.Validate(name, options.Mode == TunMode.Tap ? "tap device" : "tun device");
+        }
+        var what = DeviceLabel(options.Mode, name);
+        var handle = OpenClone(options.CloneDevice, what);
+        try
+        {
+            var ifr = IfReq.Create(name, (short)options.ToFlags());
+            if (Libc.Ioctl(handle, TunIoctl.TUNSETIFF, ref ifr) < 0)
+            {
+                throw TunErrors.SetIff(Marshal.GetLastPInvokeError(), options, name);
+            }
+            var actual = ifr.GetName();
+            var flags = GetIff(handle, actual);
+            return new TunDevice(handle, actual, options.Mode, flags);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads one packet into <paramref name="buffer"/>; blocks until one arrives. Returns its length.</summary>
+    public int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return _socket.Receive(buffer);
+        }
+        catch (SocketException e)
+        {
+            throw TunErrors.Io(e, "read from", Name);
+        }
+    }
+
+    /// <summary>Writes one whole packet; returns the number of bytes written (the whole packet).</summary>
+    public int Write(ReadOnlySpan<byte> packet)
+    {
+        try
+        {
+            return _socket.Send(packet);
+        }
+        catch (SocketException e)
+        {
+            throw TunErrors.Io(e, "write to", Name);
+        }
+    }
+
+    /// <summary>Reads one packet asynchronously into caller-owned memory; no allocation per call.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw TunErrors.Io(e, "read from", Name);
+        }
+    }
+
+    /// <summary>Writes one whole packet asynchronously; no allocation per call.</summary>
+    public async ValueTask<int> WriteAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _socket.SendAsync(packet, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw TunErrors.Io(e, "write to", Name);
+        }
+    }
+
+    /// <summary>Closes the fd; a non-persistent device disappears with its last fd.</summary>
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _handle.Dispose();
+    }
+
+    internal static string DeviceLabel(TunMode mode, string? name) =>
+        string.IsNullOrEmpty(name) || name.Contains('%')
+            ? $"{(mode == TunMode.Tap ? "tap" : "tun")} device{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")}"
+            : $"{(mode == TunMode.Tap ? "tap" : "tun")} device '{name}'";
+
+    private static SafeSocketHandle OpenClone(string path, string what)
+    {
+        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw TunErrors.OpenClone(Marshal.GetLastPInvokeError(), path, what);
+        }
+        return new SafeSocketHandle(fd, ownsHandle: true);
+    }
+
+    private static TunFlags GetIff(SafeSocketHandle handle, string name)
+    {
+        var ifr = default(IfReq);
+        if (Libc.Ioctl(handle, TunIoctl.TUNGETIFF, ref ifr) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new TunException($"cannot query device '{name}' (TUNGETIFF): {Errno.Describe(errno)}", name, errno);
+        }
+        return (TunFlags)(ushort)ifr.Flags;
+    }
+}

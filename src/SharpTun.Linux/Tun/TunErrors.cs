@@ -1,0 +1,77 @@
+using System.Net.Sockets;
+using SharpTun.Linux.Interop;
+
+namespace SharpTun.Linux.Tun;
+
+/// <summary>Turns errno values from the tun driver into messages that name the device and the cause.</summary>
+internal static class TunErrors
+{
+    internal static TunException OpenClone(int errno, string path, string what) => errno switch
+    {
+        Errno.ENOENT or Errno.ENODEV or Errno.ENXIO => new TunException(
+            $"cannot open {what}: there is no {path} (the tun driver is not loaded: run 'modprobe tun', or create the node with 'mknod {path} c 10 200')",
+            null, errno),
+        Errno.EACCES or Errno.EPERM => new TunException(
+            $"cannot open {what}: permission denied on {path} (needs read/write access to the clone device; run as root, or make it mode 0666)",
+            null, errno),
+        _ => new TunException($"cannot open {what}: {path}: {Errno.Describe(errno)}", null, errno),
+    };
+
+    internal static TunException SetIff(int errno, TunOptions options, string? name)
+    {
+        var exists = !string.IsNullOrEmpty(name) && !name.Contains('%') && Directory.Exists(Path.Combine(TunDevice.SysClassNet, name));
+        var label = TunDevice.DeviceLabel(options.Mode, name);
+        var verb = exists ? "attach to" : "create";
+        var existing = exists ? TunDevices.ReadFlags(name!) : null;
+        switch (errno)
+        {
+            case Errno.EPERM or Errno.EACCES when exists:
+                var owner = TunDevices.ReadId(name!, "owner");
+                var group = TunDevices.ReadId(name!, "group");
+                var who = (owner, group) switch
+                {
+                    (null, null) => "it has no owner or group, so only CAP_NET_ADMIN may attach",
+                    _ => $"it belongs to {(owner is null ? "no user" : $"uid {owner}")} and {(group is null ? "no group" : $"gid {group}")}",
+                };
+                return new TunException(
+                    $"cannot attach to {label}: permission denied ({who}; attach as its owner or group member, or as root with CAP_NET_ADMIN)", name, errno);
+            case Errno.EPERM or Errno.EACCES:
+                return new TunException($"cannot create {label}: permission denied (needs CAP_NET_ADMIN; run as root)", name, errno);
+            case Errno.EBUSY:
+                return new TunException(
+                    $"cannot attach to {label}: device busy (another process already holds its queue; a single-queue device takes one fd, a multi-queue device is limited to 256 queues)",
+                    name, errno);
+            case Errno.EEXIST:
+                return new TunException($"cannot create {label}: it already exists (exclusive create was requested)", name, errno);
+            case Errno.EINVAL when exists && existing is null:
+                return new TunException($"cannot attach to '{name}': it exists and is not a tun/tap device", name, errno);
+            case Errno.EINVAL when existing is not null:
+                var existingMode = (existing.Value & TunFlags.Tap) != 0 ? TunMode.Tap : TunMode.Tun;
+                if (existingMode != options.Mode)
+                {
+                    return new TunException(
+                        $"cannot attach to '{name}' in {Lower(options.Mode)} mode: mode mismatch, the device is a {Lower(existingMode)} device", name, errno);
+                }
+                var mq = (existing.Value & TunFlags.MultiQueue) != 0;
+                if (mq != options.MultiQueue)
+                {
+                    return new TunException(
+                        $"cannot attach to {label}: it was created {(mq ? "with" : "without")} multi_queue; attach {(mq ? "with" : "without")} it", name, errno);
+                }
+                return new TunException($"cannot attach to {label}: the kernel rejected the flags {string.Join(' ', TunFlagNames.Describe(options.ToFlags()))}: {Errno.Describe(errno)}", name, errno);
+            default:
+                return new TunException($"cannot {verb} {label}: {Errno.Describe(errno)}", name, errno);
+        }
+    }
+
+    internal static TunException Io(SocketException e, string verb, string name)
+    {
+        var errno = e.NativeErrorCode;
+        var hint = errno == Errno.EINVAL && verb.StartsWith("write", StringComparison.Ordinal)
+            ? " (a write must hold exactly one whole packet; with packet information on it needs the 4-byte header first)"
+            : errno == Errno.EIO ? " (the device is down or has no carrier)" : "";
+        return new TunException($"cannot {verb} device '{name}': {e.Message.ToLowerInvariant()}{hint}", name, errno);
+    }
+
+    private static string Lower(TunMode mode) => mode == TunMode.Tap ? "tap" : "tun";
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace SharpTun.Linux;
+
+/// <summary>Resolves user and group names through <c>/etc/passwd</c> and <c>/etc/group</c> (numeric ids pass through).</summary>
+public static class UserDatabase
+{
+    /// <summary>The uid for a user name or number; throws <see cref="ArgumentException"/> naming the user if unknown.</summary>
+    public static int ResolveUser(string user) => Resolve(user, "/etc/passwd", "user");
+
+    /// <summary>The gid for a group name or number; throws <see cref="ArgumentException"/> naming the group if unknown.</summary>
+    public static int ResolveGroup(string group) => Resolve(group, "/etc/group", "group");
+
+    private static int Resolve(string value, string file, string what)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+        if (File.Exists(file))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var fields = line.Split(':');
+                if (fields.Length >= 3 && fields[0] == value &&
+                    int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out id))
+                {
+                    return id;
+                }
+            }
+        }
+        throw new ArgumentException($"unknown {what} '{value}': not a number and not found in {file}");
+    }
+}
