@@ -70,7 +70,7 @@ public sealed class TunFlagsTests
     public void Device_info_flag_words_follow_ip_tuntap_show_order()
     {
         var info = new TunDeviceInfo("tap7", TunMode.Tap, TunFlags.Tap | TunFlags.VnetHdr | TunFlags.MultiQueue | TunFlags.Persist, 1000, null, []);
-        Assert.Equal(["tap", "pi", "vnet_hdr", "multi_queue", "persist"], info.FlagWords());
+        Assert.Equal(["tap", "pi", "multi_queue", "vnet_hdr", "persist", "filter"], info.FlagWords());
         var tun = new TunDeviceInfo("tun0", TunMode.Tun, TunFlags.Tun | TunFlags.NoPi, null, null, []);
         Assert.Equal(["tun"], tun.FlagWords());
         Assert.False(tun.Persistent);

@@ -11,11 +11,12 @@ internal static class ReadCommand
         var dev = new Option<string>("--interface", "-i") { Description = "device to attach to (created, non-persistent, if missing)", Required = true };
         var tap = new Option<bool>("--tap", "-a") { Description = "the device is a tap device (Ethernet frames)" };
         var pi = new Option<bool>("--pi") { Description = "attach with the 4-byte packet-information header" };
+        var mq = new Option<bool>("--multi-queue") { Description = "attach as one more queue of a multi-queue device" };
         var count = new Option<int>("--count", "-c") { Description = "stop after this many packets (0 = until interrupted)" };
         var timeout = new Option<double>("--timeout", "-t") { Description = "stop after this many seconds (0 = no limit)" };
         var cmd = new Command("read", "Attach to a tun/tap device and print one line per packet read from it.")
         {
-            dev, tap, pi, count, timeout,
+            dev, tap, pi, mq, count, timeout,
         };
         cmd.SetAction((r, ct) => CliRunner.RunAsync(async token =>
         {
@@ -30,6 +31,7 @@ internal static class ReadCommand
                 Name = r.GetValue(dev),
                 Mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun,
                 PacketInfo = r.GetValue(pi),
+                MultiQueue = r.GetValue(mq),
             });
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
             if (seconds > 0)

@@ -18,7 +18,12 @@ public sealed record TunDeviceInfo(string Name, TunMode Mode, TunFlags Flags, in
     /// <summary>IFF_VNET_HDR is set.</summary>
     public bool VnetHdr => (Flags & TunFlags.VnetHdr) != 0;
 
-    /// <summary>The flag words <c>ip tuntap show</c> prints, in its order: mode, pi, one_queue, vnet_hdr, multi_queue, persist.</summary>
+    /// <summary>
+    /// The flag words <c>ip tuntap show</c> prints, in its order: mode, pi, one_queue, multi_queue,
+    /// vnet_hdr, persist, filter. iproute2 prints "filter" whenever IFF_NOFILTER is clear, and
+    /// IFF_NOFILTER shares its value (0x1000) with IFF_NO_PI, so "filter" accompanies "pi"; it is
+    /// kept here so scripts reading either tool see the same words.
+    /// </summary>
     public IReadOnlyList<string> FlagWords()
     {
         var words = new List<string> { Mode == TunMode.Tap ? "tap" : "tun" };
@@ -30,17 +35,21 @@ public sealed record TunDeviceInfo(string Name, TunMode Mode, TunFlags Flags, in
         {
             words.Add("one_queue");
         }
-        if (VnetHdr)
-        {
-            words.Add("vnet_hdr");
-        }
         if (MultiQueue)
         {
             words.Add("multi_queue");
         }
+        if (VnetHdr)
+        {
+            words.Add("vnet_hdr");
+        }
         if (Persistent)
         {
             words.Add("persist");
+        }
+        if (PacketInfo)
+        {
+            words.Add("filter");
         }
         return words;
     }
