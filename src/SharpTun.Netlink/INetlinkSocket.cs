@@ -1,0 +1,14 @@
+namespace SharpTun.Netlink;
+
+/// <summary>
+/// A netlink socket as <see cref="NetlinkConnection"/> needs it: send one request datagram, receive one
+/// reply datagram. The real one (AF_NETLINK, in SharpTun.Linux) talks to the kernel; tests pass a fake.
+/// </summary>
+public interface INetlinkSocket : IDisposable
+{
+    /// <summary>Sends one datagram holding one netlink message to the kernel.</summary>
+    void Send(ReadOnlySpan<byte> message);
+
+    /// <summary>Blocks until a datagram arrives, copies it into <paramref name="buffer"/> and returns its length.</summary>
+    int Receive(Span<byte> buffer);
+}
