@@ -1,0 +1,61 @@
+namespace SharpTun.Packets;
+
+/// <summary>
+/// Remembers the first sequence number seen in each direction of a TCP connection so summaries
+/// can show relative numbers (Seq=0 on a SYN, Ack=1 on its SYN-ACK), as tshark does. A fixed
+/// direct-mapped table: no allocation after construction; a colliding flow just replaces the old one.
+/// Not thread-safe.
+/// </summary>
+public sealed class TcpSequenceTracker
+{
+    private readonly ulong[] _keys;
+    private readonly uint[] _bases;
+
+    /// <summary>Creates a table with <paramref name="slots"/> directions (rounded up to a power of two).</summary>
+    public TcpSequenceTracker(int slots = 1024)
+    {
+        var n = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, slots));
+        _keys = new ulong[n];
+        _bases = new uint[n];
+    }
+
+    /// <summary>Replaces absolute <paramref name="seq"/>/<paramref name="ack"/> by numbers relative to each direction's first sequence number.</summary>
+    public void Relativize(scoped in DecodedPacket packet, ref uint seq, ref uint ack)
+    {
+        if (packet.Transport != TransportLayer.Tcp)
+        {
+            return;
+        }
+        var tcp = packet.Tcp;
+        var forward = Key(packet.SourceAddress, packet.DestinationAddress, tcp.SourcePort, tcp.DestinationPort);
+        var backward = Key(packet.DestinationAddress, packet.SourceAddress, tcp.DestinationPort, tcp.SourcePort);
+        var slot = (int)(forward & (ulong)(_keys.Length - 1));
+        if (_keys[slot] != forward || (tcp.Flags & TcpFlags.Syn) != 0)
+        {
+            _keys[slot] = forward;
+            _bases[slot] = seq;
+        }
+        seq -= _bases[slot];
+        var back = (int)(backward & (ulong)(_keys.Length - 1));
+        if (_keys[back] == backward)
+        {
+            ack -= _bases[back];
+        }
+    }
+
+    private static ulong Key(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ushort sourcePort, ushort destinationPort)
+    {
+        var a = new HashCode();
+        a.AddBytes(source);
+        a.AddBytes(destination);
+        a.Add(sourcePort);
+        a.Add(destinationPort);
+        var b = new HashCode();
+        b.Add(destinationPort ^ 0x5A5A);
+        b.AddBytes(destination);
+        b.Add(sourcePort);
+        b.AddBytes(source);
+        // Zero marks an empty slot.
+        return ((ulong)(uint)a.ToHashCode() << 32 | (uint)b.ToHashCode()) | 1;
+    }
+}
