@@ -115,6 +115,7 @@ internal static class Build
         Put16(b, 0, sport);
         Put16(b, 2, dport);
         Put16(b, 4, b.Length);
+        data.CopyTo(b, 8);
         var c = NaiveChecksum(Pseudo(src, dst, 17, b.Length), b);
         Put16(b, 6, c == 0 ? 0xFFFF : c);
         return b;

@@ -107,7 +107,7 @@ public sealed class DecoderTests
             Assert.Equal(8, h.Bytes.Length);
         }
         Assert.Equal(new byte[] { 0, 60, 43 }, types);
-        Assert.Equal(546, p.Udp.SourcePort);
+        Assert.Equal(40001, p.Udp.SourcePort);
         Assert.True(p.Udp.ChecksumValid(p.SourceAddress, p.DestinationAddress));
 
         var first = PacketDecoder.Decode(Vectors.FirstFragmentV6, LinkType.Raw);

@@ -48,7 +48,8 @@ public sealed class PcapTests
         var path = Tshark.WritePcap(LinkType.Raw, vectors.Select(v => v.Bytes));
         try
         {
-            Assert.Equal("", Tshark.Malformed(path));
+            var malformed = Tshark.Malformed(path);
+            Assert.True(malformed == "", "tshark reports: " + malformed);
             var rows = Tshark.Fields(path, ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"],
                 "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.ttl", "icmp.type", "icmp.seq", "icmpv6.type", "tcp.srcport",
                 "tcp.dstport", "tcp.flags", "tcp.seq_raw", "udp.srcport", "udp.dstport", "ip.checksum.status", "tcp.checksum.status",
@@ -68,7 +69,8 @@ public sealed class PcapTests
                 {
                     Assert.Equal(f[5].Split(',')[0], p.Ipv4.TimeToLive.ToString());
                     Assert.Equal("1", f[15].Split(',')[0]); // header checksum good
-                    Assert.Equal(f[20].Split(',')[0], p.Ipv4.FragmentOffset.ToString());
+                    // tshark 4.0 counts 8-byte units, later versions bytes.
+                    Assert.Contains(f[20].Split(',')[0], new[] { (p.Ipv4.FragmentOffset / 8).ToString(), p.Ipv4.FragmentOffset.ToString() });
                     Assert.Equal(f[21].Split(',')[0] == "1", p.Ipv4.MoreFragments);
                 }
                 switch (p.Transport)
@@ -88,7 +90,7 @@ public sealed class PcapTests
                     case TransportLayer.Tcp:
                         Assert.Equal(f[9], p.Tcp.SourcePort.ToString());
                         Assert.Equal(f[10], p.Tcp.DestinationPort.ToString());
-                        Assert.Equal(f[11], "0x" + ((int)p.Tcp.Flags).ToString("x3"));
+                        Assert.Equal(f[11], "0x" + ((int)p.Tcp.Flags).ToString("x4"));
                         Assert.Equal(f[12], p.Tcp.SequenceNumber.ToString());
                         Assert.Equal("1", f[16]);
                         break;
@@ -122,7 +124,8 @@ public sealed class PcapTests
         var path = Tshark.WritePcap(LinkType.Ethernet, frames);
         try
         {
-            Assert.Equal("", Tshark.Malformed(path));
+            var malformed = Tshark.Malformed(path);
+            Assert.True(malformed == "", "tshark reports: " + malformed);
             var rows = Tshark.Fields(path, ["-o", "ip.check_checksum:TRUE"], "eth.src", "eth.dst", "vlan.id", "arp.opcode", "arp.src.hw_mac",
                 "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "icmpv6.type", "icmpv6.nd.ns.target_address", "icmpv6.nd.na.target_address",
                 "icmpv6.opt.linkaddr", "icmpv6.checksum.status", "icmp.type", "icmp.checksum.status", "ip.checksum.status", "icmpv6.nd.na.flag");

@@ -48,7 +48,7 @@ internal static class Vectors
 
     /// <summary>UDP behind hop-by-hop, destination options and routing headers.</summary>
     public static byte[] UdpV6WithExtensions => Ipv6("2001:db8:1::1", "2001:db8:1::2", 0,
-        [.. Ext8(60, 0), .. Ext8(43, 60), .. Ext8(17, 43), .. Udp("2001:db8:1::1", "2001:db8:1::2", 546, 547, "xyz"u8.ToArray())]);
+        [.. Ext8(60, 0), .. Ext8(43, 60), .. Ext8(17, 43), .. Udp("2001:db8:1::1", "2001:db8:1::2", 40001, 40002, "xyz"u8.ToArray())]);
 
     /// <summary>First fragment (offset 0, M set) of an ICMPv6 echo.</summary>
     public static byte[] FirstFragmentV6 => Ipv6("2001:db8:1::1", "2001:db8:1::2", 44,
