@@ -12,6 +12,10 @@ internal static class Program
             "sharptun: TUN/TAP devices, interfaces and routes over rtnetlink, packet inspection and VPN tunnels for Linux.");
         root.Subcommands.Add(TuntapCommand.Create());
         root.Subcommands.Add(ReadCommand.Create());
+        root.Subcommands.Add(LinkCommand.Create());
+        root.Subcommands.Add(AddrCommand.Create());
+        root.Subcommands.Add(RouteCommand.Create());
+        root.Subcommands.Add(NetnsCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         return root.Parse(args).Invoke();
     }

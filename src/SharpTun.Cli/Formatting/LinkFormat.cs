@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using SharpTun.Netlink;
+
+namespace SharpTun.Cli.Formatting;
+
+/// <summary>Prints links as <c>ip link show</c> / <c>ip -j link show</c> do (field names and order of iproute2).</summary>
+internal static class LinkFormat
+{
+    internal static JsonObject Json(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex, bool linkMode, bool details, bool stats)
+    {
+        var o = new JsonObject { ["ifindex"] = l.Index };
+        var peerDown = false;
+        if (l.LinkIndex is { } li and not 0)
+        {
+            if (l.LinkNetNsId is not null)
+            {
+                o["link_index"] = li;
+            }
+            else if (byIndex.TryGetValue(li, out var peer))
+            {
+                o["link"] = peer.Name;
+                peerDown = !peer.IsUp;
+            }
+        }
+        o["ifname"] = l.Name;
+        o["flags"] = new JsonArray([.. RtNames.LinkFlagNames(l.Flags, peerDown).Select(f => (JsonNode)JsonValue.Create(f))]);
+        o["mtu"] = l.Mtu;
+        if (l.Qdisc is not null)
+        {
+            o["qdisc"] = l.Qdisc;
+        }
+        if (l.MasterIndex is { } m && byIndex.TryGetValue(m, out var master))
+        {
+            o["master"] = master.Name;
+        }
+        o["operstate"] = RtNames.OperState(l.OperState);
+        if (linkMode)
+        {
+            o["linkmode"] = l.LinkMode == 1 ? "DORMANT" : "DEFAULT";
+        }
+        o["group"] = l.Group == 0 ? "default" : l.Group.ToString(CultureInfo.InvariantCulture);
+        o["txqlen"] = l.TxQueueLength;
+        o["link_type"] = RtNames.LinkType(l.LinkType);
+        if (l.Address is not null)
+        {
+            o["address"] = LinkInfo.FormatAddress(l.Address);
+        }
+        if (l.Broadcast is not null)
+        {
+            if ((l.Flags & LinkFlags.PointToPoint) != 0)
+            {
+                o["link_pointtopoint"] = true;
+            }
+            o["broadcast"] = LinkInfo.FormatAddress(l.Broadcast);
+        }
+        if (l.LinkNetNsId is { } nsid)
+        {
+            o["link_netnsid"] = nsid;
+        }
+        if (details)
+        {
+            o["promiscuity"] = l.Promiscuity;
+            if (l.MinMtu is { } min)
+            {
+                o["min_mtu"] = min;
+            }
+            if (l.MaxMtu is { } max)
+            {
+                o["max_mtu"] = max;
+            }
+            if (l.Kind is not null || l.SlaveKind is not null)
+            {
+                var info = new JsonObject();
+                if (l.Kind is not null)
+                {
+                    info["info_kind"] = l.Kind;
+                }
+                if (l.SlaveKind is not null)
+                {
+                    info["info_slave_kind"] = l.SlaveKind;
+                }
+                o["linkinfo"] = info;
+            }
+            if (l.TxQueues is { } tq)
+            {
+                o["num_tx_queues"] = tq;
+            }
+            if (l.RxQueues is { } rq)
+            {
+                o["num_rx_queues"] = rq;
+            }
+        }
+        if (l.Alias is not null)
+        {
+            o["ifalias"] = l.Alias;
+        }
+        if (stats && l.Statistics is { } s)
+        {
+            o["stats64"] = new JsonObject
+            {
+                ["rx"] = new JsonObject
+                {
+                    ["bytes"] = s.RxBytes, ["packets"] = s.RxPackets, ["errors"] = s.RxErrors,
+                    ["dropped"] = s.RxDropped, ["over_errors"] = s.RxOverErrors, ["multicast"] = s.Multicast,
+                },
+                ["tx"] = new JsonObject
+                {
+                    ["bytes"] = s.TxBytes, ["packets"] = s.TxPackets, ["errors"] = s.TxErrors,
+                    ["dropped"] = s.TxDropped, ["carrier_errors"] = s.TxCarrierErrors, ["collisions"] = s.Collisions,
+                },
+            };
+        }
+        return o;
+    }
+
+    /// <summary>The two (or more) text lines <c>ip link show</c> prints for a link.</summary>
+    internal static string Text(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex, bool linkMode, bool details, bool stats)
+    {
+        var sb = new StringBuilder();
+        var peerDown = false;
+        var name = l.Name;
+        if (l.LinkIndex is { } li and not 0)
+        {
+            if (l.LinkNetNsId is not null)
+            {
+                name += $"@if{li}";
+            }
+            else if (byIndex.TryGetValue(li, out var peer))
+            {
+                name += "@" + peer.Name;
+                peerDown = !peer.IsUp;
+            }
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"{l.Index}: {name}: <{string.Join(',', RtNames.LinkFlagNames(l.Flags, peerDown))}> mtu {l.Mtu}");
+        if (l.Qdisc is not null)
+        {
+            sb.Append(" qdisc ").Append(l.Qdisc);
+        }
+        if (l.MasterIndex is { } m && byIndex.TryGetValue(m, out var master))
+        {
+            sb.Append(" master ").Append(master.Name);
+        }
+        sb.Append(" state ").Append(RtNames.OperState(l.OperState));
+        if (linkMode)
+        {
+            sb.Append(" mode ").Append(l.LinkMode == 1 ? "DORMANT" : "DEFAULT");
+        }
+        sb.Append(" group ").Append(l.Group == 0 ? "default" : l.Group.ToString(CultureInfo.InvariantCulture));
+        sb.Append(CultureInfo.InvariantCulture, $" qlen {l.TxQueueLength}\n");
+        sb.Append("    link/").Append(RtNames.LinkType(l.LinkType)).Append(' ');
+        if (l.Address is not null)
+        {
+            sb.Append(LinkInfo.FormatAddress(l.Address));
+        }
+        if (l.Broadcast is not null)
+        {
+            sb.Append((l.Flags & LinkFlags.PointToPoint) != 0 ? " peer " : " brd ").Append(LinkInfo.FormatAddress(l.Broadcast));
+        }
+        if (l.LinkNetNsId is { } nsid)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" link-netnsid {nsid}");
+        }
+        if (details)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" promiscuity {l.Promiscuity}");
+            if (l.MinMtu is { } min && l.MaxMtu is { } max)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" minmtu {min} maxmtu {max}");
+            }
+            if (l.Kind is not null)
+            {
+                sb.Append("\n    ").Append(l.Kind);
+            }
+            if (l.SlaveKind is not null)
+            {
+                sb.Append("\n    ").Append(l.SlaveKind).Append("_slave");
+            }
+        }
+        if (stats && l.Statistics is { } s)
+        {
+            sb.Append('\n');
+            sb.Append(StatsText(s));
+        }
+        return sb.ToString();
+    }
+
+    private static string StatsText(LinkStatistics s)
+    {
+        static string Row(params ulong[] v) => "    " + string.Join(' ', v.Select((x, i) => x.ToString(CultureInfo.InvariantCulture).PadLeft(i == 0 ? 10 : 7)));
+        return "    RX:  bytes packets errors dropped  missed   mcast\n" +
+            Row(s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast) + "\n" +
+            "    TX:  bytes packets errors dropped carrier collsns\n" +
+            Row(s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions);
+    }
+}
