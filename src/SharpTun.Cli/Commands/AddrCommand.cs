@@ -92,8 +92,8 @@ internal static class AddrCommand
                 options = word switch
                 {
                     "dev" => SetDev(ref dev, w.Value("dev"), options),
-                    "brd" or "broadcast" => w.Value(word) is "+" ? options with { BroadcastFromPrefix = true }
-                        : options with { Broadcast = ParseAddress(w, word) },
+                    "brd" or "broadcast" => w.Value(word) is var b && b == "+" ? options with { BroadcastFromPrefix = true }
+                        : options with { Broadcast = ParseAddress(b, word) },
                     "peer" => options with { Peer = ParsePeer(w, ref prefix) },
                     "scope" => options with { Scope = RtNames.ParseScope(w.Value("scope")) },
                     "label" => options with { Label = w.Value("label") },
@@ -146,9 +146,8 @@ internal static class AddrCommand
         return options;
     }
 
-    private static IPAddress ParseAddress(Words w, string keyword)
+    private static IPAddress ParseAddress(string text, string keyword)
     {
-        var text = w.Value(keyword);
         return IPAddress.TryParse(text, out var a) ? a : throw new ArgumentException($"invalid {keyword} address '{text}'");
     }
 
