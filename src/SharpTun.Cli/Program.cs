@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(RouteCommand.Create());
         root.Subcommands.Add(NetnsCommand.Create());
         root.Subcommands.Add(SsCommand.Create());
+        root.Subcommands.Add(IfconfigCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         return root.Parse(args).Invoke();
     }
