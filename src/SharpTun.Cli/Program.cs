@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(SsCommand.Create());
         root.Subcommands.Add(IfconfigCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
+        root.Subcommands.Add(TunnelCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SharpTun.Testing;
+
+namespace SharpTun.Tunnel.Tests;
+
+/// <summary>
+/// TESTBED.md's topology: namespaces A and B joined by a veth wire (198.18.0.1/24 — 198.18.0.2/24),
+/// each with a tunnel device (tun: 198.19.0.1/24 and .2/24; tap: the same addresses on tap).
+/// Devices are made with ip here; the tunnel attaches to them as simpletun does.
+/// </summary>
+internal sealed partial class Testbed : IDisposable
+{
+    public const string Device = "sttun0";
+    public const string WireA = "198.18.0.1";
+    public const string WireB = "198.18.0.2";
+    public const string TunA = "198.19.0.1";
+    public const string TunB = "198.19.0.2";
+
+    private readonly List<TunnelProcess> _processes = [];
+
+    public NetNs A { get; }
+    public NetNs B { get; }
+    public string VethA { get; }
+    public string VethB { get; }
+    public bool Tap { get; }
+
+    private Testbed(bool tap, bool addresses)
+    {
+        Tap = tap;
+        A = NetNs.Create("sta");
+        try
+        {
+            B = NetNs.Create("stb");
+            VethA = UniqueName.Next("va");
+            VethB = UniqueName.Next("vb");
+            Run.Exec("ip", ["link", "add", VethA, "netns", A.Name, "type", "veth", "peer", "name", VethB, "netns", B.Name]).EnsureSuccess();
+            A.Ip($"addr add {WireA}/24 dev {VethA}");
+            B.Ip($"addr add {WireB}/24 dev {VethB}");
+            A.Ip($"link set {VethA} up");
+            B.Ip($"link set {VethB} up");
+            foreach (var (ns, addr) in new[] { (A, TunA), (B, TunB) })
+            {
+                ns.Ip($"tuntap add {Device} mode {(tap ? "tap" : "tun")}");
+                if (addresses)
+                {
+                    ns.Ip($"addr add {addr}/24 dev {Device}");
+                }
+                ns.Ip($"link set {Device} up");
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public static Testbed Create(bool tap = false, bool addresses = true) => new(tap, addresses);
+
+    public TunnelProcess StartServer(string transport, params string[] extra) =>
+        Start(A, ["-i", Device, "-s", "--transport", transport, Tap ? "-a" : "-u", .. extra]);
+
+    public TunnelProcess StartClient(string transport, params string[] extra) =>
+        Start(B, ["-i", Device, "-c", WireA, "--transport", transport, Tap ? "-a" : "-u", .. extra]);
+
+    public TunnelProcess Start(NetNs ns, string[] args)
+    {
+        var p = new TunnelProcess(ns, args);
+        lock (_processes)
+        {
+            _processes.Add(p);
+        }
+        return p;
+    }
+
+    /// <summary>Starts server and client and waits until the server has its peer.</summary>
+    public (TunnelProcess Server, TunnelProcess Client) StartPair(string transport, params string[] extra)
+    {
+        var server = StartServer(transport, extra);
+        server.WaitForStart();
+        var client = StartClient(transport, extra);
+        client.WaitForStart();
+        server.WaitFor(transport == "udp" ? "peer is" : "connected");
+        return (server, client);
+    }
+
+    /// <summary>Pings <paramref name="target"/> from <paramref name="from"/>; returns the number of replies.</summary>
+    public static int Ping(NetNs from, string target, int count = 5, double interval = 0.2)
+    {
+        var r = from.Exec("ping", ["-c", count.ToString(CultureInfo.InvariantCulture), "-i", interval.ToString(CultureInfo.InvariantCulture), "-W", "2", target],
+            TimeSpan.FromSeconds(count * interval + 30));
+        var m = ReceivedRegex().Match(r.StdOut);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    public static long RxPackets(NetNs ns, string device) =>
+        long.Parse(ns.Exec("cat", [$"/sys/class/net/{device}/statistics/rx_packets"]).EnsureSuccess().StdOut.Trim(), CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        lock (_processes)
+        {
+            foreach (var p in _processes)
+            {
+                p.Dispose();
+            }
+        }
+        B?.Dispose();
+        A.Dispose();
+    }
+
+    [GeneratedRegex(@"(\d+) received")]
+    private static partial Regex ReceivedRegex();
+}
