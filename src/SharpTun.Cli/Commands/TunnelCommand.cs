@@ -83,6 +83,15 @@ internal static class TunnelCommand
         var buffers = new RelayBuffers(packets.MaxPacketSize);
         using var transport = settings.CreateTransport(packets, buffers, counters, log);
         var relay = new Relay(packets, transport, counters, log);
+        // SIGINT/SIGTERM: stop the relay, print the counters, exit 0.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        void Stop(PosixSignalContext ctx)
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         // SIGUSR1 (10 on Linux): .NET accepts raw signal numbers cast to PosixSignal on Unix.
         using var usr1 = PosixSignalRegistration.Create((PosixSignal)10, ctx =>
         {
@@ -93,7 +102,7 @@ internal static class TunnelCommand
         log.Info($"sharptun tunnel: {device.Name} ({(mode == TunMode.Tap ? "tap" : "tun")}, mtu {actualMtu}) <-> {transport.Description}; cleartext, unauthenticated");
         try
         {
-            relay.Run(token);
+            relay.Run(stop.Token);
         }
         finally
         {
