@@ -212,4 +212,29 @@ public sealed class PairTests
         Assert.True(inner.AsSpan(0, d2.Length).SequenceEqual(p2));
         Assert.Equal(WireGuardAction.Done, pair.A.DequeuePending(pair.PeerBOnA, wire).Action);
     }
+    [Fact]
+    public void TinyPayloads_0To19Bytes_KeepaliveOrDroppedAsNotIp()
+    {
+        using var pair = new PeerPair();
+        pair.Handshake();
+        var wire = new byte[2048];
+        var inner = new byte[2048];
+        for (var size = 0; size < 20; size++)
+        {
+            var payload = new byte[size];
+            Array.Fill(payload, (byte)0x45);
+            var enc = pair.A.Encapsulate(pair.PeerBOnA, payload, wire);
+            Assert.Equal(WireGuardAction.WriteToNetwork, enc.Action);
+            Assert.Equal(32 + ((size + 15) / 16 * 16), enc.Length);
+            var dec = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, enc.Length), inner);
+            if (size == 0)
+            {
+                Assert.Equal((WireGuardAction.Done, WireGuardError.None), (dec.Action, dec.Error));
+            }
+            else
+            {
+                Assert.Equal(WireGuardError.InvalidPacket, dec.Error);
+            }
+        }
+    }
 }

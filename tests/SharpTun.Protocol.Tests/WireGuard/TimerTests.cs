@@ -189,4 +189,30 @@ public sealed class TimerTests
         // 1200 s with REKEY_AFTER_TIME 120 s: about 10 rekeys, never a gap.
         Assert.InRange(rekeys, 8, 10);
     }
+    [Fact]
+    public void RekeyAfterMessages_AsksForHandshake_RejectAfterMessages_StopsSending()
+    {
+        using var pair = new PeerPair();
+        pair.Handshake();
+        var keypair = pair.PeerBOnA.Current!;
+        // Past REKEY_TIMEOUT since the last initiation, so a new one may be sent at once.
+        pair.Clock.Advance(TimeSpan.FromSeconds(6));
+        keypair.SendCounter = WireGuardConstants.RekeyAfterMessages - 2;
+        Assert.Equal(WireGuardAction.WriteToNetwork, pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), s_wire).Action);
+        Assert.Equal(WireGuardAction.Done, pair.A.UpdateTimers(pair.PeerBOnA, pair.Buffer).Action);
+        Assert.Equal(WireGuardAction.WriteToNetwork, pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), s_wire).Action);
+        // The counter reached REKEY_AFTER_MESSAGES: the next timer tick starts a handshake.
+        var init = pair.A.UpdateTimers(pair.PeerBOnA, pair.Buffer);
+        Assert.Equal(148, init.Length);
+
+        keypair.SendCounter = WireGuardConstants.RejectAfterMessages - 1;
+        var last = pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), s_wire);
+        Assert.Equal(32 + 48, last.Length);
+        // Counter REJECT_AFTER_MESSAGES is never used: the packet is queued instead.
+        var refused = pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), s_wire);
+        Assert.Equal(WireGuardAction.Done, refused.Action); // a handshake is already under way
+        Assert.Equal(1, pair.PeerBOnA.QueuedPackets);
+        // And B refuses a counter at or above the limit even if it authenticated.
+        Assert.False(new ReplayFilter().Validate(WireGuardConstants.RejectAfterMessages, WireGuardConstants.RejectAfterMessages));
+    }
 }
