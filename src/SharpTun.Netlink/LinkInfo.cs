@@ -53,6 +53,8 @@ public sealed record LinkInfo
     public bool? Carrier { get; init; }
     /// <summary>IFLA_IFALIAS.</summary>
     public string? Alias { get; init; }
+    /// <summary>The tun driver's settings when <see cref="Kind"/> is "tun" (IFLA_INFO_DATA).</summary>
+    public TunLinkData? Tun { get; init; }
     /// <summary>Counters (IFLA_STATS64).</summary>
     public LinkStatistics? Statistics { get; init; }
 
@@ -105,6 +107,7 @@ public sealed record LinkInfo
     private static LinkInfo ParseLinkInfo(LinkInfo link, ReadOnlySpan<byte> nested)
     {
         var a = new AttributeReader(nested);
+        ReadOnlySpan<byte> data = default;
         while (a.Next())
         {
             if (a.Type == Rt.IFLA_INFO_KIND)
@@ -115,8 +118,13 @@ public sealed record LinkInfo
             {
                 link = link with { SlaveKind = a.String() };
             }
+            else if (a.Type == Rt.IFLA_INFO_DATA)
+            {
+                data = a.Value;
+            }
         }
-        return link;
+        // IFLA_INFO_DATA is interpreted by kind; the kernel puts KIND first, but order is not relied on.
+        return link.Kind == "tun" && !data.IsEmpty ? link with { Tun = TunLinkData.Parse(data) } : link;
     }
 
     /// <summary>Formats a link-layer address as iproute2 does: lower-case hex bytes joined by ':'.</summary>

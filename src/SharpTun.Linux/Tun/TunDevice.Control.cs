@@ -71,15 +71,13 @@ public sealed partial class TunDevice
         {
             throw new ArgumentException($"cannot delete '{name}': give the device's own name, not a template", nameof(name));
         }
-        if (!Directory.Exists(Path.Combine(SysClassNet, name)))
-        {
+        var link = TunDevices.Find(name) ??
             throw new TunException($"cannot delete {DeviceLabel(mode, name)}: no such device", name, Errno.ENODEV);
-        }
-        var existing = TunDevices.ReadFlags(name);
-        if (existing is null)
+        if (link.Tun is null)
         {
             throw new TunException($"cannot delete '{name}': it is not a tun/tap device", name, Errno.EINVAL);
         }
+        TunFlags? existing = TunDevices.ToFlags(link.Tun);
         var options = new TunOptions
         {
             Name = name,
@@ -92,8 +90,6 @@ public sealed partial class TunDevice
         using var dev = Open(options);
         dev.SetPersistent(false);
     }
-
-    internal const string SysClassNet = "/sys/class/net";
 
     private void Control(uint request, nint value, string action)
     {

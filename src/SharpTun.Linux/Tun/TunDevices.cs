@@ -1,80 +1,74 @@
-using System.Globalization;
+using SharpTun.Linux.Netlink;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 
 /// <summary>
-/// Lists the tun/tap devices of the current network namespace from sysfs, as <c>ip tuntap show</c>
-/// does: a device is a tun/tap device when <c>/sys/class/net/NAME/tun_flags</c> exists; <c>owner</c>
-/// and <c>group</c> hold -1 when unset; the processes holding it are found by scanning
-/// <c>/proc/PID/fdinfo/*</c> for the tun driver's <c>iff:\tNAME</c> line.
+/// Lists the tun/tap devices of the calling thread's network namespace, as <c>ip tuntap show</c>
+/// does: over rtnetlink, a link of kind "tun" with the driver's IFLA_INFO_DATA (mode, pi,
+/// vnet_hdr, multi_queue, persist, owner, group). Netlink is used rather than /sys/class/net because
+/// sysfs shows the namespace it was mounted in, not the caller's. The processes holding a device
+/// are found by scanning <c>/proc/PID/fdinfo/*</c> for the tun driver's <c>iff:\tNAME</c> line.
 /// </summary>
 public static class TunDevices
 {
     /// <summary>All tun/tap devices, sorted by name.</summary>
     public static IReadOnlyList<TunDeviceInfo> List(bool includeProcesses = true)
     {
-        var result = new List<TunDeviceInfo>();
-        if (!Directory.Exists(TunDevice.SysClassNet))
+        IReadOnlyList<LinkInfo> links;
+        using (var rt = RtNetlink.Open())
         {
-            return result;
+            links = rt.GetLinks();
         }
         var holders = includeProcesses ? FindHolders() : new Dictionary<string, List<TunProcess>>();
-        foreach (var dir in Directory.EnumerateDirectories(TunDevice.SysClassNet).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(dir);
-            var info = Get(name, holders);
-            if (info is not null)
-            {
-                result.Add(info);
-            }
-        }
-        return result;
+        return [.. links.Where(l => l.Tun is not null).OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => ToInfo(l, holders))];
     }
 
     /// <summary>One device, or null if it does not exist or is not a tun/tap device.</summary>
-    public static TunDeviceInfo? Get(string name) => Get(name, FindHolders());
-
-    private static TunDeviceInfo? Get(string name, Dictionary<string, List<TunProcess>> holders)
+    public static TunDeviceInfo? Get(string name)
     {
-        var flags = ReadFlags(name);
-        if (flags is null)
-        {
-            return null;
-        }
-        var mode = (flags.Value & TunFlags.Tap) != 0 ? TunMode.Tap : TunMode.Tun;
-        var procs = holders.TryGetValue(name, out var list) ? (IReadOnlyList<TunProcess>)list : [];
-        return new TunDeviceInfo(name, mode, flags.Value, ReadId(name, "owner"), ReadId(name, "group"), procs);
+        var link = Find(name);
+        return link?.Tun is null ? null : ToInfo(link, FindHolders());
     }
 
-    /// <summary>The <c>tun_flags</c> of a device, or null when it is missing or not a tun/tap device.</summary>
-    internal static TunFlags? ReadFlags(string name)
+    /// <summary>The link named <paramref name="name"/> in the caller's namespace, or null.</summary>
+    internal static LinkInfo? Find(string name)
     {
-        var text = ReadSys(name, "tun_flags");
-        if (text is null)
-        {
-            return null;
-        }
-        text = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        return ushort.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var v) ? (TunFlags)v : null;
+        using var rt = RtNetlink.Open();
+        return rt.FindLink(name);
     }
 
-    /// <summary>The owner or group id from sysfs, null when unset (-1) or unreadable.</summary>
-    internal static int? ReadId(string name, string file)
+    /// <summary>The kernel's tun flags of a device from its netlink description (IFF_PERSIST included).</summary>
+    internal static TunFlags ToFlags(TunLinkData d)
     {
-        var text = ReadSys(name, file);
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : null;
+        var flags = d.Type == 2 ? TunFlags.Tap : TunFlags.Tun;
+        if (!d.PacketInfo)
+        {
+            flags |= TunFlags.NoPi;
+        }
+        if (d.VnetHdr)
+        {
+            flags |= TunFlags.VnetHdr;
+        }
+        if (d.MultiQueue)
+        {
+            flags |= TunFlags.MultiQueue;
+        }
+        if (d.Persist)
+        {
+            flags |= TunFlags.Persist;
+        }
+        return flags;
     }
 
-    private static string? ReadSys(string name, string file)
+    private static TunDeviceInfo ToInfo(LinkInfo link, Dictionary<string, List<TunProcess>> holders)
     {
-        try
-        {
-            return File.ReadAllText(Path.Combine(TunDevice.SysClassNet, name, file)).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        var d = link.Tun!;
+        var flags = ToFlags(d);
+        var procs = holders.TryGetValue(link.Name, out var list) ? (IReadOnlyList<TunProcess>)list : [];
+        return new TunDeviceInfo(link.Name, (flags & TunFlags.Tap) != 0 ? TunMode.Tap : TunMode.Tun, flags,
+            d.Owner is { } o && o != uint.MaxValue ? (int)o : null,
+            d.Group is { } g && g != uint.MaxValue ? (int)g : null, procs);
     }
 
     private static Dictionary<string, List<TunProcess>> FindHolders()

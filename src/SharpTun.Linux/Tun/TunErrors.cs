@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 
@@ -19,15 +20,16 @@ internal static class TunErrors
 
     internal static TunException SetIff(int errno, TunOptions options, string? name)
     {
-        var exists = !string.IsNullOrEmpty(name) && !name.Contains('%') && Directory.Exists(Path.Combine(TunDevice.SysClassNet, name));
+        var link = string.IsNullOrEmpty(name) || name.Contains('%') ? null : TryFind(name);
+        var exists = link is not null;
         var label = TunDevice.DeviceLabel(options.Mode, name);
         var verb = exists ? "attach to" : "create";
-        var existing = exists ? TunDevices.ReadFlags(name!) : null;
+        var existing = link?.Tun is { } data ? TunDevices.ToFlags(data) : (TunFlags?)null;
         switch (errno)
         {
             case Errno.EPERM or Errno.EACCES when exists:
-                var owner = TunDevices.ReadId(name!, "owner");
-                var group = TunDevices.ReadId(name!, "group");
+                var owner = link!.Tun?.Owner is { } o && o != uint.MaxValue ? o : (uint?)null;
+                var group = link.Tun?.Group is { } g && g != uint.MaxValue ? g : (uint?)null;
                 var who = (owner, group) switch
                 {
                     (null, null) => "it has no owner or group, so only CAP_NET_ADMIN may attach",
@@ -71,6 +73,19 @@ internal static class TunErrors
             ? " (a write must hold exactly one whole packet; with packet information on it needs the 4-byte header first)"
             : errno == Errno.EIO ? " (the device is down or has no carrier)" : "";
         return new TunException($"cannot {verb} device '{name}': {e.Message.ToLowerInvariant()}{hint}", name, errno);
+    }
+
+    // Only used to explain a failure; a netlink problem must not hide the original error.
+    private static LinkInfo? TryFind(string name)
+    {
+        try
+        {
+            return TunDevices.Find(name);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException)
+        {
+            return null;
+        }
     }
 
     private static string Lower(TunMode mode) => mode == TunMode.Tap ? "tap" : "tun";
