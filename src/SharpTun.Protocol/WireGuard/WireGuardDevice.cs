@@ -25,6 +25,7 @@ public sealed partial class WireGuardDevice : IDisposable
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly Dictionary<uint, IndexEntry> _indices = [];
     private readonly List<WireGuardPeer> _peers = [];
+    private readonly Dictionary<KeyId, WireGuardPeer> _peersByKey = [];
     private readonly Noise.PeerLookup _lookupHandshake;
 
     /// <summary>Creates the protocol state for a private key (32 bytes, as from <c>wg genkey</c>).</summary>
@@ -74,15 +75,13 @@ public sealed partial class WireGuardDevice : IDisposable
         {
             throw new ArgumentException($"a preshared key is 32 bytes, got {presharedKey.Length}", nameof(presharedKey));
         }
-        foreach (var p in _peers)
+        if (_peersByKey.ContainsKey(KeyId.From(publicKey)))
         {
-            if (p.PublicKey.Span.SequenceEqual(publicKey))
-            {
-                throw new ArgumentException($"peer {Convert.ToBase64String(publicKey)} already exists", nameof(publicKey));
-            }
+            throw new ArgumentException($"peer {Convert.ToBase64String(publicKey)} already exists", nameof(publicKey));
         }
         var peer = new WireGuardPeer(_local, publicKey, presharedKey, _nowFunc);
         _peers.Add(peer);
+        _peersByKey.Add(KeyId.From(publicKey), peer);
         return peer;
     }
 
@@ -94,6 +93,7 @@ public sealed partial class WireGuardDevice : IDisposable
         {
             return;
         }
+        _peersByKey.Remove(KeyId.From(peer.PublicKey.Span));
         ClearSessions(peer);
         RemoveIndex(peer.Handshake.LocalIndex, peer);
         peer.Handshake.ZeroAll();
@@ -101,17 +101,8 @@ public sealed partial class WireGuardDevice : IDisposable
     }
 
     /// <summary>Finds a peer by public key.</summary>
-    public WireGuardPeer? FindPeer(ReadOnlySpan<byte> publicKey)
-    {
-        foreach (var p in _peers)
-        {
-            if (p.PublicKey.Span.SequenceEqual(publicKey))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
+    public WireGuardPeer? FindPeer(ReadOnlySpan<byte> publicKey) =>
+        publicKey.Length == WireGuardKeys.KeySize && _peersByKey.TryGetValue(KeyId.From(publicKey), out var p) ? p : null;
 
     /// <inheritdoc/>
     public void Dispose()
@@ -172,4 +163,11 @@ public sealed partial class WireGuardDevice : IDisposable
     }
 
     private readonly record struct IndexEntry(WireGuardPeer Peer, Keypair? Keypair);
+
+    /// <summary>A 32-byte public key as a dictionary key (no allocation per lookup).</summary>
+    private readonly record struct KeyId(UInt128 High, UInt128 Low)
+    {
+        internal static KeyId From(ReadOnlySpan<byte> key) =>
+            new(BinaryPrimitives.ReadUInt128LittleEndian(key), BinaryPrimitives.ReadUInt128LittleEndian(key[16..]));
+    }
 }

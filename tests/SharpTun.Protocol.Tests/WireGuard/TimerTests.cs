@@ -185,6 +185,9 @@ public sealed class TimerTests
                 rekeys++;
             }
             pair.B.UpdateTimers(pair.PeerAOnB, pair.Buffer2);
+            // Old keypairs and handshakes release their indices: at most current, previous, next + one handshake.
+            Assert.InRange(pair.A.IndexCount, 1, 4);
+            Assert.InRange(pair.B.IndexCount, 1, 4);
         }
         // 1200 s with REKEY_AFTER_TIME 120 s: about 10 rekeys, never a gap.
         Assert.InRange(rekeys, 8, 10);
