@@ -37,7 +37,7 @@ public sealed partial class RtNetlinkClient
     /// <summary>Renames a link (it must be down). Equivalent to: <c>ip link set dev $name name $newName</c>.</summary>
     public void LinkRename(string name, string newName)
     {
-        InterfaceNames.Validate(newName);
+        InterfaceName.Validate(newName);
         var op = $"cannot rename link '{name}' to '{newName}'";
         var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
         req.AddString(Rt.IFLA_IFNAME, newName);
@@ -108,8 +108,8 @@ public sealed partial class RtNetlinkClient
     /// </summary>
     public void AddVeth(string name, string peer, int? peerNamespaceFd = null, string? peerNamespaceName = null)
     {
-        InterfaceNames.Validate(name);
-        InterfaceNames.Validate(peer);
+        InterfaceName.Validate(name);
+        InterfaceName.Validate(peer);
         var where = peerNamespaceFd is null ? "" : $" in namespace {(peerNamespaceName is null ? $"fd {peerNamespaceFd}" : $"'{peerNamespaceName}'")}";
         var op = $"cannot create veth pair '{name}' / '{peer}'{where}";
         var req = LinkRequest(Nl.RTM_NEWLINK, Nl.F_CREATE | Nl.F_EXCL, 0);
@@ -139,7 +139,7 @@ public sealed partial class RtNetlinkClient
     /// </summary>
     public void AddLink(string name, string kind)
     {
-        InterfaceNames.Validate(name);
+        InterfaceName.Validate(name);
         ArgumentException.ThrowIfNullOrEmpty(kind);
         var op = $"cannot create {kind} link '{name}'";
         var req = LinkRequest(Nl.RTM_NEWLINK, Nl.F_CREATE | Nl.F_EXCL, 0);

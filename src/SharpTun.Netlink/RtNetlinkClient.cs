@@ -51,7 +51,7 @@ public sealed partial class RtNetlinkClient : IDisposable
 
     internal LinkInfo GetLink(string name, string operation)
     {
-        InterfaceNames.Validate(name);
+        InterfaceName.Validate(name);
         var req = LinkRequest(Nl.RTM_GETLINK, 0, 0);
         req.AddString(Rt.IFLA_IFNAME, name);
         return ParseSingleLink(_connection.Query(req, operation), $"'{name}'");

@@ -1,4 +1,5 @@
 using SharpTun.Linux.Tun;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tests;
 

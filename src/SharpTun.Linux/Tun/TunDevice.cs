@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace SharpTun.Linux.Tun;
+namespace SharpTun.Netlink;
 
 /// <summary>
 /// Network interface name rules, checked before any ioctl so a bad name is never silently
