@@ -18,8 +18,11 @@ internal static class Program
         root.Subcommands.Add(NetnsCommand.Create());
         root.Subcommands.Add(SsCommand.Create());
         root.Subcommands.Add(IfconfigCommand.Create());
+        root.Subcommands.Add(RespondCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());
-        return root.Parse(args).Invoke();
+        // InvokeAsync installs System.CommandLine's SIGINT/SIGTERM handler: the action's token is
+        // cancelled and it gets ProcessTerminationTimeout (2 s) to finish and report.
+        return root.Parse(args).InvokeAsync().GetAwaiter().GetResult();
     }
 }

@@ -12,7 +12,7 @@ public sealed class ReadCliTests
         ns.St("tuntap", "add", dev, "--mode", "tun").EnsureSuccess();
         ns.Ip($"addr add 198.19.0.1/24 dev {dev}");
         ns.Ip($"link set {dev} up");
-        var reader = ns.StartSt("read", "-i", dev, "-c", "3");
+        var reader = ns.StartSt("read", "-i", dev, "--sizes", "-c", "3");
         ns.WaitAttached(dev);
         ns.Exec("ping", ["-c", "3", "-i", "0.2", "-W", "1", "198.19.0.2"]);
         Assert.True(reader.WaitForExit(30_000), "reader did not finish after three packets");
@@ -30,7 +30,7 @@ public sealed class ReadCliTests
         ns.St("tuntap", "add", dev, "--mode", "tun").EnsureSuccess();
         ns.Ip($"addr add 198.19.0.1/24 dev {dev}");
         ns.Ip($"link set {dev} up");
-        var reader = ns.StartSt("read", "-i", dev, "--pi", "-c", "2");
+        var reader = ns.StartSt("read", "-i", dev, "--pi", "--sizes", "-c", "2");
         ns.WaitAttached(dev);
         ns.Exec("ping", ["-c", "2", "-i", "0.2", "-W", "1", "198.19.0.2"]);
         Assert.True(reader.WaitForExit(30_000));
@@ -47,7 +47,7 @@ public sealed class ReadCliTests
         ns.St("tuntap", "add", dev, "--mode", "tap").EnsureSuccess();
         ns.Ip($"addr add 198.19.0.1/24 dev {dev}");
         ns.Ip($"link set {dev} up");
-        var reader = ns.StartSt("read", "-i", dev, "--tap", "-c", "1");
+        var reader = ns.StartSt("read", "-i", dev, "--tap", "--sizes", "-c", "1");
         ns.WaitAttached(dev);
         ns.Exec("ping", ["-c", "1", "-W", "1", "198.19.0.2"]);
         Assert.True(reader.WaitForExit(30_000));

@@ -1,22 +1,36 @@
 using System.CommandLine;
 using SharpTun.Linux.Tun;
+using SharpTun.Packets;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary><c>sharptun read</c>: the tutorial's "tunclient" — attach to a device and report each packet read.</summary>
+/// <summary>
+/// <c>sharptun read</c>: attach to a device and print one tshark-style line per packet (or the
+/// tutorial tunclient's "Read N bytes" line with <c>--sizes</c>), optionally a hex dump, and/or
+/// write a pcap file. Decoding, summaries, filters and pcap live in SharpTun.Packets.
+/// </summary>
 internal static class ReadCommand
 {
     internal static Command Create()
     {
         var dev = new Option<string>("--interface", "-i") { Description = "device to attach to (created, non-persistent, if missing)", Required = true };
         var tap = new Option<bool>("--tap", "-a") { Description = "the device is a tap device (Ethernet frames)" };
-        var pi = new Option<bool>("--pi") { Description = "attach with the 4-byte packet-information header" };
+        var pi = new Option<bool>("--pi") { Description = "attach with the 4-byte packet-information header (stripped before decoding and in pcap)" };
+        var vnet = new Option<bool>("--vnet-hdr") { Description = "attach with IFF_VNET_HDR (the virtio-net header is stripped before decoding and in pcap)" };
         var mq = new Option<bool>("--multi-queue") { Description = "attach as one more queue of a multi-queue device" };
-        var count = new Option<int>("--count", "-c") { Description = "stop after this many packets (0 = until interrupted)" };
+        var count = new Option<int>("--count", "-c") { Description = "stop after this many (matching) packets (0 = until interrupted)" };
         var timeout = new Option<double>("--timeout", "-t") { Description = "stop after this many seconds (0 = no limit)" };
-        var cmd = new Command("read", "Attach to a tun/tap device and print one line per packet read from it.")
+        var sizes = new Option<bool>("--sizes") { Description = "print only \"Read N bytes from device NAME\" per packet (the tutorial's tunclient)" };
+        var hex = new Option<bool>("--hex", "-x") { Description = "print a hex dump of each packet after its summary" };
+        var write = new Option<string?>("--write", "-w") { Description = "also write the packets to this pcap file (LINKTYPE_RAW for tun, ETHERNET for tap)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing per packet (useful with -w)" };
+        var filter = new Option<string?>("--filter", "-f")
         {
-            dev, tap, pi, mq, count, timeout,
+            Description = "only packets matching: ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, [src|dst] host ADDR, [src|dst] port N, combined with and/or/not/()",
+        };
+        var cmd = new Command("read", "Attach to a tun/tap device and print one decoded line per packet (tshark style); -w writes pcap.")
+        {
+            dev, tap, pi, vnet, mq, count, timeout, sizes, hex, write, quiet, filter,
         };
         cmd.SetAction((r, ct) => CliRunner.RunAsync(async token =>
         {
@@ -25,6 +39,7 @@ internal static class ReadCommand
             {
                 throw new ArgumentException($"invalid --count {n}: must be 0 or more");
             }
+            var match = r.GetValue(filter) is { } text ? PacketFilter.Parse(text) : null;
             var seconds = r.GetValue(timeout);
             using var device = TunDevice.Open(new TunOptions
             {
@@ -32,23 +47,21 @@ internal static class ReadCommand
                 Mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun,
                 PacketInfo = r.GetValue(pi),
                 MultiQueue = r.GetValue(mq),
+                VnetHdr = r.GetValue(vnet),
             });
+            var options = new ReadLoop.Settings(
+                device.Mode == TunMode.Tap ? LinkType.Ethernet : LinkType.Raw,
+                (device.PacketInfo ? 4 : 0) + ((device.Flags & TunFlags.VnetHdr) != 0 ? device.GetVnetHeaderSize() : 0),
+                n, r.GetValue(sizes), r.GetValue(hex), r.GetValue(quiet), match);
+            using var pcap = r.GetValue(write) is { } path ? OpenPcap(path, options.LinkType) : null;
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
             if (seconds > 0)
             {
                 limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             }
-            var buffer = new byte[65536 + 4];
-            var read = 0;
             try
             {
-                while (n == 0 || read < n)
-                {
-                    var len = await device.ReadAsync(buffer, limit.Token).ConfigureAwait(false);
-                    read++;
-                    Console.Out.WriteLine($"Read {len} bytes from device {device.Name}");
-                    Console.Out.Flush();
-                }
+                await ReadLoop.RunAsync(device, options, pcap, limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (limit.IsCancellationRequested && !token.IsCancellationRequested)
             {
@@ -57,5 +70,19 @@ internal static class ReadCommand
             return CliRunner.Ok;
         }, ct));
         return cmd;
+    }
+
+    private static PcapWriter OpenPcap(string path, LinkType linkType)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write pcap file '{path}': {e.Message}", e);
+        }
+        return new PcapWriter(file, linkType);
     }
 }
