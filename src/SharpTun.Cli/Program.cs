@@ -21,8 +21,6 @@ internal static class Program
         root.Subcommands.Add(RespondCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());
-        // InvokeAsync installs System.CommandLine's SIGINT/SIGTERM handler: the action's token is
-        // cancelled and it gets ProcessTerminationTimeout (2 s) to finish and report.
-        return root.Parse(args).InvokeAsync().GetAwaiter().GetResult();
+        return root.Parse(args).Invoke();
     }
 }

@@ -161,7 +161,7 @@ public sealed class PacketFilter
             }
             word = t[pos++];
         }
-        if (IPAddress.TryParse(word, out var address) && (word.Contains('.') || word.Contains(':')))
+        if (IPAddress.TryParse(word, out var address) && (word.Contains(':') || word.Count(c => c == '.') == 3))
         {
             if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6)
             {

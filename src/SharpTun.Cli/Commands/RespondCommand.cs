@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using SharpTun.Linux.Tun;
 using SharpTun.Packets;
@@ -49,13 +50,21 @@ internal static class RespondCommand
             Console.Out.WriteLine($"Answering on {device.Name} for {who}{as_}; Ctrl-C to stop");
             var counts = new long[5];
             var received = 0L;
+            // SIGINT/SIGTERM are the normal way to stop: cancel the pump, print the counts, exit 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             try
             {
-                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, token).ConfigureAwait(false);
+                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // SIGINT/SIGTERM: the normal way to stop; report below.
             }
             Console.Out.WriteLine(
                 $"{device.Name}: {received} packets read, answered {counts[(int)ResponseKind.EchoReplyV4]} echo (IPv4), " +
@@ -68,7 +77,7 @@ internal static class RespondCommand
     }
 
     private static IPAddress ParseAddress(string text) =>
-        IPAddress.TryParse(text, out var a) && (text.Contains('.') || text.Contains(':'))
+        IPAddress.TryParse(text, out var a) && (text.Contains(':') || text.Count(c => c == '.') == 3)
             ? a
             : throw new ArgumentException($"invalid --address '{text}': expected an IPv4 or IPv6 address");
 
