@@ -29,13 +29,16 @@ internal sealed class FakeNetlinkSocket(Func<byte[], IEnumerable<byte[]>> reply)
     {
         if (!_pending.TryDequeue(out var d))
         {
-            throw new InvalidOperationException("the client waited for a reply the fake never sends");
+            throw new ExhaustedException();
         }
         d.CopyTo(buffer);
         return d.Length;
     }
 
     public void Dispose() => Disposed = true;
+
+    /// <summary>The client waited for a reply the fake never sends (a real socket would block).</summary>
+    internal sealed class ExhaustedException() : Exception("the client waited for a reply the fake never sends");
 
     internal static uint Seq(byte[] request) => BinaryPrimitives.ReadUInt32LittleEndian(request.AsSpan(8));
 
