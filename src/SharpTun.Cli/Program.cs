@@ -21,6 +21,7 @@ internal static class Program
         root.Subcommands.Add(RespondCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());
+        root.Subcommands.Add(LabCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -37,17 +37,4 @@ public sealed class TunPacketDevice : IPacketDevice
 
     /// <inheritdoc/>
     public int Write(ReadOnlySpan<byte> packet) => _device.WritePacket(packet);
-
-    /// <summary>The MTU of interface <paramref name="name"/> from /sys/class/net (as seen in the caller's network namespace mount), or null.</summary>
-    public static int? ReadMtu(string name)
-    {
-        try
-        {
-            return int.Parse(File.ReadAllText($"/sys/class/net/{name}/mtu").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
 }

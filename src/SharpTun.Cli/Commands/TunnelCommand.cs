@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using SharpTun.Linux.Netlink;
 using SharpTun.Linux.Tun;
+using SharpTun.Netlink;
 using SharpTun.Tunnel;
 
 namespace SharpTun.Cli.Commands;
@@ -25,10 +27,11 @@ internal static class TunnelCommand
         var address = new Option<string[]>("--address") { Description = "with --create: address(es) for the device, e.g. 198.19.0.1/24; the link is set up", HelpName = "CIDR" };
         var mtu = new Option<int?>("--mtu") { Description = "with --create: the device MTU (default 1500)" };
         var keepalive = new Option<double>("--keepalive") { Description = "UDP client: seconds between keepalives", DefaultValueFactory = _ => 10 };
+        var capture = new Option<string?>("--capture") { Description = "write the packets the tunnel carries (both directions) to this pcap file", HelpName = "FILE" };
         var debug = new Option<bool>("--debug", "-d") { Description = "print a line per packet (simpletun's TAP2NET/NET2TAP lines)" };
         var cmd = new Command("tunnel", "Relay a tun/tap device to a peer over TCP (simpletun-compatible) or UDP. " + Warning)
         {
-            dev, server, client, port, tun, tap, transport, create, address, mtu, keepalive, debug,
+            dev, server, client, port, tun, tap, transport, create, address, mtu, keepalive, capture, debug,
         };
         cmd.SetAction((r, ct) => CliRunner.RunAsync(token =>
         {
@@ -58,31 +61,37 @@ internal static class TunnelCommand
                     : throw new ArgumentException("--keepalive must be more than 0 seconds"),
             };
             settings.ResolveEndPoint();
-            var addresses = r.GetValue(address) ?? [];
-            if (!r.GetValue(create) && (addresses.Length > 0 || r.GetValue(mtu) is not null))
+            var addresses = DeviceSetup.ParseAddresses(r.GetValue(address) ?? []);
+            if (!r.GetValue(create) && (addresses.Count > 0 || r.GetValue(mtu) is not null))
             {
                 throw new ArgumentException("--address and --mtu need --create (without it the device must already be configured)");
             }
             var mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun;
-            return Task.FromResult(Run(r.GetValue(dev)!, mode, r.GetValue(create), addresses, r.GetValue(mtu), settings, r.GetValue(debug), token));
+            return Task.FromResult(Run(r.GetValue(dev)!, mode, r.GetValue(create), addresses, r.GetValue(mtu), settings, r.GetValue(capture), r.GetValue(debug), token));
         }, ct));
         return cmd;
     }
 
-    private static int Run(string name, TunMode mode, bool create, string[] addresses, int? mtu, TunnelSettings settings, bool debug, CancellationToken token)
+    private static int Run(string name, TunMode mode, bool create, IReadOnlyList<IpPrefix> addresses, int? mtu, TunnelSettings settings,
+        string? capturePath, bool debug, CancellationToken token)
     {
         var log = new TunnelLog(Console.Error, debug);
         using var device = TunDevice.Open(new TunOptions { Name = name, Mode = mode, Exclusive = create });
-        if (create)
+        int actualMtu;
+        using (var netlink = RtNetlink.Open())
         {
-            DeviceConfigurator.Configure(device.Name, addresses, mtu);
+            if (create)
+            {
+                DeviceSetup.Configure(netlink, device.Name, addresses, mtu);
+            }
+            actualMtu = netlink.GetLink(device.Name).Mtu;
         }
-        var actualMtu = TunPacketDevice.ReadMtu(device.Name) ?? mtu ?? 1500;
+        using var capture = capturePath is null ? null : new PacketCapture(capturePath, mode == TunMode.Tap);
         var packets = new TunPacketDevice(device, actualMtu);
         var counters = new TunnelCounters();
         var buffers = new RelayBuffers(packets.MaxPacketSize);
         using var transport = settings.CreateTransport(packets, buffers, counters, log);
-        var relay = new Relay(packets, transport, counters, log);
+        var relay = new Relay(packets, transport, counters, log) { Observer = capture is null ? null : capture.Write };
         // SIGINT/SIGTERM: stop the relay, print the counters, exit 0.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         void Stop(PosixSignalContext ctx)
@@ -107,6 +116,10 @@ internal static class TunnelCommand
         finally
         {
             Console.Out.WriteLine(counters.Format(device.Name));
+            if (capture is not null)
+            {
+                Console.Out.WriteLine($"capture: {capture.Count} packets written to {capturePath}");
+            }
             Console.Out.Flush();
         }
         return CliRunner.Ok;
