@@ -123,6 +123,9 @@ public sealed class TcpLink : IPeerLink
         {
             return;
         }
+        // Free the server's single peer slot before the peer can see the close, so a client that
+        // reconnects at once is accepted, not refused as a second peer.
+        _onDispose?.Invoke();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -134,7 +137,6 @@ public sealed class TcpLink : IPeerLink
         {
         }
         _socket.Dispose();
-        _onDispose?.Invoke();
     }
 
     private static string FormatPartial(FrameDecoder decoder) => decoder.PendingLength > 0

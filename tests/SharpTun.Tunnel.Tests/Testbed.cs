@@ -25,7 +25,7 @@ internal sealed partial class Testbed : IDisposable
     public string VethB { get; }
     public bool Tap { get; }
 
-    private Testbed(bool tap, bool addresses)
+    private Testbed(bool tap, bool addresses, bool devices)
     {
         Tap = tap;
         A = NetNs.Create("sta");
@@ -39,7 +39,7 @@ internal sealed partial class Testbed : IDisposable
             B.Ip($"addr add {WireB}/24 dev {VethB}");
             A.Ip($"link set {VethA} up");
             B.Ip($"link set {VethB} up");
-            foreach (var (ns, addr) in new[] { (A, TunA), (B, TunB) })
+            foreach (var (ns, addr) in devices ? new[] { (A, TunA), (B, TunB) } : [])
             {
                 ns.Ip($"tuntap add {Device} mode {(tap ? "tap" : "tun")}");
                 if (addresses)
@@ -56,7 +56,7 @@ internal sealed partial class Testbed : IDisposable
         }
     }
 
-    public static Testbed Create(bool tap = false, bool addresses = true) => new(tap, addresses);
+    public static Testbed Create(bool tap = false, bool addresses = true, bool devices = true) => new(tap, addresses, devices);
 
     public TunnelProcess StartServer(string transport, params string[] extra) =>
         Start(A, ["-i", Device, "-s", "--transport", transport, Tap ? "-a" : "-u", .. extra]);
@@ -92,6 +92,19 @@ internal sealed partial class Testbed : IDisposable
             TimeSpan.FromSeconds(count * interval + 30));
         var m = ReceivedRegex().Match(r.StdOut);
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>Adds netem impairment on both ends of the wire; false when the kernel has no sch_netem.</summary>
+    public bool TryImpair(string netem)
+    {
+        var a = A.Exec("tc", ["qdisc", "add", "dev", VethA, "root", "netem", .. netem.Split(' ')]);
+        if (a.ExitCode != 0 && a.StdErr.Contains("qdisc kind is unknown", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        a.EnsureSuccess();
+        B.Exec("tc", ["qdisc", "add", "dev", VethB, "root", "netem", .. netem.Split(' ')]).EnsureSuccess();
+        return true;
     }
 
     public static long RxPackets(NetNs ns, string device) =>
