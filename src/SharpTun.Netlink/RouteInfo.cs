@@ -13,6 +13,10 @@ public sealed record RouteInfo
     public IPAddress? Destination { get; init; }
     /// <summary>rtm_dst_len.</summary>
     public int DestinationLength { get; init; }
+    /// <summary>Source prefix (RTA_SRC) with rtm_src_len; present on IPv6 <c>route get</c> answers and source routes.</summary>
+    public IPAddress? Source { get; init; }
+    /// <summary>rtm_src_len.</summary>
+    public int SourceLength { get; init; }
     /// <summary>Gateway (RTA_GATEWAY).</summary>
     public IPAddress? Gateway { get; init; }
     /// <summary>Output interface index (RTA_OIF).</summary>
@@ -31,6 +35,8 @@ public sealed record RouteInfo
     public byte Type { get; init; }
     /// <summary>rtm_flags (RTNH_F_*: 0x10 linkdown, 0x4 onlink, …; RTM_F_CLONED 0x200).</summary>
     public uint Flags { get; init; }
+    /// <summary>RTA_UID: the uid a <c>route get</c> answer was computed for.</summary>
+    public uint? Uid { get; init; }
     /// <summary>IPv6 router preference (RTA_PREF), when present.</summary>
     public byte? Preference { get; init; }
 
@@ -64,6 +70,7 @@ public sealed record RouteInfo
                 _ => AddressFamily.Unspecified,
             },
             DestinationLength = body[1],
+            SourceLength = body[2],
             Table = body[4],
             Protocol = body[5],
             Scope = body[6],
@@ -77,11 +84,13 @@ public sealed record RouteInfo
             {
                 Rt.RTA_DST => info with { Destination = a.Address() },
                 Rt.RTA_GATEWAY => info with { Gateway = a.Address() },
+                Rt.RTA_SRC => info with { Source = a.Address() },
                 Rt.RTA_OIF => info with { OutputIndex = a.I32() },
                 Rt.RTA_PREFSRC => info with { PreferredSource = a.Address() },
                 Rt.RTA_PRIORITY => info with { Metric = a.U32() },
                 Rt.RTA_TABLE => info with { Table = a.U32() },
                 Rt.RTA_PREF => info with { Preference = a.U8() },
+                Rt.RTA_UID => info with { Uid = a.U32() },
                 _ => info,
             };
         }

@@ -61,6 +61,7 @@ internal static class Rt
     internal const ushort RTA_PREFSRC = 7;
     internal const ushort RTA_TABLE = 15;
     internal const ushort RTA_PREF = 20;
+    internal const ushort RTA_UID = 25;
 
     internal const uint IFF_UP = 0x1;
 

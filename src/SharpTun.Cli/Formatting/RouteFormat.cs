@@ -21,6 +21,10 @@ internal static class RouteFormat
             o["type"] = RtNames.RouteType(r.Type);
         }
         o["dst"] = r.DestinationText;
+        if (SourceText(r) is { } from)
+        {
+            o["from"] = from;
+        }
         if (r.Gateway is not null)
         {
             o["gateway"] = r.Gateway.ToString();
@@ -33,7 +37,7 @@ internal static class RouteFormat
         {
             o["table"] = RtNames.Table(r.Table);
         }
-        if (r.Protocol != ProtoBoot)
+        if (r.Protocol is not (ProtoBoot or 0))
         {
             o["protocol"] = RtNames.Protocol(r.Protocol);
         }
@@ -54,6 +58,14 @@ internal static class RouteFormat
         {
             o["pref"] = PreferenceName(pref);
         }
+        if (r.Uid is { } uid)
+        {
+            o["uid"] = uid;
+        }
+        if (IsCached(r))
+        {
+            o["cache"] = new JsonArray([.. CacheFlags(r).Select(f => (JsonNode)JsonValue.Create(f))]);
+        }
         return o;
     }
 
@@ -65,6 +77,10 @@ internal static class RouteFormat
             sb.Append(RtNames.RouteType(r.Type)).Append(' ');
         }
         sb.Append(r.DestinationText);
+        if (SourceText(r) is { } from)
+        {
+            sb.Append(" from ").Append(from);
+        }
         if (r.Gateway is not null)
         {
             sb.Append(" via ").Append(r.Gateway);
@@ -77,7 +93,7 @@ internal static class RouteFormat
         {
             sb.Append(" table ").Append(RtNames.Table(r.Table));
         }
-        if (r.Protocol != ProtoBoot)
+        if (r.Protocol is not (ProtoBoot or 0))
         {
             sb.Append(" proto ").Append(RtNames.Protocol(r.Protocol));
         }
@@ -101,7 +117,40 @@ internal static class RouteFormat
         {
             sb.Append(" pref ").Append(PreferenceName(pref));
         }
+        if (r.Uid is { } uid)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" uid {uid}");
+        }
+        if (IsCached(r))
+        {
+            sb.Append("\n    cache");
+            foreach (var f in CacheFlags(r))
+            {
+                sb.Append(" <").Append(f).Append('>');
+            }
+        }
         return sb.ToString();
+    }
+
+    /// <summary>RTA_SRC as iproute2 prints it: the address, with /LEN unless the length is 0 or a full host.</summary>
+    private static string? SourceText(RouteInfo r)
+    {
+        if (r.Source is null)
+        {
+            return null;
+        }
+        var max = r.Family == AddressFamily.InterNetwork ? 32 : 128;
+        return r.SourceLength == 0 || r.SourceLength == max ? r.Source.ToString() : $"{r.Source}/{r.SourceLength}";
+    }
+
+    /// <summary>An IPv4 <c>route get</c> answer is a cloned (RTM_F_CLONED) entry; iproute2 prints its cache flags.</summary>
+    private static bool IsCached(RouteInfo r) => (r.Flags & 0x200) != 0 && r.Family == AddressFamily.InterNetwork;
+
+    /// <summary>RTCF_* bits in the high half of rtm_flags of a cloned route.</summary>
+    private static IEnumerable<string> CacheFlags(RouteInfo r)
+    {
+        (uint Flag, string Name)[] order = [(0x80000000, "local"), (0x40000000, "reject"), (0x20000000, "mc"), (0x10000000, "brd")];
+        return order.Where(o => (r.Flags & o.Flag) != 0).Select(o => o.Name);
     }
 
     /// <summary>RFC 4191 router preference as RTA_PREF carries it: 0 medium, 1 high, 3 low.</summary>

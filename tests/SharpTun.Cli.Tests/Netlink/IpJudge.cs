@@ -74,6 +74,16 @@ internal static class IpJudge
         return compared;
     }
 
+    /// <summary>Asserts <c>sharptun route get</c> and <c>ip route get</c> agree on every field for <paramref name="destination"/>.</summary>
+    internal static void SameRouteGet(NetNs ns, string destination)
+    {
+        var ip = Ip(ns, $"route get {destination}");
+        var ours = Ours(ns, "route", "get", destination);
+        Assert.Single(ip);
+        Assert.Single(ours);
+        SameObject(ip[0]!.AsObject(), ours[0]!.AsObject(), $"route get {destination}");
+    }
+
     private static string[] Names(JsonArray a) => [.. a.Select(x => $"{x!["ifindex"]}:{x["ifname"]}")];
 
     internal static void Same(JsonNode? ip, JsonNode? ours, string what)
@@ -84,7 +94,7 @@ internal static class IpJudge
     }
 
     /// <summary>Every key of either object must be present in both with the same value.</summary>
-    private static int SameObject(JsonObject ip, JsonObject ours, string what)
+    internal static int SameObject(JsonObject ip, JsonObject ours, string what)
     {
         var keys = ip.Select(p => p.Key).Union(ours.Select(p => p.Key)).ToArray();
         foreach (var k in keys)

@@ -53,6 +53,10 @@ public class IpJudgeTests
 
         Assert.True(IpJudge.AssertSameAsIp(a) > 100);
         Assert.True(IpJudge.AssertSameAsIp(b) > 20);
+        IpJudge.SameRouteGet(a, "198.19.0.7");
+        IpJudge.SameRouteGet(a, "198.19.2.9");
+        IpJudge.SameRouteGet(a, "198.18.0.1");
+        IpJudge.SameRouteGet(a, "2001:db8:9::1");
     }
 
     [RootFact]
@@ -79,6 +83,10 @@ public class IpJudgeTests
         a.Ip("route add blackhole 198.19.3.0/24");
         a.Ip("route add unreachable 198.19.4.0/24 table 7");
         a.Ip("-6 route add 2001:db8:9::/64 via 2001:db8::2");
+        // A tun device: no link-layer address (link/none), point-to-point, no carrier without a process.
+        a.Ip("tuntap add stt0 mode tun");
+        a.Ip("addr add 198.18.30.1 peer 198.18.30.2 dev stt0");
+        a.Ip("link set stt0 up mtu 1400");
         Assert.True(IpJudge.AssertSameAsIp(a) > 100);
         Assert.True(IpJudge.AssertSameAsIp(b) > 20);
     }
