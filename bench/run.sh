@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Side-by-side tunnel benchmark, one run: the bare veth wire (the limit), SharpTun TCP and UDP,
+# socat TUN over TCP and UDP, OpenVPN 2.6 p2p (cleartext UDP/TCP and AES-256-GCM UDP/TCP), and
+# simpletun when SIMPLETUN=/path/to/simpletun is set (built outside this repository).
+# Topology (TESTBED.md): ns A 198.18.0.1/24 <-veth-> ns B 198.18.0.2/24; each tunnel puts
+# 198.19.0.1 in A and 198.19.0.2 in B. For each: idle ping RTT (20 pings), iperf3 single stream
+# and -P 4 (BENCH_SECONDS each, default 5) from B to A, and the CPU (utime+stime from
+# /proc/PID/stat) of the tunnel processes during the single-stream run. Prints a table and
+# writes it to bench/RESULTS.md. Needs root; removes everything it made, also on Ctrl-C.
+set -uo pipefail
+here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
+root="$(dirname "$here")"
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
+for t in iperf3 ping socat openvpn openssl; do
+  command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
+done
+S=${BENCH_SECONDS:-5}
+tag="stb$$"; A="${tag}a"; B="${tag}b"
+work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
+pids=()
+results=()
+HZ=$(getconf CLK_TCK)
+
+stop_tunnel() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
+  pids=()
+  for ns in "$A" "$B"; do ip -n "$ns" link del tun0 2>/dev/null; done
+  return 0
+}
+cleanup() {
+  stop_tunnel
+  ip netns pids "$A" 2>/dev/null | xargs -r kill 2>/dev/null
+  ip netns pids "$B" 2>/dev/null | xargs -r kill 2>/dev/null
+  ip netns del "$A" 2>/dev/null; ip netns del "$B" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted"; exit 130' INT TERM
+
+ip netns add "$A"; ip netns add "$B"
+ip -n "$A" link set lo up; ip -n "$B" link set lo up
+ip link add wire0 netns "$A" type veth peer name wire0 netns "$B"
+ip -n "$A" addr add 198.18.0.1/24 dev wire0; ip -n "$B" addr add 198.18.0.2/24 dev wire0
+ip -n "$A" link set wire0 up; ip -n "$B" link set wire0 up
+
+"$root/sharptun" --version >/dev/null || exit 1
+dll="$root/src/SharpTun.Cli/bin/Release/net10.0/sharptun.dll"
+inA() { ip netns exec "$A" "$@"; }
+inB() { ip netns exec "$B" "$@"; }
+start() { local ns=$1; shift; ip netns exec "$ns" "$@" >>"$work/log" 2>&1 & pids+=($!); }
+ticks() { local t=0; for p in "${pids[@]}"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+mktun() { # ns addr: a configured persistent tun0 for tools that attach to one
+  ip -n "$1" tuntap add tun0 mode tun && ip -n "$1" addr add "$2"/24 dev tun0 && ip -n "$1" link set tun0 up
+}
+
+iperf() { # target, parallel -> Mbit/s received (or "-")
+  ip netns exec "$A" iperf3 -s -1 -B "$1" >/dev/null 2>&1 &
+  local srv=$!
+  for _ in $(seq 50); do inA ss -Hltn "sport = :5201" | grep -q 5201 && break; sleep 0.1; done
+  local out
+  out=$(timeout $((S + 20)) ip netns exec "$B" iperf3 -c "$1" -t "$S" -P "$2" -f m 2>&1)
+  kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+  echo "$out" | grep -q receiver || echo "bench: iperf3 -c $1 -P $2 failed: $(echo "$out" | tail -2 | tr '\n' ' ')" >&2
+  echo "$out" | awk '/receiver/ {for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") v = $(i-1)} END {print (v == "" ? "-" : v)}'
+}
+
+measure() { # name target
+  local name=$1 target=$2 ok=""
+  for _ in $(seq 100); do inB ping -c1 -W1 "$target" >/dev/null 2>&1 && { ok=1; break; }; sleep 0.1; done
+  if [ -z "$ok" ]; then
+    echo "bench: $name: no ping through the tunnel; skipped (log: $(tail -3 "$work/log" | tr '\n' ' '))" >&2
+    results+=("$name|-|-|-|-"); stop_tunnel; return
+  fi
+  local rtt
+  rtt=$(inB ping -c 20 -i 0.05 -q "$target" | awk -F/ '/rtt/ {print $5}')
+  local t0 t1 g1 g4 cpu
+  t0=$(ticks); g1=$(iperf "$target" 1); t1=$(ticks)
+  cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$S" 'BEGIN {printf "%.0f", d / hz / s * 100}')
+  g4=$(iperf "$target" 4)
+  [ ${#pids[@]} -eq 0 ] && cpu="-"
+  echo "bench: $name: 1 stream $g1 Mbit/s, 4 streams $g4 Mbit/s, rtt $rtt ms, cpu $cpu %" >&2
+  results+=("$name|$g1|$g4|$rtt|$cpu")
+}
+
+# 1. the bare wire
+measure "veth wire (limit)" 198.18.0.1
+
+# 2-3. SharpTun
+for t in tcp udp; do
+  start "$A" dotnet "$dll" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
+  sleep 0.5
+  start "$B" dotnet "$dll" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
+  measure "SharpTun ${t^^}" 198.19.0.1
+  stop_tunnel
+done
+
+# 4. simpletun (TCP), if given
+if [ -n "${SIMPLETUN:-}" ]; then
+  mktun "$A" 198.19.0.1; mktun "$B" 198.19.0.2
+  start "$A" "$SIMPLETUN" -i tun0 -s
+  sleep 0.3
+  start "$B" "$SIMPLETUN" -i tun0 -c 198.18.0.1
+  measure "simpletun (TCP)" 198.19.0.1
+  stop_tunnel
+fi
+
+# 5. socat TUN over TCP and UDP (socat does not frame: over TCP packet boundaries are lost under load)
+tunopt="tun-type=tun,iff-no-pi,iff-up,tun-name=tun0"
+start "$A" socat TCP-LISTEN:55556,bind=198.18.0.1,reuseaddr "TUN:198.19.0.1/24,$tunopt"
+sleep 0.3
+start "$B" socat TCP:198.18.0.1:55556 "TUN:198.19.0.2/24,$tunopt"
+measure "socat TUN over TCP" 198.19.0.1
+stop_tunnel
+start "$A" socat UDP-LISTEN:55556,bind=198.18.0.1 "TUN:198.19.0.1/24,$tunopt"
+sleep 0.3
+start "$B" socat UDP:198.18.0.1:55556 "TUN:198.19.0.2/24,$tunopt"
+measure "socat TUN over UDP" 198.19.0.1
+stop_tunnel
+
+# 6. OpenVPN 2.6 p2p: cleartext (no crypto at all) and AES-256-GCM (TLS p2p, self-signed certs pinned by fingerprint)
+for side in a b; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$side" \
+    -keyout "$work/$side.key" -out "$work/$side.crt" >/dev/null 2>&1
+done
+fp() { openssl x509 -in "$work/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2; }
+ovpn_common="--dev tun0 --dev-type tun --disable-dco --verb 1 --ping 10"
+for crypto in clear gcm; do
+  for proto in udp tcp; do
+    if [ $proto = udp ]; then pa="--proto udp --local 198.18.0.1 --lport 1194 --remote 198.18.0.2 --rport 1194"
+      pb="--proto udp --local 198.18.0.2 --lport 1194 --remote 198.18.0.1 --rport 1194"
+    else pa="--proto tcp-server --local 198.18.0.1 --lport 1194"; pb="--proto tcp-client --remote 198.18.0.1 1194"; fi
+    if [ $crypto = clear ]; then ca="--cipher none --data-ciphers none --auth none"; cb="$ca"; label="cleartext"
+    else
+      ca="--tls-server --dh none --cert $work/a.crt --key $work/a.key --peer-fingerprint $(fp b) --data-ciphers AES-256-GCM"
+      cb="--tls-client --cert $work/b.crt --key $work/b.key --peer-fingerprint $(fp a) --data-ciphers AES-256-GCM"
+      label="AES-256-GCM"
+    fi
+    # shellcheck disable=SC2086
+    start "$A" openvpn $ovpn_common $pa $ca --ifconfig 198.19.0.1 198.19.0.2
+    sleep 0.3
+    # shellcheck disable=SC2086
+    start "$B" openvpn $ovpn_common $pb $cb --ifconfig 198.19.0.2 198.19.0.1
+    measure "OpenVPN ${proto^^} $label" 198.19.0.1
+    stop_tunnel
+  done
+done
+
+# The table
+wire=$(echo "${results[0]}" | cut -d'|' -f2)
+st_tcp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun TCP" {print $2}')
+st_udp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun UDP" {print $2}')
+table=$(
+  echo "| path | 1 stream Gbit/s | x wire | x SharpTun (same transport) | 4 streams Gbit/s | idle RTT ms | tunnel CPU % (1 stream) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for r in "${results[@]}"; do
+    IFS='|' read -r name g1 g4 rtt cpu <<<"$r"
+    ref=$st_tcp; case "$name" in *UDP*) ref=$st_udp ;; esac
+    awk -v n="$name" -v g1="$g1" -v g4="$g4" -v rtt="$rtt" -v cpu="$cpu" -v w="$wire" -v ref="$ref" 'BEGIN {
+      gb1 = (g1 == "-") ? "-" : sprintf("%.2f", g1 / 1000)
+      gb4 = (g4 == "-") ? "-" : sprintf("%.2f", g4 / 1000)
+      xw = (g1 == "-" || w == "-" || w == 0) ? "-" : sprintf("%.2f", g1 / w)
+      xs = (g1 == "-" || ref == "-" || ref == "" || ref == 0 || n ~ /wire/) ? "-" : sprintf("%.2f", g1 / ref)
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", n, gb1, xw, xs, gb4, rtt, cpu
+    }'
+  done
+)
+echo
+echo "$table"
+{
+  echo "# Tunnel benchmark results"
+  echo
+  echo "Latest run of \`bench/run.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC')) on $(nproc) x $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo),"
+  echo "kernel $(uname -r), iperf3 ${S} s per measurement, B -> A through each path."
+  echo "SIMPLETUN=${SIMPLETUN:-(not set)}; $(openvpn --version | head -1 | cut -d' ' -f1-2); socat $(socat -V | awk '/socat version/ {print $3}')."
+  echo
+  echo "$table"
+  echo
+  echo "CPU is utime+stime of the tunnel's own processes (both ends) during the single-stream run, in % of one core;"
+  echo "kernel work done in softirq context is not included. socat over TCP does not preserve packet boundaries."
+} >"$here/RESULTS.md.new"
+mv "$here/RESULTS.md.new" "$here/RESULTS.md"
+echo "bench: wrote $here/RESULTS.md"
