@@ -21,6 +21,10 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
         }
+        if (!peer.Endpoint.IsSet)
+        {
+            return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
+        }
         var now = Now();
         if (!isRetry && peer.LastInitiationSent != long.MinValue && now - peer.LastInitiationSent < WireGuardConstants.RekeyTimeout.Ticks)
         {

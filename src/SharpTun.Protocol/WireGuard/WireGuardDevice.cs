@@ -9,7 +9,7 @@ namespace SharpTun.Protocol.WireGuard;
 /// <item><see cref="Encapsulate(ReadOnlySpan{byte}, Span{byte})"/>: an IP packet from the tunnel → a datagram to send (or a handshake initiation while no session exists; the packet is queued).</item>
 /// <item><see cref="Decapsulate"/>: a datagram from the network → an IP packet for the tunnel, a handshake reply to send, or an error.</item>
 /// <item><see cref="UpdateTimers"/>: called periodically (e.g. every 100–250 ms) per peer → retries, rekeys, keepalives.</item>
-/// <item><see cref="DequeuePending"/>: after a handshake completes, the packets queued meanwhile, encrypted.</item>
+/// <item><see cref="DequeuePending"/>: the packets queued while no session existed, encrypted; call it until Done whenever a result's peer has <see cref="WireGuardPeer.QueuedPackets"/> &gt; 0 and <see cref="WireGuardPeer.HasSession"/>.</item>
 /// </list>
 /// Time comes from the injected <see cref="TimeProvider"/>, randomness from <see cref="IRandomSource"/>.
 /// Not thread-safe: the caller serializes calls. Data-packet paths allocate nothing.

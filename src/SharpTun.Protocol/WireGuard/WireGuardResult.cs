@@ -67,6 +67,9 @@ public enum WireGuardError
     /// <summary>The caller's buffer is too small for the output.</summary>
     BufferTooSmall,
 
+    /// <summary>The peer has no endpoint yet (none configured, none learned): nothing can be sent to it.</summary>
+    NoEndpoint,
+
     /// <summary>Handshake retries gave up after REKEY_ATTEMPT_TIME; queued packets were dropped.</summary>
     ConnectionExpired,
 }

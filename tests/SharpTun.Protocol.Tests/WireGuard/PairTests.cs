@@ -125,12 +125,14 @@ public sealed class PairTests
         var kc = WireGuardKeys.GeneratePrivateKey();
         using var c = new WireGuardDevice(kc, pair.Clock);
         var bOnC = c.AddPeer(pair.B.PublicKey.Span);
+        bOnC.Endpoint = PeerPair.EndB;
         var init = c.InitiateHandshake(bOnC, pair.Buffer, force: true);
         Assert.Equal(WireGuardError.UnknownPeer, pair.B.Decapsulate(PeerPair.EndA, pair.Buffer.AsSpan(0, init.Length), pair.Buffer2).Error);
 
         // D thinks B has a different public key: mac1 fails at B.
         using var d = new WireGuardDevice(WireGuardKeys.GeneratePrivateKey(), pair.Clock);
         var wrong = d.AddPeer(WireGuardKeys.PublicKey(WireGuardKeys.GeneratePrivateKey()));
+        wrong.Endpoint = PeerPair.EndB;
         init = d.InitiateHandshake(wrong, pair.Buffer, force: true);
         Assert.Equal(WireGuardError.InvalidMac, pair.B.Decapsulate(PeerPair.EndA, pair.Buffer.AsSpan(0, init.Length), pair.Buffer2).Error);
     }
@@ -236,5 +238,27 @@ public sealed class PairTests
                 Assert.Equal(WireGuardError.InvalidPacket, dec.Error);
             }
         }
+    }
+    [Fact]
+    public void PeerWithoutEndpoint_QueuesUntilItInitiates_ThenDrains()
+    {
+        using var pair = new PeerPair();
+        pair.PeerAOnB.Endpoint = default;
+        var wire = new byte[2048];
+        var inner = new byte[2048];
+        var waiting = TestPackets.Ipv4("198.19.0.2", "198.19.0.1", 60, 9);
+        var r = pair.B.Encapsulate(waiting, wire);
+        Assert.Equal(WireGuardError.NoEndpoint, r.Error);
+        Assert.Equal(1, pair.PeerAOnB.QueuedPackets);
+        Assert.Equal(WireGuardAction.Done, pair.B.UpdateTimers(pair.PeerAOnB, wire).Action);
+        // A initiates: B learns A's endpoint, session confirmed by A's keepalive, then B drains its queue.
+        pair.Handshake();
+        Assert.Equal(PeerPair.EndA, pair.PeerAOnB.Endpoint);
+        var drained = pair.B.DequeuePending(pair.PeerAOnB, wire);
+        Assert.Equal(WireGuardAction.WriteToNetwork, drained.Action);
+        Assert.Equal(PeerPair.EndA, drained.Endpoint);
+        var d = pair.A.Decapsulate(PeerPair.EndB, wire.AsSpan(0, drained.Length), inner);
+        Assert.True(inner.AsSpan(0, d.Length).SequenceEqual(waiting));
+        Assert.Equal(WireGuardAction.Done, pair.B.DequeuePending(pair.PeerAOnB, wire).Action);
     }
 }
