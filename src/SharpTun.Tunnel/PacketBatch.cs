@@ -61,6 +61,12 @@ public sealed class PacketBatch
     /// <summary>Everything from the first headroom to the end of the last packet.</summary>
     public ReadOnlySpan<byte> Contiguous => _buffer.AsSpan(0, _end);
 
+    internal ReadOnlySpan<byte> Buffer => _buffer;
+
+    internal ReadOnlySpan<int> Offsets => _offsets.AsSpan(0, Count);
+
+    internal ReadOnlySpan<int> Lengths => _lengths.AsSpan(0, Count);
+
     /// <summary>Empties the batch.</summary>
     public void Clear()
     {

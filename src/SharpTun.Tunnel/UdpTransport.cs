@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SharpTun.Linux.Net;
 
 namespace SharpTun.Tunnel;
 
@@ -16,6 +17,8 @@ public sealed class UdpTransport : ITransport
     private readonly SocketFactory _sockets;
     private readonly TimeSpan _keepalive;
     private readonly Backoff _backoff = new();
+    private readonly DatagramBatch _rx;
+    private readonly DatagramBatch _tx;
     private bool _first = true;
 
     /// <summary>A UDP server bound to <paramref name="endPoint"/>, or a client of it.</summary>
@@ -31,6 +34,10 @@ public sealed class UdpTransport : ITransport
         _log = log;
         _keepalive = keepalive;
         _sockets = sockets ?? Sockets.Create;
+        // 64 datagrams per recvmmsg/sendmmsg; receive slots one byte longer than the largest
+        // packet so an oversize datagram shows as such rather than as a cut packet.
+        _rx = new DatagramBatch(64, device.MaxPacketSize + 1);
+        _tx = new DatagramBatch(64, 1);
         Description = isServer ? $"UDP server on {endPoint}" : $"UDP client of {endPoint} (keepalive every {keepalive.TotalSeconds:0.#} s)";
     }
 
@@ -59,14 +66,14 @@ public sealed class UdpTransport : ITransport
                         socket.DualMode = true;
                     }
                     socket.Bind(_endPoint);
-                    return UdpLink.Server(socket, _maxPacket, _ethernet, _buffers, _counters, _log);
+                    return UdpLink.Server(socket, _maxPacket, _ethernet, _rx, _tx, _counters, _log);
                 }
                 if (_endPoint is DnsEndPoint)
                 {
                     socket.DualMode = true;
                 }
                 socket.Connect(_endPoint);
-                return UdpLink.Client(socket, _maxPacket, _ethernet, _buffers, _counters, _log, _keepalive);
+                return UdpLink.Client(socket, _maxPacket, _ethernet, _rx, _tx, _counters, _log, _keepalive);
             }
             catch (SocketException e)
             {
@@ -80,8 +87,10 @@ public sealed class UdpTransport : ITransport
         }
     }
 
-    /// <summary>Nothing to release: the link owns its socket.</summary>
+    /// <summary>Frees the datagram batches; call only after the relay using this transport has stopped.</summary>
     public void Dispose()
     {
+        _rx.Dispose();
+        _tx.Dispose();
     }
 }
