@@ -6,8 +6,21 @@ namespace SharpTun.Packets;
 public static class AddressText
 {
     /// <summary>Dotted quad from 4 bytes.</summary>
-    public static bool TryFormatIpv4(ReadOnlySpan<byte> address, Span<char> destination, out int written) =>
-        destination.TryWrite($"{address[0]}.{address[1]}.{address[2]}.{address[3]}", out written);
+    public static bool TryFormatIpv4(ReadOnlySpan<byte> address, Span<char> destination, out int written)
+    {
+        // Byte by byte rather than an interpolated TryWrite, which allocated on this path.
+        var w = new CharWriter(destination);
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0)
+            {
+                w.Append('.');
+            }
+            w.Append(address[i]);
+        }
+        written = w.Ok ? w.Length : 0;
+        return w.Ok;
+    }
 
     /// <summary>RFC 5952 text from 16 bytes: lower-case hex, longest run (≥ 2) of zero groups as <c>::</c>, IPv4-mapped as <c>::ffff:a.b.c.d</c>.</summary>
     public static bool TryFormatIpv6(ReadOnlySpan<byte> address, Span<char> destination, out int written)
@@ -15,7 +28,12 @@ public static class AddressText
         written = 0;
         if (BinaryPrimitives.ReadUInt64BigEndian(address) == 0 && BinaryPrimitives.ReadUInt32BigEndian(address[8..]) == 0xFFFF)
         {
-            return destination.TryWrite($"::ffff:{address[12]}.{address[13]}.{address[14]}.{address[15]}", out written);
+            if (!"::ffff:".AsSpan().TryCopyTo(destination) || !TryFormatIpv4(address[12..], destination[7..], out var n))
+            {
+                return false;
+            }
+            written = 7 + n;
+            return true;
         }
         Span<ushort> groups = stackalloc ushort[8];
         for (var i = 0; i < 8; i++)

@@ -90,6 +90,37 @@ public sealed class CaptureCliTests
         }
     }
 
+    [RootTheory]
+    [InlineData("--pi")]
+    [InlineData("--vnet-hdr")]
+    public void Per_packet_headers_are_stripped_from_summaries_and_pcap(string option)
+    {
+        using var ns = NetNs.Create();
+        ns.DisableIpv6();
+        var dev = UniqueName.Next("ch");
+        var pcap = PacketCli.TempPcap();
+        try
+        {
+            ns.St("tuntap", "add", dev, "--mode", "tun").EnsureSuccess();
+            ns.Ip($"addr add 198.19.0.1/24 dev {dev}");
+            ns.Ip($"link set {dev} up");
+            var reader = ns.StartSt("read", "-i", dev, option, "-w", pcap, "-c", "2");
+            ns.WaitCarrier(dev);
+            ns.Exec("ping", ["-c", "2", "-i", "0.2", "-W", "1", "198.19.0.2"]);
+            Assert.True(reader.WaitForExit(30_000));
+            var lines = reader.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.All(lines, l => Assert.Contains("198.19.0.1 → 198.19.0.2      ICMP 84 Echo (ping) request", l));
+            Assert.Equal("", PacketCli.TsharkMalformed(pcap));
+            var rows = PacketCli.Tshark(pcap, "frame.len", "ip.src", "ip.dst", "icmp.seq");
+            Assert.Equal([["84", "198.19.0.1", "198.19.0.2", "1"], ["84", "198.19.0.1", "198.19.0.2", "2"]], rows);
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
+
     [RootFact]
     public void Filter_hex_and_sizes_options()
     {

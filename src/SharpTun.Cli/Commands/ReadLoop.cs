@@ -24,12 +24,11 @@ internal static class ReadLoop
             {
                 var len = await device.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 var stamp = DateTimeOffset.UtcNow;
-                if (!clock.IsRunning)
-                {
-                    clock.Start();
-                }
+                // Relative time: 0 at the first packet, as in tshark.
+                var seconds = clock.IsRunning ? clock.Elapsed.TotalSeconds : 0;
+                clock.Start();
                 var packet = buffer.AsSpan(Math.Min(s.PrefixBytes, len), Math.Max(0, len - s.PrefixBytes));
-                if (!Show(s, packet, ++shown, clock.Elapsed.TotalSeconds, text, tracker, stdout, device.Name, len, pcap, stamp))
+                if (!Show(s, packet, ++shown, seconds, text, tracker, stdout, device.Name, len, pcap, stamp))
                 {
                     shown--;
                 }
