@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using SharpTun.Cli.Formatting;
+using SharpTun.Linux.Netlink;
 using SharpTun.Netlink;
 
 namespace SharpTun.Cli.Commands;
@@ -56,9 +57,10 @@ internal static class AddrCommand
                 }));
                 return CliRunner.Ok;
             }
+            var nsNames = shown.Any(l => l.LinkNetNsId is not null) ? c.GetNamespaceNames() : null;
             foreach (var l in shown)
             {
-                Console.WriteLine(LinkFormat.Text(l, byIndex, linkMode: false, details: false, stats: false));
+                Console.WriteLine(LinkFormat.Text(l, byIndex, linkMode: false, details: false, stats: false, nsNames));
                 foreach (var a in addresses[l.Index])
                 {
                     Console.WriteLine(AddressFormat.Text(a));

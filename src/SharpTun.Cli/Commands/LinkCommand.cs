@@ -39,9 +39,10 @@ internal static class LinkCommand
             }
             else
             {
+                var nsNames = shown.Any(l => l.LinkNetNsId is not null) ? c.GetNamespaceNames() : null;
                 foreach (var l in shown)
                 {
-                    Console.WriteLine(LinkFormat.Text(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats)));
+                    Console.WriteLine(LinkFormat.Text(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats), nsNames));
                 }
             }
             return CliRunner.Ok;

@@ -23,10 +23,11 @@ internal static class RouteCommand
     private static Command Show()
     {
         var words = NetlinkCli.Words("FILTER", "[table main|local|all|N] [dev DEV]");
-        var v6 = new Option<bool>("-6") { Description = "IPv6 routes (default IPv4, like ip)" };
+        var v4 = new Option<bool>("-4") { Description = "IPv4 routes only" };
+        var v6 = new Option<bool>("-6") { Description = "IPv6 routes only (like ip: IPv4 by default, both families for 'table all')" };
         var json = NetlinkCli.JsonOption();
         var netns = NetlinkCli.NetnsOption();
-        var cmd = new Command("show", "List routes of table main, or of 'table all|local|N' (like 'ip route show').") { words, v6, json, netns };
+        var cmd = new Command("show", "List routes of table main, or of 'table all|local|N' (like 'ip route show').") { words, v4, v6, json, netns };
         cmd.Aliases.Add("list");
         cmd.SetAction(r => CliRunner.Run(() =>
         {
@@ -46,7 +47,10 @@ internal static class RouteCommand
             using var c = NetlinkCli.Open(r.GetValue(netns));
             var byIndex = NetlinkCli.ByIndex(c.GetLinks());
             var oif = dev is null ? (int?)null : c.GetLink(dev).Index;
-            var routes = c.GetRoutes(r.GetValue(v6) ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork)
+            // iproute2 lists IPv4 unless -6, except that 'table all' without -4/-6 lists both families.
+            var family = r.GetValue(v6) ? AddressFamily.InterNetworkV6
+                : r.GetValue(v4) || table is not null ? AddressFamily.InterNetwork : AddressFamily.Unspecified;
+            var routes = c.GetRoutes(family)
                 .Where(x => table is null || x.Table == table)
                 .Where(x => oif is null || x.OutputIndex == oif);
             if (r.GetValue(json))

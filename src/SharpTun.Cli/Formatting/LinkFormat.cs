@@ -116,7 +116,8 @@ internal static class LinkFormat
     }
 
     /// <summary>The two (or more) text lines <c>ip link show</c> prints for a link.</summary>
-    internal static string Text(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex, bool linkMode, bool details, bool stats)
+    internal static string Text(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex, bool linkMode, bool details, bool stats,
+        IReadOnlyDictionary<int, string>? namespaceNames = null)
     {
         var sb = new StringBuilder();
         var peerDown = false;
@@ -160,7 +161,9 @@ internal static class LinkFormat
         }
         if (l.LinkNetNsId is { } nsid)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" link-netnsid {nsid}");
+            sb.Append(namespaceNames is not null && namespaceNames.TryGetValue(nsid, out var nsName)
+                ? $" link-netns {nsName}"
+                : string.Create(CultureInfo.InvariantCulture, $" link-netnsid {nsid}"));
         }
         if (details)
         {

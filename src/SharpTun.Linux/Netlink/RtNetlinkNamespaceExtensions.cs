@@ -24,4 +24,29 @@ public static class RtNetlinkNamespaceExtensions
         using var ns = NetNamespace.OpenHandle(namespaceName);
         client.LinkSetNamespace(name, (int)ns.DangerousGetHandle(), namespaceName);
     }
+
+    /// <summary>
+    /// The named namespaces (/run/netns) this client's namespace has ids for: id → name, what iproute2
+    /// prints as <c>link-netns NAME</c> instead of <c>link-netnsid ID</c>. Namespaces it cannot open are skipped.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> GetNamespaceNames(this RtNetlinkClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var names = new Dictionary<int, string>();
+        foreach (var name in NetNamespace.List())
+        {
+            try
+            {
+                using var ns = NetNamespace.OpenHandle(name);
+                if (client.GetNamespaceId((int)ns.DangerousGetHandle()) is { } id)
+                {
+                    names.TryAdd(id, name);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return names;
+    }
 }

@@ -64,7 +64,7 @@ internal static class IpJudge
         foreach (var family in new[] { "-4", "-6" })
         {
             var ipRoutes = Ip(ns, $"{family} route show table all");
-            var ourRoutes = Ours(ns, family == "-6" ? ["route", "show", "table", "all", "-6"] : ["route", "show", "table", "all"]);
+            var ourRoutes = Ours(ns, "route", "show", "table", "all", family);
             Assert.True(ipRoutes.Count == ourRoutes.Count, $"{family}: ip lists {ipRoutes.Count} routes, sharptun {ourRoutes.Count}\nip: {ipRoutes.ToJsonString()}\nsharptun: {ourRoutes.ToJsonString()}");
             for (var j = 0; j < ipRoutes.Count; j++)
             {
@@ -83,6 +83,27 @@ internal static class IpJudge
         Assert.Single(ours);
         SameObject(ip[0]!.AsObject(), ours[0]!.AsObject(), $"route get {destination}");
     }
+
+    /// <summary>The text views read like ip's, line for line (ip ends some lines with a space; trailing blanks are ignored).</summary>
+    internal static void SameText(NetNs ns)
+    {
+        foreach (var (ipArgs, ours) in new (string, string[])[]
+        {
+            ("link show", ["link", "show"]),
+            ("addr show", ["addr", "show"]),
+            ("route show table all", ["route", "show", "table", "all"]),
+            ("-6 route show table all", ["route", "show", "table", "all", "-6"]),
+            ("-4 route show table all", ["route", "show", "table", "all", "-4"]),
+            ("route show", ["route", "show"]),
+        })
+        {
+            var expected = Lines(Run.Exec("ip", ["-n", ns.Name, .. ipArgs.Split(' ')]).EnsureSuccess().StdOut);
+            var actual = Lines(ns.St(ours).EnsureSuccess().StdOut);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    private static string[] Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd())];
 
     private static string[] Names(JsonArray a) => [.. a.Select(x => $"{x!["ifindex"]}:{x["ifname"]}")];
 

@@ -89,5 +89,7 @@ public class IpJudgeTests
         a.Ip("link set stt0 up mtu 1400");
         Assert.True(IpJudge.AssertSameAsIp(a) > 100);
         Assert.True(IpJudge.AssertSameAsIp(b) > 20);
+        IpJudge.SameText(a);
+        IpJudge.SameText(b);
     }
 }
