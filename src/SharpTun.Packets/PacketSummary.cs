@@ -51,12 +51,12 @@ public static partial class PacketSummary
         var start = w.Length;
         if (p.Network is NetworkLayer.Ipv4 or NetworkLayer.Ipv6)
         {
-            w.AppendAddress(p.SourceAddress);
-            w.RightAlign(start, 15);
-            w.Append(" → ");
-            var d = w.Length;
-            w.AppendAddress(p.DestinationAddress);
-            w.PadTo(d, 15);
+            WriteAddresses(ref w, start, p.SourceAddress, p.DestinationAddress);
+        }
+        else if (TryRawAddresses(p, out var source, out var destination))
+        {
+            // A malformed IP packet whose fixed header is complete still names its endpoints.
+            WriteAddresses(ref w, start, source, destination);
         }
         else if (p.HasEthernet)
         {
@@ -83,6 +83,35 @@ public static partial class PacketSummary
             w.Append(p.Ethernet.VlanId);
             w.Append(')');
         }
+    }
+
+    private static void WriteAddresses(ref CharWriter w, int start, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
+    {
+        w.AppendAddress(source);
+        w.RightAlign(start, 15);
+        w.Append(" → ");
+        var d = w.Length;
+        w.AppendAddress(destination);
+        w.PadTo(d, 15);
+    }
+
+    private static bool TryRawAddresses(scoped in DecodedPacket p, out ReadOnlySpan<byte> source, out ReadOnlySpan<byte> destination)
+    {
+        var network = p.HasEthernet ? p.Ethernet.Payload : p.Bytes;
+        source = destination = default;
+        if (p.EtherType == EtherType.Ipv4 && network.Length >= Ipv4Packet.MinHeaderLength && network[0] >> 4 == 4)
+        {
+            source = network.Slice(12, 4);
+            destination = network.Slice(16, 4);
+            return true;
+        }
+        if (p.EtherType == EtherType.Ipv6 && network.Length >= Ipv6Packet.HeaderLength && network[0] >> 4 == 6)
+        {
+            source = network.Slice(8, 16);
+            destination = network.Slice(24, 16);
+            return true;
+        }
+        return false;
     }
 
     private static string ProtocolName(scoped in DecodedPacket p)

@@ -49,7 +49,7 @@ public sealed class CaptureCliTests
     }
 
     [RootFact]
-    public void Tap_capture_starts_with_the_arp_request_then_the_queued_pings()
+    public void Tap_capture_starts_with_the_arp_request_then_the_queued_pings_then_tcp()
     {
         using var ns = NetNs.Create();
         ns.DisableIpv6();
@@ -62,26 +62,33 @@ public sealed class CaptureCliTests
             ns.Ip($"link set {dev} up");
             // One ARP request per 10 s, so the capture holds exactly one before we resolve the neighbour.
             ns.Exec("sysctl", ["-qw", $"net.ipv4.neigh.{dev}.retrans_time_ms=10000"]).EnsureSuccess();
-            var reader = ns.StartSt("read", "-i", dev, "--tap", "-w", pcap, "-c", "4");
+            var reader = ns.StartSt("read", "-i", dev, "--tap", "-w", pcap, "-c", "6");
             ns.WaitCarrier(dev);
             var ping = ns.Start("ping", ["-c", "3", "-i", "0.2", "-W", "1", "198.19.0.2"]);
             Poll.Until(() => PacketCli.PcapRecords(pcap) >= 1, "the ARP request in the capture");
             // Resolving the neighbour releases the echo requests the kernel queued behind the ARP.
             ns.Ip($"neigh replace 198.19.0.2 lladdr 02:00:00:00:00:02 dev {dev} nud permanent");
-            Assert.True(reader.WaitForExit(30_000), "reader did not stop after 4 frames");
-            ping.WaitForExit(10_000);
+            Assert.True(ping.WaitForExit(10_000));
+            ns.Exec("socat", ["-u", "OPEN:/dev/null", "TCP4:198.19.0.2:80,connect-timeout=2"], TimeSpan.FromSeconds(20));
+            Assert.True(reader.WaitForExit(30_000), "reader did not stop after 6 frames");
             var lines = reader.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var mac = ns.Sys($"/sys/class/net/{dev}/address");
 
             Assert.Equal("", PacketCli.TsharkMalformed(pcap));
-            var rows = PacketCli.Tshark(pcap, "eth.src", "eth.dst", "arp.opcode", "arp.dst.proto_ipv4", "ip.dst", "icmp.seq");
-            Assert.Equal(4, rows.Count);
-            Assert.Equal([mac, "ff:ff:ff:ff:ff:ff", "1", "198.19.0.2", "", ""], rows[0]);
+            var rows = PacketCli.Tshark(pcap, "eth.src", "eth.dst", "arp.opcode", "arp.dst.proto_ipv4", "ip.dst", "icmp.seq", "tcp.dstport", "tcp.flags");
+            Assert.Equal(6, rows.Count);
+            Assert.Equal([mac, "ff:ff:ff:ff:ff:ff", "1", "198.19.0.2", "", "", "", ""], rows[0]);
             Assert.EndsWith("ARP 42 Who has 198.19.0.2? Tell 198.19.0.1", lines[0]);
             for (var i = 1; i < 4; i++)
             {
-                Assert.Equal([mac, "02:00:00:00:00:02", "", "", "198.19.0.2", i.ToString()], rows[i]);
+                Assert.Equal([mac, "02:00:00:00:00:02", "", "", "198.19.0.2", i.ToString(), "", ""], rows[i]);
                 Assert.Contains("ICMP 98 Echo (ping) request", lines[i]);
+            }
+            for (var i = 4; i < 6; i++)
+            {
+                Assert.Equal([mac, "02:00:00:00:00:02", "", "", "198.19.0.2", "", "80", "0x0002"], rows[i]);
+                Assert.Contains("TCP 74 ", lines[i]);
+                Assert.Contains(" → 80 [SYN] Seq=0 Win=", lines[i]);
             }
         }
         finally

@@ -59,7 +59,9 @@ public sealed class SummaryTests
     {
         var b = Vectors.EchoRequestV4;
         b[3] = 200;
-        Assert.Equal("              ? → ?               IPv4 84 [Malformed: IPv4 total length 200 exceeds captured 84 bytes]", Raw(b));
+        Assert.Equal("     198.19.0.1 → 198.19.0.2      IPv4 84 [Malformed: IPv4 total length 200 exceeds captured 84 bytes]", Raw(b));
+        Assert.Equal("              ? → ?               IPv4 12 [Malformed: IPv4 header needs 20 bytes, captured 12]", Raw(b[..12]));
+        Assert.Equal("  2001:db8:1::1 → 2001:db8:1::2   IPv6 103 [Malformed: IPv6 payload length 64 exceeds captured 63 bytes]", Raw(Vectors.EchoRequestV6[..^1]));
     }
 
     [Fact]
