@@ -1,0 +1,50 @@
+using SharpTun.Testing;
+
+namespace SharpTun.Tunnel.Tests;
+
+public sealed class CaptureAndLabTests
+{
+    [RootFact]
+    public void Capture_file_holds_the_packets_the_tunnel_carried_and_tshark_reads_it()
+    {
+        using var bed = Testbed.Create();
+        var file = Path.Combine(Path.GetTempPath(), $"sharptun-capture-{Guid.NewGuid():n}.pcap");
+        try
+        {
+            var server = bed.StartServer("tcp", "--capture", file);
+            server.WaitForStart();
+            var client = bed.StartClient("tcp");
+            client.WaitForStart();
+            server.WaitFor(" connected");
+            Assert.Equal(4, Testbed.Ping(bed.B, Testbed.TunA, 4));
+            Assert.Equal(0, server.Stop());
+            Assert.Matches(@"capture: \d+ packets written to ", server.Output);
+            var r = Run.Exec("tshark", ["-r", file, "-Y", "icmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type"]).EnsureSuccess();
+            var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(4, lines.Count(l => l.Trim() == $"{Testbed.TunB}\t{Testbed.TunA}\t8"));
+            Assert.Equal(4, lines.Count(l => l.Trim() == $"{Testbed.TunA}\t{Testbed.TunB}\t0"));
+            var linkType = Run.Exec("tshark", ["-r", file, "-c", "1", "-T", "fields", "-e", "frame.encap_type"]).EnsureSuccess().StdOut.Trim();
+            Assert.Equal("7", linkType); // WTAP_ENCAP_RAW_IP: LINKTYPE_RAW
+            client.Stop();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [RootFact]
+    public void Lab_runs_both_transports_and_leaves_nothing_behind()
+    {
+        var r = Run.Exec("dotnet", Repo.Cli("lab", "--seconds", "1", "--pings", "3"), TimeSpan.FromSeconds(120));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("lab: OK", r.StdOut);
+        Assert.Matches(@"TCP\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
+        Assert.Matches(@"UDP\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
+        var ns = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"lab: namespaces (\S+) and (\S+),");
+        Assert.True(ns.Success, r.StdOut);
+        var after = Run.Exec("ip", ["netns", "list"]).EnsureSuccess().StdOut;
+        Assert.DoesNotContain(ns.Groups[1].Value, after);
+        Assert.DoesNotContain(ns.Groups[2].Value, after);
+    }
+}
