@@ -16,7 +16,7 @@ public sealed class TcpServerTransport : ITransport
     private readonly TunnelLog _log;
     private readonly SemaphoreSlim _ready = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
+    private readonly Thread _acceptLoop;
     private Socket? _handoff;
     private int _active;
 
@@ -43,7 +43,8 @@ public sealed class TcpServerTransport : ITransport
             throw new IOException($"cannot listen on TCP {endPoint}: {e.Message}", e);
         }
         Description = $"TCP server on {TcpLink.Describe(_listener.LocalEndPoint)}";
-        _acceptLoop = Task.Run(AcceptLoop);
+        _acceptLoop = new Thread(AcceptLoop) { IsBackground = true, Name = "tcp accept" };
+        _acceptLoop.Start();
     }
 
     /// <inheritdoc/>
@@ -60,22 +61,29 @@ public sealed class TcpServerTransport : ITransport
         return new TcpLink(socket, _buffers, _counters, _log, () => Volatile.Write(ref _active, 0));
     }
 
-    private async Task AcceptLoop()
+    // Synchronous accept(2) on its own thread: accepted sockets stay in blocking mode (see
+    // TcpClientTransport), and shutdown(2) of the listener wakes it for Dispose.
+    private void AcceptLoop()
     {
         while (!_stop.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                socket = _listener.Accept();
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
                 return;
             }
             catch (SocketException e)
             {
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
                 _log.Info($"accept failed: {e.Message}");
+                Thread.Sleep(100);
                 continue;
             }
             if (Interlocked.CompareExchange(ref _active, 1, 0) != 0)
@@ -95,14 +103,15 @@ public sealed class TcpServerTransport : ITransport
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Dispose();
         try
         {
-            _acceptLoop.Wait(2000);
+            _listener.Shutdown(SocketShutdown.Both);
         }
-        catch (AggregateException)
+        catch (SocketException)
         {
         }
+        _acceptLoop.Join(2000);
+        _listener.Dispose();
         Interlocked.Exchange(ref _handoff, null)?.Dispose();
         _stop.Dispose();
     }
