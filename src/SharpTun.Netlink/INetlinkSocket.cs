@@ -1,7 +1,7 @@
 namespace SharpTun.Netlink;
 
 /// <summary>
-/// A netlink socket as <see cref="NetlinkConnection"/> needs it: send one request datagram, receive one
+/// A netlink socket as the clients (<see cref="RtNetlinkClient"/>, <see cref="SockDiagClient"/>) need it: send one request datagram, receive one
 /// reply datagram. The real one (AF_NETLINK, in SharpTun.Linux) talks to the kernel; tests pass a fake.
 /// </summary>
 public interface INetlinkSocket : IDisposable

@@ -9,7 +9,7 @@ namespace SharpTun.Netlink;
 /// errors become <see cref="NetlinkException"/> naming the operation, with the extended-ACK text.
 /// Not thread-safe beyond one call at a time (calls are serialized by a lock).
 /// </summary>
-public sealed class NetlinkConnection : IDisposable
+internal sealed class NetlinkConnection : IDisposable
 {
     // Dump replies are at most max(16 KiB, page size) per datagram unless the reader offers more;
     // 64 KiB covers every kernel's NLMSG_GOODSIZE with room.

@@ -125,6 +125,32 @@ public static class NetNamespace
         }, what);
     }
 
+    /// <summary>
+    /// Like <see cref="Run{T}"/> without blocking the caller: the dedicated thread completes the task.
+    /// </summary>
+    public static Task<T> RunAsync<T>(string name, Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(Run(name, action));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "sharptun-netns-async",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
     /// <summary>Runs <paramref name="action"/> inside namespace <paramref name="name"/>; see <see cref="Run{T}"/>.</summary>
     public static void Run(string name, Action action)
     {

@@ -57,6 +57,15 @@ public class NetNamespaceTests
     }
 
     [RootFact]
+    public async Task RunAsync_EntersTheNamespace_AndPropagatesExceptions()
+    {
+        using var ns = NetNs.Create();
+        var expected = Run.Exec("ip", ["netns", "exec", ns.Name, "readlink", "/proc/self/ns/net"]).EnsureSuccess().StdOut.Trim();
+        Assert.Equal(expected, await NetNamespace.RunAsync(ns.Name, ThreadNs));
+        await Assert.ThrowsAsync<NetNamespaceException>(() => NetNamespace.RunAsync(UniqueName.Next("stnone"), () => 1));
+    }
+
+    [RootFact]
     public void Run_PropagatesExceptions_AndMissingNamespaceIsClear()
     {
         using var ns = NetNs.Create();
