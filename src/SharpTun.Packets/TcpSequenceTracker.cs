@@ -45,17 +45,21 @@ public sealed class TcpSequenceTracker
 
     private static ulong Key(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ushort sourcePort, ushort destinationPort)
     {
-        var a = new HashCode();
-        a.AddBytes(source);
-        a.AddBytes(destination);
-        a.Add(sourcePort);
-        a.Add(destinationPort);
-        var b = new HashCode();
-        b.Add(destinationPort ^ 0x5A5A);
-        b.AddBytes(destination);
-        b.Add(sourcePort);
-        b.AddBytes(source);
-        // Zero marks an empty slot.
-        return ((ulong)(uint)a.ToHashCode() << 32 | (uint)b.ToHashCode()) | 1;
+        // FNV-1a (64-bit) over the direction's 4-tuple; zero marks an empty slot.
+        var h = 14695981039346656037UL;
+        h = Mix(h, source);
+        h = Mix(h, destination);
+        h = (h ^ sourcePort) * 1099511628211UL;
+        h = (h ^ destinationPort) * 1099511628211UL;
+        return h | 1;
+    }
+
+    private static ulong Mix(ulong h, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            h = (h ^ b) * 1099511628211UL;
+        }
+        return h;
     }
 }

@@ -36,7 +36,10 @@ public sealed class AllocationTests
                 tap.Respond(b, reply);
             }
         }
-        Once(0);
+        for (var i = 0; i < 100; i++)
+        {
+            Once(-i);
+        }
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 1; i <= 1000; i++)
         {
