@@ -14,6 +14,8 @@ internal static class TunnelCommand
         "The relay is CLEARTEXT and UNAUTHENTICATED, like simpletun: anyone on the path can read and inject packets. " +
         "Use it only on networks you trust; for untrusted networks use the WireGuard tunnel (sharptun wg).";
 
+    private const int UdpDefaultMtu = 1472;
+
     internal static Command Create()
     {
         var dev = new Option<string>("--interface", "-i") { Description = "tun/tap device to attach to (or to create with --create)", Required = true };
@@ -25,7 +27,7 @@ internal static class TunnelCommand
         var transport = new Option<string>("--transport") { Description = "tcp (simpletun framing, default) or udp", DefaultValueFactory = _ => "tcp" };
         var create = new Option<bool>("--create") { Description = "create the device (removed at exit) instead of attaching to an existing, configured one" };
         var address = new Option<string[]>("--address") { Description = "with --create: address(es) for the device, e.g. 198.19.0.1/24; the link is set up", HelpName = "CIDR" };
-        var mtu = new Option<int?>("--mtu") { Description = "with --create: the device MTU (default 1500)" };
+        var mtu = new Option<int?>("--mtu") { Description = "with --create: the device MTU (default 1500 over TCP, 1472 over UDP so a full packet fits one 1500-byte wire frame)" };
         var keepalive = new Option<double>("--keepalive") { Description = "UDP client: seconds between keepalives", DefaultValueFactory = _ => 10 };
         var capture = new Option<string?>("--capture") { Description = "write the packets the tunnel carries (both directions) to this pcap file", HelpName = "FILE" };
         var debug = new Option<bool>("--debug", "-d") { Description = "print a line per packet (simpletun's TAP2NET/NET2TAP lines)" };
@@ -67,7 +69,14 @@ internal static class TunnelCommand
                 throw new ArgumentException("--address and --mtu need --create (without it the device must already be configured)");
             }
             var mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun;
-            return Task.FromResult(Run(r.GetValue(dev)!, mode, r.GetValue(create), addresses, r.GetValue(mtu), settings, r.GetValue(capture), r.GetValue(debug), token));
+            var deviceMtu = r.GetValue(mtu);
+            if (r.GetValue(create) && deviceMtu is null && settings.Transport == TransportKind.Udp)
+            {
+                // Each datagram adds 28 bytes (IPv4 + UDP): 1472 keeps a full-size packet in one
+                // 1500-byte wire frame instead of two IP fragments.
+                deviceMtu = UdpDefaultMtu;
+            }
+            return Task.FromResult(Run(r.GetValue(dev)!, mode, r.GetValue(create), addresses, deviceMtu, settings, r.GetValue(capture), r.GetValue(debug), token));
         }, ct));
         return cmd;
     }

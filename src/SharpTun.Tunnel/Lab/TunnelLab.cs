@@ -79,12 +79,14 @@ public sealed partial class TunnelLab : IDisposable
     {
         var name = transport == TransportKind.Tcp ? "TCP" : "UDP";
         var port = 55555;
+        // Over UDP each datagram adds 28 bytes (IPv4 + UDP): MTU 1472 avoids IP fragmentation on the 1500-byte wire.
+        var mtu = transport == TransportKind.Udp ? 1472 : 1500;
         var log = new TunnelLog(new PrefixWriter(_out, $"  [{name}] "), debug: false);
-        using var server = new LabEndpoint(NameSpaceA, Device, s_tunA, 1500,
+        using var server = new LabEndpoint(NameSpaceA, Device, s_tunA, mtu,
             new TunnelSettings { IsServer = true, Port = port, Transport = transport }, log);
-        using var client = new LabEndpoint(NameSpaceB, Device, s_tunB, 1500,
+        using var client = new LabEndpoint(NameSpaceB, Device, s_tunB, mtu,
             new TunnelSettings { Server = s_wireA.Address.ToString(), Port = port, Transport = transport, Keepalive = TimeSpan.FromSeconds(1) }, log);
-        _out.WriteLine($"lab: {name} tunnel up: {NameSpaceA}/{Device} {s_tunA} (server) <-> {NameSpaceB}/{Device} {s_tunB} (client)");
+        _out.WriteLine($"lab: {name} tunnel up (tun MTU {mtu}): {NameSpaceA}/{Device} {s_tunA} (server) <-> {NameSpaceB}/{Device} {s_tunB} (client)");
         WaitForPeer(server, cancellationToken);
 
         using var ping = LabProcess.Start(NameSpaceB, "ping", "-c", pings.ToString(CultureInfo.InvariantCulture), "-i", "0.2", "-W", "2",
