@@ -216,6 +216,26 @@ public sealed class TunDeviceTests
     }
 
     [RootFact]
+    public void Attaching_with_other_packet_information_setting_is_reflected_in_flags()
+    {
+        var (ns, dev) = Setup(new TunOptions(), up: false);
+        using (ns)
+        {
+            var name = dev.Name;
+            Assert.False(dev.PacketInfo);
+            dev.SetPersistent(true);
+            dev.Dispose();
+            using (var pi = NetNamespace.Run(ns.Name, () => TunDevice.Open(new TunOptions { Name = name, PacketInfo = true })))
+            {
+                Assert.True(pi.PacketInfo, $"flags {pi.Flags}");
+                var info = NetNamespace.Run(ns.Name, () => TunDevices.Get(name));
+                Assert.True(info!.PacketInfo);
+            }
+            NetNamespace.Run(ns.Name, () => TunDevice.Delete(name, TunMode.Tun));
+        }
+    }
+
+    [RootFact]
     public void Listing_inside_a_namespace_sees_that_namespace_only()
     {
         var (ns, dev) = Setup(new TunOptions { Mode = TunMode.Tap }, up: false);

@@ -63,7 +63,10 @@ public sealed partial class TunDevice : IDisposable
                 throw TunErrors.SetIff(Marshal.GetLastPInvokeError(), options, name);
             }
             var actual = ifr.GetName();
-            var flags = GetIff(handle, actual);
+            // TUNGETIFF reports IFF_NOFILTER ("no socket filter attached"), which has the same
+            // value as IFF_NO_PI, so that bit says nothing about packet information. A successful
+            // TUNSETIFF applied exactly the requested NO_PI setting, so take that bit from the request.
+            var flags = (GetIff(handle, actual) & ~TunFlags.NoPi) | (options.ToFlags() & TunFlags.NoPi);
             return new TunDevice(handle, actual, options.Mode, flags);
         }
         catch
