@@ -15,6 +15,7 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stb$$"; A="${tag}a"; B="${tag}b"
 work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
 pids=()
@@ -179,6 +180,7 @@ echo "$table"
   echo
   echo "Latest run of \`bench/run.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC')) on $(nproc) x $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo),"
   echo "kernel $(uname -r), iperf3 ${S} s per measurement, B -> A through each path."
+  echo "Load average (1/5/15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg) — other work on the machine skews every row."
   echo "SIMPLETUN=${SIMPLETUN:-(not set)}; $(openvpn --version | head -1 | cut -d' ' -f1-2); socat $(socat -V | awk '/socat version/ {print $3}')."
   echo
   echo "$table"

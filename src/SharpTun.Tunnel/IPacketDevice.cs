@@ -18,6 +18,9 @@ public interface IPacketDevice
     /// <summary>Reads one packet, waiting at most <paramref name="timeoutMilliseconds"/>; returns 0 on timeout.</summary>
     int Read(Span<byte> buffer, int timeoutMilliseconds);
 
+    /// <summary>Waits until a packet is queued (true) or <paramref name="timeoutMilliseconds"/> pass (false).</summary>
+    bool WaitReadable(int timeoutMilliseconds);
+
     /// <summary>Reads one packet if one is queued now; returns 0 otherwise.</summary>
     int TryRead(Span<byte> buffer);
 

@@ -5,4 +5,7 @@ public interface IPacketSink
 {
     /// <summary>One packet from the peer; the span is valid only during the call.</summary>
     void Deliver(ReadOnlySpan<byte> packet);
+
+    /// <summary>Called after each batch of <see cref="Deliver"/> calls (one receive system call's worth).</summary>
+    void EndOfBatch();
 }

@@ -13,6 +13,13 @@ public interface IPeerLink : IDisposable
     /// <summary>True when <see cref="Send"/> has somewhere to send to.</summary>
     bool CanSend { get; }
 
+    /// <summary>
+    /// True when <see cref="Send"/> never waits for the peer (UDP), so the receiving thread may
+    /// send too; false for TCP, where a receiver blocked in send(2) could deadlock with a peer
+    /// doing the same.
+    /// </summary>
+    bool SendsWithoutBlocking { get; }
+
     /// <summary>Sends every packet of <paramref name="batch"/>; blocks while the transport pushes back. Throws when the link is broken.</summary>
     void Send(PacketBatch batch);
 

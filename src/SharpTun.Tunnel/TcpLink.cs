@@ -38,6 +38,9 @@ public sealed class TcpLink : IPeerLink
     /// <inheritdoc/>
     public bool CanSend => true;
 
+    /// <inheritdoc/>
+    public bool SendsWithoutBlocking => false;
+
     /// <summary>Options every tunnel TCP socket gets: no Nagle delay, and dead peers found within ~30 s.</summary>
     public static void Tune(Socket socket)
     {
@@ -111,6 +114,7 @@ public sealed class TcpLink : IPeerLink
                         $"(valid: 1..{decoder.MaxPacketLength}); closing the connection");
                     return "protocol error (bad length)";
                 }
+                sink.EndOfBatch();
                 break;
             }
         }

@@ -33,6 +33,9 @@ public sealed class TunPacketDevice : IPacketDevice
     public int Read(Span<byte> buffer, int timeoutMilliseconds) => _device.ReadPacket(buffer, timeoutMilliseconds);
 
     /// <inheritdoc/>
+    public bool WaitReadable(int timeoutMilliseconds) => _device.WaitReadable(timeoutMilliseconds);
+
+    /// <inheritdoc/>
     public int TryRead(Span<byte> buffer) => _device.TryReadPacket(buffer);
 
     /// <inheritdoc/>

@@ -68,6 +68,9 @@ public sealed class UdpLink : IPeerLink
     public bool CanSend => !_isServer || Volatile.Read(ref _peer) is not null;
 
     /// <inheritdoc/>
+    public bool SendsWithoutBlocking => true;
+
+    /// <inheritdoc/>
     public void Send(PacketBatch batch)
     {
         ReadOnlySpan<byte> destination = _isServer ? Volatile.Read(ref _peer) : default;
@@ -132,6 +135,7 @@ public sealed class UdpLink : IPeerLink
                         break;
                 }
             }
+            sink.EndOfBatch();
         }
     }
 

@@ -32,6 +32,13 @@ public sealed partial class TunDevice
         }
     }
 
+    /// <summary>Waits until a packet is queued or <paramref name="timeoutMilliseconds"/> pass; true when one is.</summary>
+    public bool WaitReadable(int timeoutMilliseconds)
+    {
+        EnsureNonBlocking();
+        return WaitFor(LibcIo.POLLIN, timeoutMilliseconds);
+    }
+
     /// <summary>Reads one packet if one is queued; returns 0 at once when none is.</summary>
     public unsafe int TryReadPacket(Span<byte> buffer)
     {
