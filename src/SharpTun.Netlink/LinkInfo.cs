@@ -41,6 +41,8 @@ public sealed record LinkInfo
     public uint Group { get; init; }
     /// <summary>Promiscuity count (IFLA_PROMISCUITY).</summary>
     public uint Promiscuity { get; init; }
+    /// <summary>All-multicast count (IFLA_ALLMULTI, Linux 6.6+), when reported.</summary>
+    public uint? AllMulti { get; init; }
     /// <summary>IFLA_MIN_MTU, when reported.</summary>
     public int? MinMtu { get; init; }
     /// <summary>IFLA_MAX_MTU, when reported.</summary>
@@ -91,6 +93,7 @@ public sealed record LinkInfo
                 Rt.IFLA_GROUP => link with { Group = a.U32() },
                 Rt.IFLA_PROMISCUITY => link with { Promiscuity = a.U32() },
                 Rt.IFLA_MIN_MTU => link with { MinMtu = a.I32() },
+                Rt.IFLA_ALLMULTI => link with { AllMulti = a.U32() },
                 Rt.IFLA_MAX_MTU => link with { MaxMtu = a.I32() },
                 Rt.IFLA_NUM_TX_QUEUES => link with { TxQueues = a.I32() },
                 Rt.IFLA_NUM_RX_QUEUES => link with { RxQueues = a.I32() },

@@ -34,6 +34,7 @@ internal static class Rt
     internal const ushort IFLA_LINK_NETNSID = 37;
     internal const ushort IFLA_MIN_MTU = 50;
     internal const ushort IFLA_MAX_MTU = 51;
+    internal const ushort IFLA_ALLMULTI = 61;
 
     internal const ushort IFLA_INFO_KIND = 1;
     internal const ushort IFLA_INFO_DATA = 2;

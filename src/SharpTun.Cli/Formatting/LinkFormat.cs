@@ -62,6 +62,10 @@ internal static class LinkFormat
         if (details)
         {
             o["promiscuity"] = l.Promiscuity;
+            if (l.AllMulti is { } allMulti)
+            {
+                o["allmulti"] = allMulti;
+            }
             if (l.MinMtu is { } min)
             {
                 o["min_mtu"] = min;
@@ -168,6 +172,10 @@ internal static class LinkFormat
         if (details)
         {
             sb.Append(CultureInfo.InvariantCulture, $" promiscuity {l.Promiscuity}");
+            if (l.AllMulti is { } allMulti)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" allmulti {allMulti}");
+            }
             if (l.MinMtu is { } min && l.MaxMtu is { } max)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" minmtu {min} maxmtu {max}");

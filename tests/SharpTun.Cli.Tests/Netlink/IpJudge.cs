@@ -11,7 +11,7 @@ internal static class IpJudge
     /// <summary>Link fields compared for every link (ip -j -d link show).</summary>
     internal static readonly string[] LinkFields =
         ["ifindex", "ifname", "link", "link_index", "link_netnsid", "flags", "mtu", "qdisc", "master", "operstate", "linkmode", "group",
-         "txqlen", "link_type", "address", "broadcast", "promiscuity", "min_mtu", "max_mtu", "num_tx_queues", "num_rx_queues"];
+         "txqlen", "link_type", "address", "broadcast", "promiscuity", "allmulti", "min_mtu", "max_mtu", "num_tx_queues", "num_rx_queues"];
 
     internal static JsonArray Ip(NetNs ns, string args)
     {
