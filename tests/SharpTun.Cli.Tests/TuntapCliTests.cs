@@ -36,7 +36,10 @@ public sealed class TuntapCliTests
         var full = UniqueName.Next("ta");
         ns.St("tuntap", "add", plain, "--mode", "tun").EnsureSuccess();
         ns.St("tuntap", "add", full, "--mode", "tap", "--user", "65534", "--group", "100", "--pi", "--multi-queue", "--vnet-hdr").EnsureSuccess();
-        ns.St("tuntap", "add", "--mode", "tun", "--user", "nobody").EnsureSuccess();
+        // Unique names only: both tools match attached processes to devices by name across all
+        // namespaces (/proc/*/fdinfo has only "iff: NAME"), so a kernel-picked tun0 here could pick
+        // up a parallel test's reader of its own tun0.
+        ns.St("tuntap", "add", UniqueName.Next("tn"), "--mode", "tun", "--user", "nobody").EnsureSuccess();
 
         var ours = Index(ns.St("tuntap", "list", "--json").EnsureSuccess().StdOut);
         var theirs = Index(Run.Exec("ip", ["-n", ns.Name, "-j", "tuntap", "show"]).EnsureSuccess().StdOut);
