@@ -12,7 +12,7 @@ internal static class TunnelCommand
 {
     private const string Warning =
         "The relay is CLEARTEXT and UNAUTHENTICATED, like simpletun: anyone on the path can read and inject packets. " +
-        "Use it only on networks you trust; for untrusted networks use the WireGuard tunnel (sharptun wg).";
+        "Use it only on networks you trust; for untrusted networks use WireGuard (wg-quick or wireguard-go; SharpTun has the WireGuard protocol core, its tunnel command is not there yet).";
 
     private const int UdpDefaultMtu = 1472;
 
