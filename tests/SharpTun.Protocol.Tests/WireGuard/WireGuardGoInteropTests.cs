@@ -72,11 +72,16 @@ public sealed class WireGuardGoInteropTests(ITestOutputHelper output)
         using var device = new WireGuardDevice(WireGuardKeys.Parse(InteropTranscript.OurPrivateKey));
         var peer = device.AddPeer(WireGuardKeys.PublicKey(WireGuardKeys.Parse(InteropTranscript.TheirPrivateKey)));
         device.AllowedIps.Insert(System.Net.IPAddress.Parse("198.19.0.0"), 24, peer);
-        var pingTask = Task.Run(() => lab.B.Exec("ping", ["-c", "3", "-i", "0.3", "-W", "5", "198.19.0.1"], TimeSpan.FromSeconds(30)));
+        // -w, not -W: iputils ping applies -W only while no reply has arrived; after one it waits just
+        // max(2 x max RTT, interval) for the last request, so a reply delayed > 300 ms on a loaded machine
+        // counted as lost. With -c 3 -w 20 it exits as soon as 3 replies arrived, or fails after 20 s.
+        var pingTask = Task.Run(() => lab.B.Exec("ping", ["-c", "3", "-i", "0.3", "-w", "20", "198.19.0.1"], TimeSpan.FromSeconds(40)));
 
         var buffer = new byte[2048];
         var replies = 0;
-        var deadline = DateTime.UtcNow.AddSeconds(25);
+        var log = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var deadline = DateTime.UtcNow.AddSeconds(35);
         while (!pingTask.IsCompleted && DateTime.UtcNow < deadline)
         {
             byte[] datagram;
@@ -90,6 +95,10 @@ public sealed class WireGuardGoInteropTests(ITestOutputHelper output)
                 continue;
             }
             var r = device.Decapsulate(lab.RemoteEndpoint, datagram, buffer);
+            var seq = r.Action == WireGuardAction.WriteToTunnel && r.Length >= 28 ? BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(26)) : -1;
+            log.Add($"{clock.ElapsedMilliseconds,6} ms: type {datagram[0]} len {datagram.Length} counter "
+                + (datagram[0] == 4 ? BinaryPrimitives.ReadUInt64LittleEndian(datagram.AsSpan(8)).ToString() : "-")
+                + $" -> {r.Action} {r.Error} len {r.Length} icmp seq {seq}");
             if (r.Action == WireGuardAction.WriteToNetwork)
             {
                 lab.Socket.SendTo(buffer.AsSpan(0, r.Length), lab.Remote);
@@ -106,9 +115,17 @@ public sealed class WireGuardGoInteropTests(ITestOutputHelper output)
             }
         }
         var result = pingTask.Result;
+        log.ForEach(output.WriteLine);
         output.WriteLine(result.StdOut);
+        // With -w ping may send a 4th request before the 3rd reply arrives and stops at the 3rd reply:
+        // judge the replies (exit 0 = at least 3 received), including the one that triggered the handshake.
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("3 received", result.StdOut);
+        var received = System.Text.RegularExpressions.Regex.Match(result.StdOut, @"(\d+) received");
+        Assert.True(received.Success && int.Parse(received.Groups[1].Value) >= 3, "ping must report at least 3 replies");
+        for (var s = 1; s <= 3; s++)
+        {
+            Assert.Contains($"icmp_seq={s} ", result.StdOut);
+        }
         Assert.True(replies >= 3);
         Assert.True(peer.HasSession);
         lab.StopWireguardGo();
