@@ -16,13 +16,19 @@ public sealed partial class RtNetlinkClient
         _connection.Execute(req, op);
     }
 
+    // One RTM_NEWLINK on an existing link carrying a single 32-bit attribute: mtu, txqlen, master, netns.
+    private void SetLinkI32(string name, ushort attribute, int value, string op)
+    {
+        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
+        req.AddI32(attribute, value);
+        _connection.Execute(req, op);
+    }
+
     /// <summary>Sets the MTU. Equivalent to: <c>ip link set dev $name mtu $mtu</c>.</summary>
     public void LinkSetMtu(string name, int mtu)
     {
         var op = $"cannot set mtu {mtu} on link '{name}'";
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_MTU, mtu);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_MTU, mtu, op);
     }
 
     /// <summary>Sets the link-layer (MAC) address. Equivalent to: <c>ip link set dev $name address $mac</c>.</summary>
@@ -48,9 +54,7 @@ public sealed partial class RtNetlinkClient
     public void LinkSetTxQueueLength(string name, int length)
     {
         var op = $"cannot set txqueuelen {length} on link '{name}'";
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_TXQLEN, length);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_TXQLEN, length, op);
     }
 
     /// <summary>Makes a link a port of a bridge (or bond). Equivalent to: <c>ip link set dev $name master $master</c>.</summary>
@@ -58,18 +62,14 @@ public sealed partial class RtNetlinkClient
     {
         var op = $"cannot enslave link '{name}' to '{master}'";
         var masterIndex = IndexOf(master, op);
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_MASTER, masterIndex);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_MASTER, masterIndex, op);
     }
 
     /// <summary>Releases a link from its master. Equivalent to: <c>ip link set dev $name nomaster</c>.</summary>
     public void LinkSetNoMaster(string name)
     {
         var op = $"cannot release link '{name}' from its master";
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_MASTER, 0);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_MASTER, 0, op);
     }
 
     /// <summary>
@@ -79,18 +79,14 @@ public sealed partial class RtNetlinkClient
     public void LinkSetNamespace(string name, int namespaceFd, string? namespaceName = null)
     {
         var op = $"cannot move link '{name}' to namespace {(namespaceName is null ? $"fd {namespaceFd}" : $"'{namespaceName}'")}";
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_NET_NS_FD, namespaceFd);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_NET_NS_FD, namespaceFd, op);
     }
 
     /// <summary>Moves a link to the network namespace of process <paramref name="pid"/>. Equivalent to: <c>ip link set dev $name netns $pid</c>.</summary>
     public void LinkSetNamespaceOfProcess(string name, int pid)
     {
         var op = $"cannot move link '{name}' to the namespace of process {pid}";
-        var req = LinkRequest(Nl.RTM_NEWLINK, 0, IndexOf(name, op));
-        req.AddI32(Rt.IFLA_NET_NS_PID, pid);
-        _connection.Execute(req, op);
+        SetLinkI32(name, Rt.IFLA_NET_NS_PID, pid, op);
     }
 
     /// <summary>Deletes a link (for a veth, both ends). Equivalent to: <c>ip link del dev $name</c>.</summary>
