@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SharpTun.Protocol.WireGuard;
+using SharpTun.WireGuard;
 
 namespace SharpTun.Cli.Commands;
 

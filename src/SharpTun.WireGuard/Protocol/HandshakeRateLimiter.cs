@@ -1,0 +1,81 @@
+namespace SharpTun.WireGuard;
+
+/// <summary>
+/// Per-source-IP token bucket for handshake messages under load: 20 per second, bursts of 5
+/// (wireguard-go's ratelimiter constants). Time comes from the injected <see cref="TimeProvider"/>;
+/// entries idle for more than a second are swept on later calls. Not thread-safe.
+/// </summary>
+internal sealed class HandshakeRateLimiter
+{
+    internal const int PacketsPerSecond = 20;
+    internal const int PacketsBurstable = 5;
+    private static readonly long s_packetCost = TimeSpan.TicksPerSecond / PacketsPerSecond;
+    private static readonly long s_maxTokens = s_packetCost * PacketsBurstable;
+
+    private readonly TimeProvider _time;
+    private readonly Dictionary<UInt128, Entry> _table = [];
+    private long _lastSweep;
+
+    internal HandshakeRateLimiter(TimeProvider time)
+    {
+        _time = time;
+        _lastSweep = Now();
+    }
+
+    internal int Count => _table.Count;
+
+    /// <summary>True when a handshake from <paramref name="source"/> may be processed now.</summary>
+    internal bool Allow(in NetEndpoint source)
+    {
+        var now = Now();
+        if (now - _lastSweep > TimeSpan.TicksPerSecond)
+        {
+            Sweep(now);
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
+        var n = source.WriteAddress(bytes);
+        var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ (UInt128)(uint)n;
+        if (!_table.TryGetValue(key, out var entry))
+        {
+            _table[key] = new Entry { LastTime = now, Tokens = s_maxTokens - s_packetCost };
+            return true;
+        }
+        entry.Tokens = Math.Min(s_maxTokens, entry.Tokens + (now - entry.LastTime));
+        entry.LastTime = now;
+        if (entry.Tokens >= s_packetCost)
+        {
+            entry.Tokens -= s_packetCost;
+            return true;
+        }
+        return false;
+    }
+
+    private void Sweep(long now)
+    {
+        _lastSweep = now;
+        List<UInt128>? stale = null;
+        foreach (var (k, e) in _table)
+        {
+            if (now - e.LastTime > TimeSpan.TicksPerSecond)
+            {
+                (stale ??= []).Add(k);
+            }
+        }
+        if (stale is not null)
+        {
+            foreach (var k in stale)
+            {
+                _table.Remove(k);
+            }
+        }
+    }
+
+    private long Now() => _time.GetUtcNow().UtcTicks;
+
+    private sealed class Entry
+    {
+        internal long LastTime;
+        internal long Tokens;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Buffers.Binary;
+using static SharpTun.WireGuard.MessageLayout;
+
+namespace SharpTun.WireGuard;
+
+public sealed partial class WireGuardDevice
+{
+    /// <summary>
+    /// Writes a handshake initiation for <paramref name="peer"/> into <paramref name="destination"/> (≥ 148 bytes).
+    /// Without <paramref name="force"/>, nothing is sent (Done) if one was sent less than REKEY_TIMEOUT ago.
+    /// </summary>
+    public WireGuardResult InitiateHandshake(WireGuardPeer peer, Span<byte> destination, bool force = false)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return SendInitiation(peer, destination, force);
+    }
+
+    private WireGuardResult SendInitiation(WireGuardPeer peer, Span<byte> dst, bool isRetry)
+    {
+        if (dst.Length < WireGuardConstants.InitiationSize)
+        {
+            return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
+        }
+        if (!peer.Endpoint.IsSet)
+        {
+            return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
+        }
+        var now = Now();
+        if (!isRetry && peer.LastInitiationSent != long.MinValue && now - peer.LastInitiationSent < WireGuardConstants.RekeyTimeout.Ticks)
+        {
+            return WireGuardResult.Done(peer);
+        }
+        var hs = peer.Handshake;
+        RemoveIndex(hs.LocalIndex, peer);
+        var index = NewIndex(peer, null);
+        var msg = dst[..WireGuardConstants.InitiationSize];
+        if (!Noise.CreateInitiation(_local, hs, index, _time.GetUtcNow(), _random, msg))
+        {
+            _indices.Remove(index);
+            hs.Clear();
+            return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
+        }
+        peer.Cookies.AddMacs(msg);
+        peer.LastInitiationSent = now;
+        if (!isRetry || peer.AttemptStarted == long.MinValue)
+        {
+            peer.AttemptStarted = now;
+        }
+        Span<byte> jitter = stackalloc byte[2];
+        _random.Fill(jitter);
+        var jitterTicks = BinaryPrimitives.ReadUInt16LittleEndian(jitter) % (WireGuardConstants.RekeyTimeoutJitterMax.Ticks + 1);
+        peer.RetryAt = now + WireGuardConstants.RekeyTimeout.Ticks + jitterTicks;
+        peer.WantHandshake = false;
+        AfterSend(peer, msg.Length, now);
+        return WireGuardResult.Network(msg.Length, peer, peer.Endpoint);
+    }
+
+    /// <summary>mac1, then under load mac2 (answered by a cookie reply when missing) and the per-IP rate limit.</summary>
+    private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, out WireGuardResult result)
+    {
+        result = default;
+        if (!_cookieChecker.CheckMac1(msg))
+        {
+            result = WireGuardResult.Fail(WireGuardError.InvalidMac);
+            return false;
+        }
+        if (!UnderLoad)
+        {
+            return true;
+        }
+        if (!_cookieChecker.CheckMac2(msg, source))
+        {
+            if (dst.Length < WireGuardConstants.CookieReplySize)
+            {
+                result = WireGuardResult.Fail(WireGuardError.BufferTooSmall);
+                return false;
+            }
+            _cookieChecker.CreateReply(msg, senderIndex, source, dst);
+            result = WireGuardResult.Network(WireGuardConstants.CookieReplySize, null, source);
+            return false;
+        }
+        if (!_rateLimiter.Allow(source))
+        {
+            result = WireGuardResult.Fail(WireGuardError.RateLimited);
+            return false;
+        }
+        return true;
+    }
+
+    private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    {
+        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]), dst, out var admitted))
+        {
+            return admitted;
+        }
+        Span<byte> hash = stackalloc byte[32];
+        Span<byte> chainingKey = stackalloc byte[32];
+        Span<byte> remoteStatic = stackalloc byte[32];
+        Span<byte> timestamp = stackalloc byte[Tai64N.Size];
+        try
+        {
+            if (!Noise.OpenInitiation(_local, msg, remoteStatic, hash, chainingKey, _lookupHandshake, out _, timestamp))
+            {
+                return WireGuardResult.Fail(WireGuardError.UnknownPeer);
+            }
+            var peer = FindPeer(remoteStatic)!;
+            var hs = peer.Handshake;
+            var now = Now();
+            if (!Tai64N.IsAfter(timestamp, hs.LatestTimestamp))
+            {
+                return WireGuardResult.Fail(WireGuardError.StaleTimestamp, peer);
+            }
+            if (hs.LastInitiationConsumed != long.MinValue && now - hs.LastInitiationConsumed < WireGuardConstants.MinInitiationInterval.Ticks)
+            {
+                return WireGuardResult.Fail(WireGuardError.InitiationFlood, peer);
+            }
+            if (dst.Length < WireGuardConstants.ResponseSize)
+            {
+                return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
+            }
+            timestamp.CopyTo(hs.LatestTimestamp);
+            hs.LastInitiationConsumed = now;
+            RemoveIndex(hs.LocalIndex, peer);
+            hs.Clear();
+            hash.CopyTo(hs.Hash);
+            chainingKey.CopyTo(hs.ChainingKey);
+            msg.Slice(InitEphemeral, 32).CopyTo(hs.RemoteEphemeral);
+            hs.RemoteIndex = BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]);
+            hs.State = HandshakeState.InitiationConsumed;
+            peer.Endpoint = source;
+            AfterReceive(peer, msg.Length, now);
+
+            var index = NewIndex(peer, null);
+            var response = dst[..WireGuardConstants.ResponseSize];
+            if (!Noise.CreateResponse(hs, index, _random, response))
+            {
+                _indices.Remove(index);
+                hs.Clear();
+                return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
+            }
+            peer.Cookies.AddMacs(response);
+            var keypair = NewKeypair(peer, initiator: false, now);
+            // The responder may not send on the new keypair until the initiator confirms it with data.
+            DropKeypair(peer.Next);
+            DropKeypair(peer.Previous);
+            peer.Previous = null;
+            peer.Next = keypair;
+            AfterSend(peer, response.Length, now);
+            return WireGuardResult.Network(response.Length, peer, source);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(hash);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(chainingKey);
+        }
+    }
+
+    private WireGuardResult ReceiveResponse(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    {
+        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[RespSender..]), dst, out var admitted))
+        {
+            return admitted;
+        }
+        var receiver = BinaryPrimitives.ReadUInt32LittleEndian(msg[RespReceiver..]);
+        if (!_indices.TryGetValue(receiver, out var entry) || entry.Keypair is not null || entry.Peer.Handshake.LocalIndex != receiver)
+        {
+            return WireGuardResult.Fail(WireGuardError.UnknownIndex);
+        }
+        var peer = entry.Peer;
+        if (!Noise.ConsumeResponse(_local, peer.Handshake, msg))
+        {
+            return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
+        }
+        var now = Now();
+        var keypair = NewKeypair(peer, initiator: true, now);
+        if (peer.Next is not null)
+        {
+            DropKeypair(peer.Previous);
+            DropKeypair(peer.Current);
+            peer.Previous = peer.Next;
+            peer.Next = null;
+        }
+        else
+        {
+            DropKeypair(peer.Previous);
+            peer.Previous = peer.Current;
+        }
+        peer.Current = keypair;
+        peer.Endpoint = source;
+        AfterReceive(peer, msg.Length, now);
+        // Confirm the session to the responder at once: the first queued packet, or a keepalive.
+        return peer.Queued.Count > 0 ? DequeuePending(peer, dst) : SendKeepalive(peer, dst);
+    }
+
+    private WireGuardResult ReceiveCookieReply(ReadOnlySpan<byte> msg)
+    {
+        var receiver = BinaryPrimitives.ReadUInt32LittleEndian(msg[CookieReceiver..]);
+        if (!_indices.TryGetValue(receiver, out var entry))
+        {
+            return WireGuardResult.Fail(WireGuardError.UnknownIndex);
+        }
+        return entry.Peer.Cookies.ConsumeReply(msg)
+            ? WireGuardResult.Done(entry.Peer)
+            : WireGuardResult.Fail(WireGuardError.HandshakeFailed, entry.Peer);
+    }
+
+    /// <summary>Turns the finished handshake into a keypair registered under the handshake's local index; clears the transcript.</summary>
+    private Keypair NewKeypair(WireGuardPeer peer, bool initiator, long now)
+    {
+        var hs = peer.Handshake;
+        Span<byte> send = stackalloc byte[32];
+        Span<byte> receive = stackalloc byte[32];
+        Noise.DeriveTransportKeys(hs, initiator, send, receive);
+        var keypair = new Keypair(send, receive, hs.LocalIndex, hs.RemoteIndex, initiator, now);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(send);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(receive);
+        _indices[hs.LocalIndex] = new IndexEntry(peer, keypair);
+        hs.Clear();
+        peer.LastHandshakeTicks = now;
+        peer.LastHandshake = _time.GetUtcNow();
+        peer.AttemptStarted = long.MinValue;
+        peer.RetryAt = long.MinValue;
+        peer.WantHandshake = false;
+        peer.RekeyRequestedOnReceive = false;
+        return keypair;
+    }
+}
