@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using SharpTun.Linux.Namespaces;
 
-namespace SharpTun.Tunnel.Lab;
+namespace SharpTun.Lab;
 
 /// <summary>
 /// A tool (ping, iperf3) started inside a lab namespace: the fork happens on a thread that has
@@ -53,7 +53,7 @@ internal sealed class LabProcess : IDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new IOException($"cannot run {file}: {e.Message} (install it: apt-get install {file})", e);
+            throw new IOException($"cannot run {file}: {e.Message}", e);
         }
     }
 
