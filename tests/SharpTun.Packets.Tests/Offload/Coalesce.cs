@@ -33,8 +33,8 @@ internal static class Coalesce
     public static List<byte[]> SplitAll(IEnumerable<(VirtioNetHeader Header, byte[] Packet)> outputs)
     {
         var all = new List<byte[]>();
-        var buffers = Buffers.Make(128, 2000);
-        var sizes = new int[128];
+        var buffers = Buffers.Make(700, 1600);
+        var sizes = new int[700];
         foreach (var (h, p) in outputs)
         {
             Assert.Equal(OffloadError.None, GsoSplitter.Split(p, h, buffers, sizes, 0, out var n));
