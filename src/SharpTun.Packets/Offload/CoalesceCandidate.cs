@@ -31,8 +31,11 @@ internal struct CoalesceCandidate
 /// <summary>The classes of input packet.</summary>
 internal enum CandidateKind : byte
 {
-    /// <summary>Not TCP/UDP over IP, or not parseable: no flow, passes through.</summary>
+    /// <summary>Not TCP/UDP over IP (or UDP while UDP is not merged), or not IP at all: passes through, orders nothing.</summary>
     Other,
+
+    /// <summary>IP with broken lengths or headers: passes through and ends the open groups between its addresses (it may be one of their packets).</summary>
+    Malformed,
 
     /// <summary>TCP or UDP whose flow is known but which must not be merged (SYN/FIN/RST/URG, options, fragments, bad checksum…): passes through and ends its flow's open group.</summary>
     Barrier,

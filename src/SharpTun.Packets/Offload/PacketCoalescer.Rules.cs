@@ -12,8 +12,18 @@ public sealed partial class PacketCoalescer
     private CoalesceCandidate Classify(ReadOnlySpan<byte> p)
     {
         var c = default(CoalesceCandidate);
-        if (IpLayout.Parse(p, refuseFragments: false, out var version, out var l4, out var protocol) != OffloadError.None
-            || (protocol != ProtocolTcp && protocol != ProtocolUdp) || l4 + 8 > p.Length)
+        if (IpLayout.Parse(p, refuseFragments: false, out var version, out var l4, out var protocol) != OffloadError.None || l4 + 8 > p.Length)
+        {
+            // Broken lengths or headers: it may still be one of a flow's packets, so it must not
+            // be overtaken by that flow's later segments.
+            if ((p.Length >= 20 && p[0] >> 4 == 4) || (p.Length >= 40 && p[0] >> 4 == 6))
+            {
+                c.Kind = CandidateKind.Malformed;
+                c.Version = p[0] >> 4;
+            }
+            return c;
+        }
+        if (protocol != ProtocolTcp && protocol != ProtocolUdp)
         {
             return c;
         }
@@ -73,6 +83,20 @@ public sealed partial class PacketCoalescer
         }
         var segment = p[l4..];
         return OffloadChecksum.Sum(segment, IpLayout.PseudoHeader(p, version, protocol, segment.Length)) == 0xFFFF;
+    }
+
+    /// <summary>Finishes every open group between the addresses of <paramref name="p"/> (any protocol and ports).</summary>
+    private void FinishSameAddresses(ReadOnlySpan<Memory<byte>> outputs, Span<int> sizes, int offset, ReadOnlySpan<byte> p, int version)
+    {
+        for (var i = _open - 1; i >= 0; i--)
+        {
+            var g = _groups[i];
+            var h = outputs[g.Output].Span[(offset + VnetHeaderSize)..];
+            if (g.Version == version && (version == 4 ? p.Slice(12, 8).SequenceEqual(h.Slice(12, 8)) : p.Slice(8, 32).SequenceEqual(h.Slice(8, 32))))
+            {
+                FinishAt(i, outputs, sizes, offset);
+            }
+        }
     }
 
     /// <summary>The open group of the flow of <paramref name="p"/> (same version, addresses, protocol and ports), or -1.</summary>

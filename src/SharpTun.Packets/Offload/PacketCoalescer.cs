@@ -133,6 +133,10 @@ public sealed partial class PacketCoalescer
                     FinishAt(g, outputs, sizes, offset);
                 }
             }
+            else if (c.Kind == CandidateKind.Malformed)
+            {
+                FinishSameAddresses(outputs, sizes, offset, p, c.Version);
+            }
             PassThrough(outputs[n].Span, offset, p);
             sizes[n] = VnetHeaderSize + p.Length;
             n++;
