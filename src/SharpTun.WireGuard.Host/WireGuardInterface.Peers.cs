@@ -188,6 +188,8 @@ public sealed partial class WireGuardInterface
         }
         _device = fresh;
         old.Dispose();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
+        _privateKey = (byte[])privateKey.Clone();
         _log.Info(Name, "private key changed; sessions restart");
     }
 

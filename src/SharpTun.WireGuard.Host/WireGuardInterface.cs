@@ -31,6 +31,7 @@ public sealed partial class WireGuardInterface : IDisposable
     private readonly ManualResetEventSlim _stopSignal = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WireGuardDevice _device;
+    private byte[] _privateKey;
     private IDatagramBind _bind;
     private Thread? _tunThread;
     private Thread? _netThread;
@@ -39,25 +40,25 @@ public sealed partial class WireGuardInterface : IDisposable
     private Exception? _fault;
 
     /// <summary>
-    /// Creates the interface around an open tun queue, a protocol core and a way to open the UDP
-    /// socket (opened here, on <paramref name="listenPort"/>). Nothing runs until <see cref="Start"/>.
-    /// The interface owns all three and disposes them.
+    /// Creates the interface around an open tun queue, a private key (32 bytes) and a way to open the
+    /// UDP socket (opened here, on <paramref name="listenPort"/>). Nothing runs until <see cref="Start"/>.
+    /// The interface owns the queue and the socket and disposes them.
     /// </summary>
-    public WireGuardInterface(IPacketQueue tun, WireGuardDevice device, BindFactory bindFactory, ushort listenPort,
+    public WireGuardInterface(IPacketQueue tun, ReadOnlySpan<byte> privateKey, BindFactory bindFactory, ushort listenPort,
         uint fwmark = 0, HostLog? log = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(tun);
-        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(bindFactory);
         if (tun.VnetHeaderSize > Headroom)
         {
             throw new ArgumentException($"device '{tun.Name}' has a {tun.VnetHeaderSize}-byte virtio-net header; at most {Headroom} is supported", nameof(tun));
         }
         _tun = tun;
-        _device = device;
+        _time = time ?? TimeProvider.System;
+        _privateKey = privateKey.ToArray();
+        _device = new WireGuardDevice(privateKey, _time);
         _bindFactory = bindFactory;
         _log = log ?? HostLog.None;
-        _time = time ?? TimeProvider.System;
         _bind = bindFactory(listenPort, fwmark);
         ListenPort = listenPort;
         FwMark = fwmark;
@@ -151,6 +152,7 @@ public sealed partial class WireGuardInterface : IDisposable
             }
             _retiredBinds.Clear();
             _device.Dispose();
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         }
         _tun.Dispose();
         _stopSignal.Dispose();
