@@ -3,7 +3,7 @@ using SharpTun.Netlink;
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>A whole wg-quick configuration ([Interface] and its peers), as the host applies it at up.</summary>
-public sealed record HostConfig
+public sealed partial record HostConfig
 {
     /// <summary>The interface name (wg-quick: the file name without .conf).</summary>
     public required string Name { get; init; }

@@ -33,6 +33,10 @@ public sealed class UapiHandler
             }
             return UapiCodec.FormatGet(_interface.Snapshot());
         }
+        if (request == UapiClient.DropsRequest)
+        {
+            return DropsText();
+        }
         if (!UapiCodec.TryParseSet(request, out var set, out var error))
         {
             _log.Error(_interface.Name, error!.Message + "; nothing changed");
@@ -48,5 +52,30 @@ public sealed class UapiHandler
             _log.Error(_interface.Name, e.Message);
             return UapiCodec.FormatStatus(e.Errno);
         }
+    }
+
+    /// <summary>
+    /// The drop counters as lines: <c>drop_REASON=N</c> for the interface, then per peer
+    /// <c>public_key=HEX</c> and its own <c>drop_REASON=N</c> lines (non-zero only); then errno=0.
+    /// </summary>
+    private string DropsText()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var reason in DropCounters.Reasons)
+        {
+            if (_interface.Drops[reason] is var n and > 0)
+            {
+                sb.Append("drop_").Append(DropCounters.Name(reason)).Append('=').Append(n).Append('\n');
+            }
+        }
+        foreach (var peer in _interface.GetPeers())
+        {
+            sb.Append("public_key=").Append(Convert.ToHexStringLower(peer.PublicKey)).Append('\n');
+            foreach (var (reason, n) in peer.Drops)
+            {
+                sb.Append("drop_").Append(DropCounters.Name(reason)).Append('=').Append(n).Append('\n');
+            }
+        }
+        return sb.Append(UapiCodec.FormatStatus(0)).ToString();
     }
 }
