@@ -19,26 +19,31 @@ internal sealed class ShowJson(JsonElement root, string text)
             ? p
             : throw new InvalidOperationException($"peer {publicKey} not in sharptun wg show --json:\n{Text}");
 
-    internal long PeerRx(string publicKey) => Long(Peer(publicKey), "rxBytes", "transferRx", "rx_bytes", "receivedBytes", "rx");
-    internal long PeerTx(string publicKey) => Long(Peer(publicKey), "txBytes", "transferTx", "tx_bytes", "sentBytes", "tx");
+    internal long PeerRx(string publicKey) => Long(Peer(publicKey), "receiveBytes", "rxBytes", "transferRx", "receivedBytes", "rx");
+    internal long PeerTx(string publicKey) => Long(Peer(publicKey), "transmitBytes", "txBytes", "transferTx", "sentBytes", "tx");
 
     internal string? PeerEndpoint(string publicKey) => Find(Peer(publicKey), "endpoint")?.ToString();
 
-    /// <summary>The drop counter for <paramref name="reasons"/> (the first name found, searched in any "drops" object).</summary>
+    /// <summary>
+    /// The drop counter for <paramref name="reasons"/>: the largest value over every "drops" object (the
+    /// interface's total is at least any peer's share); 0 when drops objects exist but none names the
+    /// reason (only non-zero counts are listed). Throws when there is no drops object at all.
+    /// </summary>
     internal long Drops(params string[] reasons)
     {
+        long? best = null;
         foreach (var o in Objects(Root))
         {
             foreach (var p in o.EnumerateObject())
             {
-                if (Norm(p.Name).StartsWith("drop", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.Object
-                    && Find(p.Value, reasons) is { ValueKind: JsonValueKind.Number } n)
+                if (Norm(p.Name).StartsWith("drop", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.Object)
                 {
-                    return n.GetInt64();
+                    var n = Find(p.Value, reasons) is { ValueKind: JsonValueKind.Number } v ? v.GetInt64() : 0;
+                    best = Math.Max(best ?? 0, n);
                 }
             }
         }
-        throw new InvalidOperationException($"no drop counter named {string.Join(" or ", reasons)} in sharptun wg show --json:\n{Text}");
+        return best ?? throw new InvalidOperationException($"no drops object (for {string.Join(" or ", reasons)}) in sharptun wg show --json:\n{Text}");
     }
 
     internal static long Long(JsonElement o, params string[] names) =>
