@@ -46,6 +46,12 @@ internal sealed class ShowJson(JsonElement root, string text)
         return best ?? throw new InvalidOperationException($"no drops object (for {string.Join(" or ", reasons)}) in sharptun wg show --json:\n{Text}");
     }
 
+    /// <summary>Every drops object's text, for "did anything change" comparisons.</summary>
+    internal string DropsText() =>
+        string.Join('\n', Objects(Root).SelectMany(o => o.EnumerateObject())
+            .Where(p => Norm(p.Name).StartsWith("drop", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.Object)
+            .Select(p => p.Value.GetRawText()));
+
     internal static long Long(JsonElement o, params string[] names) =>
         Find(o, names) is { ValueKind: JsonValueKind.Number } n
             ? n.GetInt64()
