@@ -105,6 +105,17 @@ public sealed class Daemon : IDisposable
         return true;
     }
 
+    /// <summary>Sends SIGINT to this PID (a tool then writes its summary and exits) and waits up to <paramref name="timeout"/> for it to exit.</summary>
+    public bool Interrupt(TimeSpan timeout)
+    {
+        if (_disposed || _process.HasExited)
+        {
+            return true;
+        }
+        Run.Exec("kill", ["-INT", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return WaitForExit(timeout);
+    }
+
     /// <summary>Sends SIGKILL to this PID (kill -9) and waits for it to be reaped.</summary>
     public void Kill()
     {

@@ -26,6 +26,15 @@ internal sealed class Capture : IDisposable
         }
     }
 
+    /// <summary>Stops tcpdump with SIGINT (it flushes and closes the file) before its count was reached.</summary>
+    internal void Stop()
+    {
+        if (!_tcpdump.Interrupt(TimeSpan.FromSeconds(20)))
+        {
+            throw new TimeoutException($"tcpdump did not stop on SIGINT:\n{_tcpdump.Output}");
+        }
+    }
+
     /// <summary>The UDP payloads, in capture order (<c>tshark -r FILE -T fields -e udp.payload</c>).</summary>
     internal List<byte[]> UdpPayloads()
     {

@@ -1,5 +1,5 @@
 using System.Net;
-using SharpTun.IO;
+
 using SharpTun.WireGuard;
 
 namespace SharpTun.WireGuard.Host.Tests.Integration;
@@ -21,7 +21,7 @@ internal static class Forge
         {
             using var device = new WireGuardDevice(WireGuardKeys.GeneratePrivateKey());
             var peer = device.AddPeer(responder);
-            peer.Endpoint = NetEndpoint.From(new IPEndPoint(IPAddress.Parse("198.18.0.1"), 51820));
+            peer.Endpoint = SharpTun.IO.NetEndpoint.From(new IPEndPoint(IPAddress.Parse("198.18.0.1"), 51820));
             for (var i = 0; i < perDevice && all.Count < count; i++)
             {
                 var r = device.InitiateHandshake(peer, buf, force: true);

@@ -40,7 +40,7 @@ public sealed class HostileInputLiveTests(ITestOutputHelper output)
         }
         Assert.Equal(1000, captured.Count);
         var liveIndex = captured[^1].AsSpan(4, 4).ToArray();
-        WaitQuiet(s);
+        s.WaitQuiet();
 
         var rx0 = s.DeliveredPackets();
         var endpoint0 = s.Dump().Peer(c.PublicKey).Endpoint;
@@ -63,7 +63,7 @@ public sealed class HostileInputLiveTests(ITestOutputHelper output)
         {
             attacker.Send(Forge.DataMessage(rng, liveIndex), server);
         }
-        WaitQuiet(s);
+        s.WaitQuiet();
         output.WriteLine($"sent 100,000 random datagrams ({sent} bytes), 10,000 initiations under a wrong key, 1,000 forged data messages for live index {Convert.ToHexString(liveIndex)}");
         output.WriteLine($"server drops after: {s.Show().DropsText()}");
         Assert.Equal(0, attacker.ReceivedBytes);
@@ -159,20 +159,5 @@ public sealed class HostileInputLiveTests(ITestOutputHelper output)
         Traffic.Ping(hc, hs.InnerV4);
         var attacker = ha.Own(new UdpProbe(ha, ha.OuterV4));
         return (s, c, attacker);
-    }
-
-    /// <summary>Until the server's socket queue is empty and two successive <c>wg show --json</c> agree (everything received was judged).</summary>
-    private static void WaitQuiet(SharpTunWg s)
-    {
-        var previous = "";
-        s.Process.WaitUntil(() =>
-        {
-            var q = s.Host.Must("ss", "-H", "-u", "-a", "-n", "sport", "=", $":{Pairs.Port}").StdOut;
-            var queued = q.Split('\n', StringSplitOptions.RemoveEmptyEntries).Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] != "0");
-            var now = s.Show().DropsText();
-            var quiet = !queued && now == previous;
-            previous = now;
-            return quiet;
-        }, "the server to have judged everything it received", TimeSpan.FromSeconds(60));
     }
 }

@@ -74,6 +74,24 @@ internal sealed class SharpTunWg : WgNode
         return new ShowJson(JsonDocument.Parse(r.StdOut).RootElement.Clone(), r.StdOut);
     }
 
+    /// <summary>
+    /// Until its UDP socket's receive queue is empty (<c>ss</c>) and two successive <c>wg show --json</c>
+    /// report the same drop counters: everything that arrived has been judged.
+    /// </summary>
+    internal void WaitQuiet()
+    {
+        var previous = "";
+        _process.WaitUntil(() =>
+        {
+            var q = Host.Must("ss", "-H", "-u", "-a", "-n", "sport", "=", $":{Config.ListenPort}").StdOut;
+            var queued = q.Split('\n', StringSplitOptions.RemoveEmptyEntries).Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] != "0");
+            var now = Show().DropsText();
+            var quiet = !queued && now == previous;
+            previous = now;
+            return quiet;
+        }, "the daemon to have judged everything it received", TimeSpan.FromSeconds(60));
+    }
+
     /// <summary><c>sharptun wg down NAME</c>.</summary>
     internal ProcessResult Down() => Host.Sharptun("wg", "down", Name);
 
