@@ -55,6 +55,32 @@ public sealed class CapturedVectorTests
     }
 
     [Fact]
+    public void Captured_64k_tso_v6_packet_splits_into_46_valid_segments_and_coalesces_back_byte_for_byte()
+    {
+        var (h, p) = Assert.Single(Load("tso-v6.bin"));
+        Assert.Equal(new VirtioNetHeader(VirtioNetFlags.NeedsChecksum, VirtioGsoType.TcpV6, 60, 1440, 40, 16), h);
+        Assert.Equal(64860, p.Length); // 60 + 45 × 1440
+        var pseudo = Checksum.PseudoHeaderV6(p.AsSpan(8, 16), p.AsSpan(24, 16), 6, p.Length - 40);
+        Assert.Equal((ushort)~Checksum.Finish(pseudo), BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(56)));
+        var buffers = Buffers.Make(64, 1600);
+        var sizes = new int[64];
+        Assert.Equal(OffloadError.None, GsoSplitter.Split(p, h, buffers, sizes, 16, out var n));
+        Assert.Equal(45, n);
+        var segments = new List<byte[]>();
+        for (var i = 0; i < n; i++)
+        {
+            var s = buffers[i].Span.Slice(16, sizes[i]).ToArray();
+            Assert.Equal(1500, s.Length);
+            Assert.True(s.AsSpan(0, 4).SequenceEqual(p.AsSpan(0, 4)));
+            OffloadAssert.ChecksumsValid(s);
+            segments.Add(s);
+        }
+        var (h2, p2) = Assert.Single(Coalesce.Run(new PacketCoalescer(), segments));
+        Assert.Equal(h, h2);
+        Assert.Equal(p, p2);
+    }
+
+    [Fact]
     public void Captured_uso_packet_splits_into_64_datagrams_and_coalesces_back_byte_for_byte()
     {
         var (h, p) = Assert.Single(Load("uso-v4.bin"));

@@ -11,6 +11,7 @@ Files written, each a sequence of records: 2-byte little-endian length, then tha
   uso-v4.bin       one UDPv4 UDP_L4 super-packet (64000 payload bytes sent with UDP_SEGMENT 1000)
   segments-v4.bin  60 consecutive MTU-sized segments of the same TCP flow after TUNSETOFFLOAD 0
                    (the kernel segmented them in software), written back as plain packets
+  tso-v6.bin       one TCPv6 GSO super-packet of >= 60000 bytes (2001:db8::1 -> 2001:db8::2)
 """
 import fcntl, os, socket, struct, subprocess, sys, threading, time
 
@@ -33,6 +34,13 @@ def tcp_packet(src, dst, sport, dport, seq, ack, flags, window, options=b""):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, socket.inet_aton(src), socket.inet_aton(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return ip + tcp
+
+def tcp_packet6(src, dst, sport, dport, seq, ack, flags, window, options=b""):
+    thl = 20 + len(options)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, (thl // 4) << 4, flags, window, 0, 0) + options
+    s, d = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)
+    tcp = tcp[:16] + struct.pack("!H", csum(s + d + struct.pack("!IxxxB", len(tcp), 6) + tcp)) + tcp[18:]
+    return struct.pack("!IHBB", 6 << 28, len(tcp), 6, 64) + s + d + tcp
 
 def save(path, records):
     with open(path, "wb") as f:
@@ -101,7 +109,39 @@ def main(out):
         sys.exit(f"capture incomplete: tso={tso is not None} segments={len(segments)}")
     save(os.path.join(out, "tso-v4.bin"), [tso])
     save(os.path.join(out, "segments-v4.bin"), segments)
+    fcntl.ioctl(fd, TUNSETOFFLOAD, TUN_F)
+    capture_v6(out, read, write)
     print(f"tso {len(tso) - 10} bytes gso_size {struct.unpack('<H', tso[4:6])[0]}; {len(segments)} segments")
+
+def capture_v6(out, read, write):
+    L6, P6 = "2001:db8::1", "2001:db8::2"
+    subprocess.run(f"ip -6 addr add {L6}/64 dev tso0 nodad".split(), check=True)
+    c = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    def client():
+        c.connect((P6, 5201))
+        data = bytes((i * 13) & 0xFF for i in range(1 << 20))
+        try:
+            for _ in range(64): c.sendall(data)
+        except OSError:
+            pass
+    threading.Thread(target=client, daemon=True).start()
+    isn = 0x20000000
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        h, p = read()
+        if p[0] >> 4 != 6 or p[6] != 6: continue
+        sport, dport, seq, ack, off, flags = struct.unpack("!HHIIBB", p[40:54])
+        length = len(p) - 40 - (off >> 4) * 4
+        if flags & 0x02:
+            write(tcp_packet6(P6, L6, dport, sport, isn, seq + 1, 0x12, 65535, bytes([2, 4, 0x05, 0xA0, 1, 3, 3, 7])))
+            continue
+        if length == 0: continue
+        write(tcp_packet6(P6, L6, dport, sport, isn + 1, (seq + length) & 0xFFFFFFFF, 0x10, 65535))
+        if h[1] == 4 and len(p) >= 60000:
+            save(os.path.join(out, "tso-v6.bin"), [h + p])
+            print(f"tso6 {len(p)} bytes gso_size {struct.unpack('<H', h[4:6])[0]}")
+            return
+    sys.exit("no TCPv6 super-packet")
 
 if __name__ == "__main__":
     main(sys.argv[1])
