@@ -5,7 +5,7 @@ namespace SharpTun.Linux.Interop;
 /// <summary>
 /// The libc entry points SharpTun calls. Each is a thin <c>LibraryImport</c> with <c>SetLastError</c>;
 /// callers read errno through <see cref="Marshal.GetLastPInvokeError"/> and turn it into a message
-/// that names the object (see <see cref="Errno"/>). Nothing outside this project calls native code.
+/// that names the object (see <see cref="SharpTun.Netlink.Errno"/>). Nothing outside this project calls native code.
 /// </summary>
 internal static partial class Libc
 {
