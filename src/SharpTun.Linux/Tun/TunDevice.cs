@@ -1,22 +1,26 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using SharpTun.IO;
 using SharpTun.Linux.Interop;
+using SharpTun.Linux.IO;
 using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 
 /// <summary>
 /// One open queue of a TUN/TAP device: a file descriptor from <c>/dev/net/tun</c> bound to the
-/// device with TUNSETIFF. Each read returns exactly one packet (or frame) and each write must be
-/// exactly one. The fd is wrapped in a <see cref="Socket"/> so that async reads and writes are
-/// driven by the runtime's epoll loop; .NET uses read(2)/write(2) for non-socket handles, and
-/// <see cref="ValueTask"/>-returning calls on <see cref="Memory{T}"/> do not allocate per packet.
-/// Reads and writes may run concurrently with each other; two concurrent reads are not supported.
+/// device with TUNSETIFF, opened non-blocking and close-on-exec. Packet I/O is the batched
+/// <see cref="IPacketQueue"/> API (<see cref="Read(ReadOnlySpan{Memory{byte}}, Span{int}, int)"/>,
+/// <see cref="Write(ReadOnlySpan{Memory{byte}}, int)"/>, <see cref="Shutdown"/>): each read(2)
+/// returns exactly one packet (or frame), each write(2) takes exactly one. A multi-queue device
+/// is one <see cref="TunDevice"/> per queue (open the same name again with
+/// <see cref="TunOptions.MultiQueue"/>). One thread may read while another writes.
 /// </summary>
-public sealed partial class TunDevice : IDisposable
+public sealed partial class TunDevice : IPacketQueue
 {
     private readonly SafeSocketHandle _handle;
     private readonly Socket _socket;
+    private readonly ReadySet _ready;
 
     /// <summary>The device name (the kernel's choice when a template or no name was given).</summary>
     public string Name { get; }
@@ -30,12 +34,15 @@ public sealed partial class TunDevice : IDisposable
     /// <summary>True when every packet carries the 4-byte packet-information header.</summary>
     public bool PacketInfo => (Flags & TunFlags.NoPi) == 0;
 
-    private TunDevice(SafeSocketHandle handle, string name, TunMode mode, TunFlags flags)
+    private TunDevice(SafeSocketHandle handle, string name, TunMode mode, TunFlags flags, int vnetHeaderSize, int mtu)
     {
         _handle = handle;
         Name = name;
         Mode = mode;
         Flags = flags;
+        VnetHeaderSize = vnetHeaderSize;
+        UpdateMtu(mtu);
+        _ready = ReadySet.Create(handle, $"device '{name}'");
         _socket = new Socket(handle);
     }
 
@@ -67,7 +74,8 @@ public sealed partial class TunDevice : IDisposable
             // value as IFF_NO_PI, so that bit says nothing about packet information. A successful
             // TUNSETIFF applied exactly the requested NO_PI setting, so take that bit from the request.
             var flags = (GetIff(handle, actual) & ~TunFlags.NoPi) | (options.ToFlags() & TunFlags.NoPi);
-            return new TunDevice(handle, actual, options.Mode, flags);
+            var vnet = (flags & TunFlags.VnetHdr) != 0 ? SetUpVnetHeader(handle, actual, options.VnetHeaderSize) : 0;
+            return new TunDevice(handle, actual, options.Mode, flags, vnet, QueryMtu(actual));
         }
         catch
         {
@@ -76,29 +84,52 @@ public sealed partial class TunDevice : IDisposable
         }
     }
 
-    /// <summary>Reads one packet into <paramref name="buffer"/>; blocks until one arrives. Returns its length.</summary>
-    public int Read(Span<byte> buffer)
+    /// <summary>Reads one packet into <paramref name="buffer"/>; blocks until one arrives (0 after <see cref="Shutdown"/>). Returns its length.</summary>
+    public unsafe int Read(Span<byte> buffer)
     {
-        try
+        while (Volatile.Read(ref _shutdown) == 0)
         {
-            return _socket.Receive(buffer);
+            nint n;
+            fixed (byte* p = buffer)
+            {
+                n = Libc.Read(_handle, p, buffer.Length);
+            }
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EAGAIN)
+            {
+                _ready.Wait(-1, $"device '{Name}'");
+            }
+            else if (errno != Errno.EINTR)
+            {
+                throw TunErrors.Io(errno, "read from", Name);
+            }
         }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "read from", Name);
-        }
+        return 0;
     }
 
     /// <summary>Writes one whole packet; returns the number of bytes written (the whole packet).</summary>
-    public int Write(ReadOnlySpan<byte> packet)
+    public unsafe int Write(ReadOnlySpan<byte> packet)
     {
-        try
+        while (true)
         {
-            return _socket.Send(packet);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "write to", Name);
+            nint n;
+            fixed (byte* p = packet)
+            {
+                n = Libc.Write(_handle, p, packet.Length);
+            }
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Errno.EINTR && !(errno == Errno.EAGAIN && WaitWritable()))
+            {
+                throw TunErrors.Io(errno, "write to", Name);
+            }
         }
     }
 
@@ -131,7 +162,9 @@ public sealed partial class TunDevice : IDisposable
     /// <summary>Closes the fd; a non-persistent device disappears with its last fd.</summary>
     public void Dispose()
     {
+        Shutdown();
         _socket.Dispose();
+        _ready.Dispose();
         _handle.Dispose();
     }
 
@@ -142,7 +175,7 @@ public sealed partial class TunDevice : IDisposable
 
     private static SafeSocketHandle OpenClone(string path, string what)
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
+        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0)
         {
             throw TunErrors.OpenClone(Marshal.GetLastPInvokeError(), path, what);

@@ -66,13 +66,15 @@ internal static class TunErrors
         }
     }
 
-    internal static TunException Io(SocketException e, string verb, string name)
+    internal static TunException Io(SocketException e, string verb, string name) =>
+        Io(e.NativeErrorCode, verb, name);
+
+    internal static TunException Io(int errno, string verb, string name)
     {
-        var errno = e.NativeErrorCode;
         var hint = errno == Errno.EINVAL && verb.StartsWith("write", StringComparison.Ordinal)
             ? " (a write must hold exactly one whole packet; with packet information on it needs the 4-byte header first)"
             : errno == Errno.EIO ? " (the device is down or has no carrier)" : "";
-        return new TunException($"cannot {verb} device '{name}': {e.Message.ToLowerInvariant()}{hint}", name, errno);
+        return new TunException($"cannot {verb} device '{name}': {(errno == Errno.EBADFD ? "the device was deleted (EBADFD)" : Errno.Describe(errno))}{hint}", name, errno);
     }
 
     // Only used to explain a failure; a netlink problem must not hide the original error.
