@@ -45,28 +45,34 @@ public sealed partial class WireGuardInterface
 
         internal void Run(IDatagramBind bind)
         {
-            var take = Math.Clamp(bind.BatchSize, 1, _buffers.Length);
-            while (true)
+            while (RunOnce(bind))
             {
-                var count = bind.Receive(_buffers.AsSpan(0, take), _sizes, _endpoints, 0);
-                if (count == 0)
+            }
+        }
+
+        /// <summary>One batch: receive (waits), decrypt and answer, write to the tun. False once the socket was shut down.</summary>
+        internal bool RunOnce(IDatagramBind bind)
+        {
+            var take = Math.Clamp(bind.BatchSize, 1, _buffers.Length);
+            var count = bind.Receive(_buffers.AsSpan(0, take), _sizes, _endpoints, 0);
+            if (count == 0)
+            {
+                return false;
+            }
+            int writes;
+            lock (_owner._gate)
+            {
+                writes = Decrypt(count, bind);
+            }
+            if (writes > 0)
+            {
+                var accepted = _owner._tun.Write(_tunOut.AsSpan(0, writes), _writeOffset);
+                if (accepted < writes)
                 {
-                    return;
-                }
-                int writes;
-                lock (_owner._gate)
-                {
-                    writes = Decrypt(count, bind);
-                }
-                if (writes > 0)
-                {
-                    var accepted = _owner._tun.Write(_tunOut.AsSpan(0, writes), _writeOffset);
-                    if (accepted < writes)
-                    {
-                        _owner.Count(DropReason.TunWriteFailed, null, writes - accepted);
-                    }
+                    _owner.Count(DropReason.TunWriteFailed, null, writes - accepted);
                 }
             }
+            return true;
         }
 
         private int Decrypt(int count, IDatagramBind bind)

@@ -42,22 +42,27 @@ public sealed partial class WireGuardInterface
 
         internal void Run()
         {
-            var tun = _owner._tun;
-            var vnet = tun.VnetHeaderSize;
-            while (true)
+            while (RunOnce())
             {
-                var count = tun.Read(_buffers, _sizes, _readOffset);
-                if (count == 0)
-                {
-                    return;
-                }
-                int sends;
-                lock (_owner._gate)
-                {
-                    sends = Encrypt(count, vnet);
-                }
-                Flush(sends);
             }
+        }
+
+        /// <summary>One batch: read (waits), encrypt, send. False once the device was shut down.</summary>
+        internal bool RunOnce()
+        {
+            var tun = _owner._tun;
+            var count = tun.Read(_buffers, _sizes, _readOffset);
+            if (count == 0)
+            {
+                return false;
+            }
+            int sends;
+            lock (_owner._gate)
+            {
+                sends = Encrypt(count, tun.VnetHeaderSize);
+            }
+            Flush(sends);
+            return true;
         }
 
         /// <summary>Encrypts the batch under the lock; returns how many datagrams are ready in <see cref="_out"/>.</summary>

@@ -158,6 +158,12 @@ public sealed partial class WireGuardInterface : IDisposable
         _stopSignal.Dispose();
     }
 
+    /// <summary>For tests driving the pumps on their own thread: one tun batch (false after shutdown).</summary>
+    internal bool PumpTunOnce() => _tunPump.RunOnce();
+
+    /// <summary>For tests: one UDP batch on the current socket (false after shutdown).</summary>
+    internal bool PumpNetOnce() => _netPump.RunOnce(_bind);
+
     private void Join()
     {
         Thread?[] threads;

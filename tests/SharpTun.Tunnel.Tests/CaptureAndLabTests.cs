@@ -15,7 +15,7 @@ public sealed class CaptureAndLabTests
             server.WaitForStart();
             var client = bed.StartClient("tcp");
             client.WaitForStart();
-            server.WaitFor(" connected");
+            server.WaitForPeer();
             Assert.Equal(4, Testbed.Ping(bed.B, Testbed.TunA, 4));
             Assert.Equal(0, server.Stop());
             Assert.Matches(@"capture: \d+ packets written to ", server.Output);
@@ -39,8 +39,8 @@ public sealed class CaptureAndLabTests
         var r = Run.Exec("dotnet", Repo.Cli("lab", "--seconds", "1", "--pings", "3"), TimeSpan.FromSeconds(120));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("lab: OK", r.StdOut);
-        Assert.Matches(@"TCP\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
-        Assert.Matches(@"UDP\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
+        Assert.Matches(@"relay-tcp\s+1500\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
+        Assert.Matches(@"relay-udp\s+1472\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
         var ns = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"lab: namespaces (\S+) and (\S+),");
         Assert.True(ns.Success, r.StdOut);
         var after = Run.Exec("ip", ["netns", "list"]).EnsureSuccess().StdOut;

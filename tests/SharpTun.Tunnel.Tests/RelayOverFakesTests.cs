@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
-using SharpTun.Testing;
+using System.Net.Sockets;
+using SharpTun.IO;
 using Xunit.Abstractions;
 
 namespace SharpTun.Tunnel.Tests;
 
-/// <summary>The same relay code as the CLI, over in-memory devices and real loopback sockets (no root needed).</summary>
+/// <summary>The relay engine the CLI runs, over in-memory device queues and real loopback TCP/UDP sockets (no root needed).</summary>
 public sealed class RelayOverFakesTests(ITestOutputHelper output)
 {
     [Theory]
@@ -12,47 +14,21 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
     [InlineData(TransportKind.Udp)]
     public void Packets_cross_both_ways_intact_and_in_order(TransportKind kind)
     {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
-        var deviceA = new FakeDevice("fakeA");
-        var deviceB = new FakeDevice("fakeB");
+        using var deviceA = new FakeQueue("fakeA");
+        using var deviceB = new FakeQueue("fakeB");
         var countersA = new TunnelCounters();
         var countersB = new TunnelCounters();
-        using var stop = new CancellationTokenSource();
-        var port = kind == TransportKind.Tcp ? 0 : FreeUdpPort();
-        ITransport serverTransport = kind == TransportKind.Tcp
-            ? new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, 0), new RelayBuffers(1500), countersA, TunnelLog.Null)
-            : new UdpTransport(new IPEndPoint(IPAddress.Loopback, port), true, deviceA, new RelayBuffers(1500), countersA, TunnelLog.Null, TimeSpan.FromSeconds(1));
-        if (serverTransport is TcpServerTransport tcp)
-        {
-            port = tcp.LocalEndPoint.Port;
-        }
-        ITransport clientTransport = kind == TransportKind.Tcp
-            ? new TcpClientTransport(new IPEndPoint(IPAddress.Loopback, port), new RelayBuffers(1500), countersB, TunnelLog.Null)
-            : new UdpTransport(new IPEndPoint(IPAddress.Loopback, port), false, deviceB, new RelayBuffers(1500), countersB, TunnelLog.Null, TimeSpan.FromMilliseconds(100));
-        var relayA = new Relay(deviceA, serverTransport, countersA, TunnelLog.Null);
-        var relayB = new Relay(deviceB, clientTransport, countersB, TunnelLog.Null);
-        Exception? failure = null;
-        void RunRelay(Relay relay)
-        {
-            try
-            {
-                relay.Run(stop.Token);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }
-        var threads = new[] { new Thread(() => RunRelay(relayA)), new Thread(() => RunRelay(relayB)) };
-        foreach (var t in threads)
-        {
-            t.Start();
-        }
+        var (serverTransport, clientTransport) = LoopbackPair(kind, countersA, countersB);
+        using var failures = new BlockingCollection<Exception>();
+        var relayA = new Relay(deviceA, serverTransport, countersA);
+        var relayB = new Relay(deviceB, clientTransport, countersB);
+        var threads = new[] { Start(relayA, failures), Start(relayB, failures) };
         try
         {
-            Poll.Until(() => relayA.PeerName is { } p && !p.StartsWith('('), "the server relay to have its peer");
+            Poll.Until(() => relayA.PeerName is not null || failures.Count > 0, "the server relay to have its peer");
+            Assert.Empty(failures);
             // Bursts of 25 so UDP on loopback never overflows a socket buffer; TCP must keep every byte and the order.
             var sentAB = new List<byte[]>();
             var sentBA = new List<byte[]>();
@@ -67,41 +43,101 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
                     deviceA.Inject(ab);
                     deviceB.Inject(ba);
                 }
-                Poll.Until(() => deviceB.WrittenCount == sentAB.Count && deviceA.WrittenCount == sentBA.Count,
+                Poll.Until(() => (deviceB.WrittenCount == sentAB.Count && deviceA.WrittenCount == sentBA.Count) || failures.Count > 0,
                     $"burst {burst} delivered (seed {seed})", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(5));
+                Assert.Empty(failures);
             }
             Assert.Equal(sentAB, deviceB.Written);
             Assert.Equal(sentBA, deviceA.Written);
             Assert.Equal(500, countersA.DeviceToNetPackets);
             Assert.Equal(500, countersA.NetToDevicePackets);
+            Assert.Equal(500, countersB.DeviceToNetPackets);
+            Assert.Equal(500, countersB.NetToDevicePackets);
             Assert.Equal(sentAB.Sum(p => (long)p.Length), countersA.DeviceToNetBytes);
+            Assert.Equal(sentBA.Sum(p => (long)p.Length), countersA.NetToDeviceBytes);
             Assert.Equal(0, countersA.ProtocolErrors + countersB.ProtocolErrors);
-            Assert.Null(failure);
+            Assert.Equal(0, countersA.DropSendFailed + countersB.DropSendFailed);
         }
         finally
         {
-            stop.Cancel();
+            relayA.Stop();
+            relayB.Stop();
             foreach (var t in threads)
             {
-                t.Join(5000);
+                Assert.True(t.Join(5000), $"relay thread {t.Name} did not stop within 5 s of Stop()");
             }
             serverTransport.Dispose();
             clientTransport.Dispose();
         }
+        Assert.Empty(failures);
     }
 
-    private static int FreeUdpPort()
+    [Fact]
+    public void Stop_wakes_an_idle_relay_at_once()
     {
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        using var device = new FakeQueue("fakeS");
+        var counters = new TunnelCounters();
+        var (server, client) = LoopbackPair(TransportKind.Tcp, counters, new TunnelCounters());
+        client.Dispose();
+        using var failures = new BlockingCollection<Exception>();
+        var relay = new Relay(device, server, counters);
+        var thread = Start(relay, failures);
+        Thread.Sleep(200); // let it block in poll(2) with no timer pending
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        relay.Stop();
+        Assert.True(thread.Join(2000), "relay did not stop");
+        output.WriteLine($"stopped {sw.Elapsed.TotalMilliseconds:0.0} ms after Stop()");
+        Assert.True(sw.Elapsed < TimeSpan.FromMilliseconds(100), $"stop took {sw.Elapsed.TotalMilliseconds:0} ms");
+        server.Dispose();
+        Assert.Empty(failures);
     }
 
-    private static byte[] Packet(Random rng)
+    internal static (IRelayTransport Server, IRelayTransport Client) LoopbackPair(TransportKind kind, TunnelCounters a, TunnelCounters b)
+    {
+        if (kind == TransportKind.Tcp)
+        {
+            var listener = TcpServerTransport.Listen(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Loopback, 0));
+            var server = new TcpServerTransport(listener, new TcpBuffers(1500, 16), a, new EventLimiter(null), new AddressFilter([]), new TcpPolicy());
+            var client = new TcpClientTransport([server.LocalEndPoint], f => new Socket(f, SocketType.Stream, ProtocolType.Tcp), new TcpBuffers(1500, 16), b,
+                new EventLimiter(null));
+            return (server, client);
+        }
+        // Port 0: the kernel picks the server's port and the client is told it; nothing to race for.
+        var serverBind = SocketDatagramBind.Open(new IPEndPoint(IPAddress.Loopback, 0));
+        var clientBind = SocketDatagramBind.Open(new IPEndPoint(IPAddress.Loopback, 0));
+        var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
+        var udpServer = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
+        var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
+        var udpClient = new UdpTransport(clientBind, to, 1500, false, 16, b, new EventLimiter(null), policy, TimeSpan.FromMilliseconds(100), "client");
+        return (udpServer, udpClient);
+    }
+
+    private static Thread Start(Relay relay, BlockingCollection<Exception> failures)
+    {
+        var t = new Thread(() =>
+        {
+            try
+            {
+                relay.Run(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })
+        { IsBackground = true, Name = "relay" };
+        t.Start();
+        return t;
+    }
+
+    // A well-formed IPv4 header (version, IHL, total length) in front of random bytes: the UDP server learns its peer only from a real-looking packet.
+    internal static byte[] Packet(Random rng)
     {
         var p = new byte[rng.Next(20, 1501)];
         rng.NextBytes(p);
         p[0] = 0x45;
+        p[2] = (byte)(p.Length >> 8);
+        p[3] = (byte)p.Length;
         return p;
     }
 }

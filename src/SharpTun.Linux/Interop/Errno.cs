@@ -10,12 +10,16 @@ internal static class Errno
     internal const int ENXIO = 6;
     internal const int EBADF = 9;
     internal const int EAGAIN = 11;
+    internal const int EFAULT = 14;
     internal const int EACCES = 13;
     internal const int EBUSY = 16;
     internal const int EEXIST = 17;
     internal const int ENODEV = 19;
     internal const int EINVAL = 22;
     internal const int ENOTTY = 25;
+    internal const int EBADFD = 77;
+    internal const int ENOTSOCK = 88;
+    internal const int EDESTADDRREQ = 89;
     internal const int EMSGSIZE = 90;
     internal const int EAFNOSUPPORT = 97;
     internal const int EADDRINUSE = 98;
@@ -26,7 +30,6 @@ internal static class Errno
     internal const int ENOBUFS = 105;
     internal const int ECONNREFUSED = 111;
     internal const int EHOSTUNREACH = 113;
-    internal const int EBADFD = 77;
 
     /// <summary>A lower-case description with the symbolic name, e.g. <c>"device or resource busy (EBUSY)"</c>.</summary>
     internal static string Describe(int errno) => errno switch
@@ -44,6 +47,9 @@ internal static class Errno
         ENODEV => "no such device (ENODEV)",
         EINVAL => "invalid argument (EINVAL)",
         ENOTTY => "inappropriate ioctl for device (ENOTTY)",
+        EFAULT => "bad address (EFAULT)",
+        ENOTSOCK => "socket operation on non-socket (ENOTSOCK)",
+        EDESTADDRREQ => "destination address required (EDESTADDRREQ)",
         EMSGSIZE => "message too long (EMSGSIZE)",
         EAFNOSUPPORT => "address family not supported (EAFNOSUPPORT)",
         EADDRINUSE => "address already in use (EADDRINUSE)",

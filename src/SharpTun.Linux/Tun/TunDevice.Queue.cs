@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 using SharpTun.Linux.Interop;
+using SharpTun.Linux.IO;
 
 namespace SharpTun.Linux.Tun;
 
@@ -139,31 +140,8 @@ public sealed partial class TunDevice
         _ready.Wake.Signal();
     }
 
-    private unsafe bool WaitWritable()
-    {
-        bool tunRef = false, wakeRef = false;
-        try
-        {
-            _handle.DangerousAddRef(ref tunRef);
-            _ready.Wake.Handle.DangerousAddRef(ref wakeRef);
-            var fds = stackalloc Libc.PollFd[2];
-            fds[0] = new Libc.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = Libc.POLLOUT };
-            fds[1] = new Libc.PollFd { Fd = _ready.Wake.Handle.Fd, Events = Libc.POLLIN };
-            var r = Libc.Poll(fds, 2, WriteWaitMilliseconds);
-            return r > 0 && (fds[0].Revents & Libc.POLLOUT) != 0 && Volatile.Read(ref _shutdown) == 0;
-        }
-        finally
-        {
-            if (wakeRef)
-            {
-                _ready.Wake.Handle.DangerousRelease();
-            }
-            if (tunRef)
-            {
-                _handle.DangerousRelease();
-            }
-        }
-    }
+    private bool WaitWritable() =>
+        Volatile.Read(ref _shutdown) == 0 && FdWait.Writable(_handle, _ready.Wake, WriteWaitMilliseconds);
 
     private PacketIOException QueueError(int errno, string verb) => errno switch
     {
