@@ -36,6 +36,7 @@ public sealed partial class PacketCoalescer
     private const int MaxOpenGroups = 16;
 
     private readonly CoalesceGroup[] _groups = new CoalesceGroup[MaxOpenGroups];
+    private readonly bool _bigEndian;
     private int _open;
 
     /// <summary>Creates a coalescer writing <paramref name="vnetHeaderSize"/>-byte headers (10, or 12 after TUNSETVNETHDRSZ 12).</summary>
@@ -54,8 +55,6 @@ public sealed partial class PacketCoalescer
         VerifiesChecksums = verifyChecksums;
         _bigEndian = bigEndian;
     }
-
-    private readonly bool _bigEndian;
 
     /// <summary>Bytes of virtio-net header written in front of each output.</summary>
     public int VnetHeaderSize { get; }
@@ -96,7 +95,7 @@ public sealed partial class PacketCoalescer
             var c = Classify(p);
             if (c.Kind is CandidateKind.Tcp or CandidateKind.Udp)
             {
-                var g = FindFlow(outputs, offset, p, c.Version, c.TransportOffset, c.Kind == CandidateKind.Tcp);
+                var g = FindFlow(outputs, offset, p, c.Version, c.TransportOffset, c.IsTcp);
                 if (g >= 0)
                 {
                     if (TryAppend(ref _groups[g], outputs, offset, p, c, out var ends))
@@ -126,8 +125,7 @@ public sealed partial class PacketCoalescer
             }
             if (c.Kind == CandidateKind.Barrier)
             {
-                var tcp = p[c.Version == 4 ? 9 : 6] == ProtocolTcp;
-                var g = FindFlow(outputs, offset, p, c.Version, c.TransportOffset, tcp);
+                var g = FindFlow(outputs, offset, p, c.Version, c.TransportOffset, c.IsTcp);
                 if (g >= 0)
                 {
                     FinishAt(g, outputs, sizes, offset);

@@ -2,7 +2,7 @@ using SharpTun.Testing;
 
 namespace SharpTun.Tunnel.Tests;
 
-public sealed class CaptureAndLabTests
+public sealed class CaptureTests
 {
     [RootFact]
     public void Capture_file_holds_the_packets_the_tunnel_carried_and_tshark_reads_it()
@@ -31,20 +31,5 @@ public sealed class CaptureAndLabTests
         {
             File.Delete(file);
         }
-    }
-
-    [RootFact]
-    public void Lab_runs_both_transports_and_leaves_nothing_behind()
-    {
-        var r = Run.Exec("dotnet", Repo.Cli("lab", "--seconds", "1", "--pings", "3"), TimeSpan.FromSeconds(120));
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("lab: OK", r.StdOut);
-        Assert.Matches(@"relay-tcp\s+1500\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
-        Assert.Matches(@"relay-udp\s+1472\s+3/3\s+[\d.]+ ms\s+[\d.]+ Gbit/s", r.StdOut);
-        var ns = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"lab: namespaces (\S+) and (\S+),");
-        Assert.True(ns.Success, r.StdOut);
-        var after = Run.Exec("ip", ["netns", "list"]).EnsureSuccess().StdOut;
-        Assert.DoesNotContain(ns.Groups[1].Value, after);
-        Assert.DoesNotContain(ns.Groups[2].Value, after);
     }
 }
