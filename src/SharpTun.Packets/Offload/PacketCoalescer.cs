@@ -147,6 +147,25 @@ public sealed partial class PacketCoalescer
         return n;
     }
 
+    /// <summary>
+    /// Like <see cref="Coalesce(ReadOnlySpan{Memory{byte}}, ReadOnlySpan{Memory{byte}}, Span{int}, int)"/>, and also sets
+    /// <c>written[j] = outputs[j][..(offset + sizes[j])]</c>, so that <c>IPacketQueue.Write(written[..count], offset)</c>
+    /// writes the result as it is. <paramref name="written"/> needs as many elements as there are packets.
+    /// </summary>
+    public int Coalesce(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<Memory<byte>> outputs, Span<int> sizes, int offset, Span<Memory<byte>> written)
+    {
+        if (written.Length < packets.Length)
+        {
+            ThrowTooFewOutputs(packets.Length, written.Length, sizes.Length, offset);
+        }
+        var n = Coalesce(packets, outputs, sizes, offset);
+        for (var j = 0; j < n; j++)
+        {
+            written[j] = outputs[j][..(offset + sizes[j])];
+        }
+        return n;
+    }
+
     /// <summary>Copies <paramref name="p"/> behind a NONE header.</summary>
     private void PassThrough(Span<byte> output, int offset, ReadOnlySpan<byte> p)
     {
