@@ -10,7 +10,13 @@ internal static class ReadLoop
 {
     internal sealed record Settings(LinkType LinkType, int PrefixBytes, int Count, bool Sizes, bool Hex, bool Quiet, PacketFilter? Filter);
 
-    internal static async Task RunAsync(TunDevice device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken)
+    /// <summary>How many packets were shown/written so far; read after the loop ends, however it ended.</summary>
+    internal sealed class Counter
+    {
+        internal long Value;
+    }
+
+    internal static async Task RunAsync(TunDevice device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken, Counter? captured = null)
     {
         var buffer = new byte[65536 + 64];
         var text = new char[Math.Max(PacketSummary.MaxLineLength, HexDump.LineLength)];
@@ -36,6 +42,10 @@ internal static class ReadLoop
         }
         finally
         {
+            if (captured is not null)
+            {
+                captured.Value = shown;
+            }
             pcap?.Flush();
             stdout.Flush();
         }
