@@ -18,17 +18,23 @@ internal static class ReadLoop
     private const int BufferSize = 65536 + 64;
     private const int MaxBatch = 16;
 
-    internal static async Task RunAsync(IPacketQueue device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken)
+    /// <summary>How many packets were shown/written so far; read after the loop ends, however it ended.</summary>
+    internal sealed class Counter
+    {
+        internal long Value;
+    }
+
+    internal static async Task RunAsync(IPacketQueue device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken, Counter? captured = null)
     {
         using (cancellationToken.Register(device.Shutdown))
         {
-            await Task.Factory.StartNew(() => Run(device, s, pcap), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            await Task.Factory.StartNew(() => Run(device, s, pcap, captured), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
                 .ConfigureAwait(false);
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private static void Run(IPacketQueue device, Settings s, PcapWriter? pcap)
+    private static void Run(IPacketQueue device, Settings s, PcapWriter? pcap, Counter? captured)
     {
         var batch = Math.Clamp(device.BatchSize, 1, MaxBatch);
         var buffers = new Memory<byte>[batch];
@@ -68,6 +74,10 @@ internal static class ReadLoop
         }
         finally
         {
+            if (captured is not null)
+            {
+                captured.Value = shown;
+            }
             pcap?.Flush();
             stdout.Flush();
         }

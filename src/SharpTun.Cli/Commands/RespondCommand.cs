@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using SharpTun.Linux.Tun;
 using SharpTun.Packets;
@@ -30,7 +29,7 @@ internal static class RespondCommand
         {
             dev, tap, addresses, mac, count, quiet,
         };
-        cmd.SetAction((r, ct) => CliRunner.RunAsync(async token =>
+        cmd.SetAction((r, ct) => CliRunner.RunUntilSignalAsync(async token =>
         {
             var limit = r.GetValue(count);
             if (limit < 0)
@@ -50,20 +49,12 @@ internal static class RespondCommand
             Console.Out.WriteLine($"Answering on {device.Name} for {who}{as_}; Ctrl-C to stop");
             var counts = new long[5];
             var received = 0L;
-            // SIGINT/SIGTERM are the normal way to stop: cancel the pump, print the counts, exit 0.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            // SIGINT/SIGTERM stop the pump (CliRunner's stop rule): print the counts, then exit 130/143.
             try
             {
-                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, stop.Token).ConfigureAwait(false);
+                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
             }
             Console.Out.WriteLine(
