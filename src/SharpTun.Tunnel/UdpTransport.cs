@@ -74,6 +74,8 @@ internal sealed class UdpTransport : IRelayTransport
 
     public bool IsBacklogged => false;
 
+    public int MaxBatch => _toPeer.Length;
+
     public int HandleVersion => 0;
 
     public void Register(Poller poller) => _index = poller.Add(_bind.PollHandle);
