@@ -62,6 +62,7 @@ internal sealed class UdpTransport : IRelayTransport
             _peer = s;
             _hasPeer = true;
             _peerName = s.ToString();
+            counters.AddConnection(); // a client's peer is the server, from the start
         }
         Description = description;
     }
