@@ -9,6 +9,9 @@ internal struct CoalesceCandidate
     /// <summary>IP version, 4 or 6.</summary>
     public int Version;
 
+    /// <summary>True when the transport is TCP (else UDP); meaningful for every kind but <see cref="CandidateKind.Other"/> and <see cref="CandidateKind.Malformed"/>.</summary>
+    public bool IsTcp;
+
     /// <summary>Offset of the transport header.</summary>
     public int TransportOffset;
 

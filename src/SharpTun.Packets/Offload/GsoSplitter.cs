@@ -13,6 +13,8 @@ namespace SharpTun.Packets.Offload;
 /// original's plus the segment index) and header checksum, IPv6 payload length, TCP sequence
 /// number (advanced by gso_size per segment; CWR kept on the first only, PSH and FIN on the last
 /// only), UDP length, and a transport checksum computed from scratch (UDP 0 becomes 0xFFFF).</para>
+/// <para>GSO packets must be IP packets (IFF_TUN). Completing a checksum without GSO works on
+/// any frame, a tap device's Ethernet frames included (csum_start counts from the frame start).</para>
 /// </summary>
 public static class GsoSplitter
 {

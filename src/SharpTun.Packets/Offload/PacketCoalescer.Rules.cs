@@ -32,6 +32,7 @@ public sealed partial class PacketCoalescer
             return c;
         }
         c.Kind = CandidateKind.Barrier;
+        c.IsTcp = protocol == ProtocolTcp;
         c.Version = version;
         c.TransportOffset = l4;
         // Only the plain layouts merge: IPv4 without options, IPv6 without extension headers,

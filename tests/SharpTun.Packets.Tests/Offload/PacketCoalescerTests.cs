@@ -126,6 +126,28 @@ public sealed class PacketCoalescerTests
         _ = payload;
     }
 
+    [Theory]
+    [InlineData("flow label")]
+    [InlineData("hop limit")]
+    [InlineData("traffic class")]
+    [InlineData("hop-by-hop header")]
+    public void An_ipv6_segment_that_differs_ends_the_super_packet(string rule)
+    {
+        var flow = TestFlow.TcpV6();
+        var input = Coalesce.Segments(flow, 6, Mss, seq: 5000);
+        var seq = 5000u + (3 * Mss);
+        input[3] = rule switch
+        {
+            "flow label" => (flow with { FlowLabel = 7 }).Packet(Buffers.Payload(Mss, 3), seq),
+            "hop limit" => (flow with { Ttl = 1 }).Packet(Buffers.Payload(Mss, 3), seq),
+            "traffic class" => (flow with { Tos = 0xB8 }).Packet(Buffers.Payload(Mss, 3), seq),
+            _ => WithHopByHop(flow.Packet(Buffers.Payload(Mss, 3), seq)),
+        };
+        var outputs = Coalesce.Run(new PacketCoalescer(), input);
+        Assert.Equal([3, 1, 2], outputs.Select(o => o.Header.IsGso ? (o.Packet.Length - 60) / Mss : 1));
+        Assert.Equal(input, Coalesce.SplitAll(outputs));
+    }
+
     [Fact]
     public void Interleaved_flows_merge_separately_in_order_of_their_first_packet()
     {
@@ -190,6 +212,22 @@ public sealed class PacketCoalescerTests
         Assert.Throws<ArgumentException>(() => new PacketCoalescer().Coalesce(new Memory<byte>[2], new Memory<byte>[1], new int[2], 0));
     }
 
+    [Fact]
+    public void Written_slices_are_ready_for_the_device_queue()
+    {
+        var input = Coalesce.Segments(TestFlow.TcpV4(), 3, Mss);
+        input.Add(Vectors.EchoRequestV4);
+        var packets = input.Select(p => (Memory<byte>)p).ToArray();
+        var outputs = Buffers.Make(4, 8 + 10 + 65535);
+        var sizes = new int[4];
+        var written = new Memory<byte>[4];
+        Assert.Equal(2, new PacketCoalescer().Coalesce(packets, outputs, sizes, 8, written));
+        Assert.Equal([8 + 10 + 52 + (3 * Mss), 8 + 10 + Vectors.EchoRequestV4.Length], written.Take(2).Select(w => w.Length));
+        Assert.True(written[1].Span[18..].SequenceEqual(Vectors.EchoRequestV4));
+        Assert.True(written[2].IsEmpty);
+        Assert.Throws<ArgumentException>(() => new PacketCoalescer().Coalesce(packets, outputs, sizes, 8, new Memory<byte>[3]));
+    }
+
     private static byte[] Corrupt(byte[] p, int at)
     {
         p[at] ^= 0x01;
@@ -207,6 +245,20 @@ public sealed class PacketCoalescerTests
         BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)b.Length);
         b[10] = b[11] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(10), Build.NaiveChecksum(b[..24]));
+        return b;
+    }
+
+    private static byte[] WithHopByHop(byte[] p)
+    {
+        // An 8-byte hop-by-hop header (PadN) between the IPv6 and TCP headers; the TCP checksum stays valid.
+        var b = new byte[p.Length + 8];
+        p.AsSpan(0, 40).CopyTo(b);
+        b[6] = 0;
+        b[40] = 6;
+        b[42] = 1;
+        b[43] = 4;
+        p.AsSpan(40).CopyTo(b.AsSpan(48));
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(4), (ushort)(b.Length - 40));
         return b;
     }
 
