@@ -42,11 +42,8 @@ public sealed partial class WireGuardDevice
                 peer.AttemptStarted = long.MinValue;
                 peer.WantHandshake = false;
                 peer.DataSentUnanswered = long.MinValue;
-                // ConnectionExpired is counted once by the result; the queued packets it drops are counted too.
-                if (peer.Queued.Count > 1)
-                {
-                    peer.CountDrop(WireGuardError.ConnectionExpired, peer.Queued.Count - 1);
-                }
+                // Counted per queued packet dropped (the result itself is not a drop; see Counted).
+                peer.CountDrop(WireGuardError.ConnectionExpired, peer.Queued.Count);
                 peer.Queued.Clear();
                 RemoveIndex(peer.Handshake.LocalIndex, peer);
                 peer.Handshake.Clear();

@@ -167,10 +167,13 @@ public sealed partial class WireGuardDevice : IDisposable
 
     internal int IndexCount => _indices.Count;
 
-    /// <summary>Counts a failed result on its peer, or on the device when it has none; returns it.</summary>
+    /// <summary>
+    /// Counts a failed result on its peer, or on the device when it has none; returns it.
+    /// ConnectionExpired is counted where it happens, once per queued packet it drops.
+    /// </summary>
     private WireGuardResult Counted(WireGuardResult r)
     {
-        if (r.Action == WireGuardAction.Error)
+        if (r.Action == WireGuardAction.Error && r.Error != WireGuardError.ConnectionExpired)
         {
             if (r.Peer is { } p)
             {
