@@ -52,6 +52,17 @@ internal static class AddrCommand
                 NetlinkCli.PrintJson(shown.Select(l =>
                 {
                     var o = LinkFormat.Json(l, byIndex, linkMode: false, details: false, stats: false);
+                    // As in text: with a family chosen, no link-layer fields (and for IPv6, the inet6 link message's fields only).
+                    string[] dropped = filter.Family switch
+                    {
+                        AddressFamily.Unspecified => [],
+                        AddressFamily.InterNetworkV6 => ["link_type", "address", "broadcast", "qdisc", "group"],
+                        _ => ["link_type", "address", "broadcast"],
+                    };
+                    foreach (var key in dropped)
+                    {
+                        o.Remove(key);
+                    }
                     o["addr_info"] = new JsonArray([.. all[l.Index].Where(filter.Matches).Select(a => (JsonNode)AddressFormat.Json(a))]);
                     return (JsonNode)o;
                 }));
@@ -74,7 +85,7 @@ internal static class AddrCommand
                     }
                     continue;
                 }
-                if (filter.ShowsHeader(l))
+                if (filter.ShowsHeader)
                 {
                     var header = LinkFormat.Text(l, byIndex, linkMode: false, details: false, stats: false, nsNames);
                     // With a family chosen (-4, -6, 'to PREFIX') ip leaves out the link-layer line.

@@ -7,8 +7,8 @@ namespace SharpTun.Cli.Commands;
 /// <summary>
 /// The selectors of <c>ip addr show</c> with iproute2's meaning (ipaddr_filter): a link is listed when one of
 /// its addresses passes every address selector, or when it has no address at all and no family was chosen;
-/// <c>to PREFIX</c> also chooses the prefix's family; <c>label</c> is a shell pattern, and the link's own
-/// line is printed only when the link's name matches it too.
+/// <c>to PREFIX</c> also chooses the prefix's family; <c>label</c> is a shell pattern, and with it ip prints
+/// the matching address lines only, without the links' own lines.
 /// </summary>
 internal sealed class AddressFilter
 {
@@ -63,8 +63,8 @@ internal sealed class AddressFilter
         return list.Any(Matches) || (list.Count == 0 && Family == AddressFamily.Unspecified && _label is null && _to is null);
     }
 
-    /// <summary>Whether the link's own header line is printed (ip skips it when a label pattern does not match the link's name).</summary>
-    internal bool ShowsHeader(LinkInfo link) => _label is null || _label.IsMatch(link.Name);
+    /// <summary>Whether the link's own header line is printed (ip prints only the address lines for a label selector).</summary>
+    internal bool ShowsHeader => _label is null;
 
     internal bool Matches(AddressInfo a)
     {

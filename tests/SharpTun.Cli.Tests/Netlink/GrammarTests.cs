@@ -21,6 +21,10 @@ public sealed class GrammarTests
         ns.Ip("route add 198.19.1.0/24 dev v1 proto static metric 5");
         ns.Ip("route add 10.0.0.0/8 dev v0");
         ns.Ip("route add default via 198.18.1.254");
+        ns.Ip("neigh add 198.18.1.7 lladdr 02:00:00:00:00:07 dev v0");
+        ns.Ip("neigh add 198.18.1.8 lladdr 02:00:00:00:00:08 dev v0 nud stale");
+        ns.Ip("rule add fwmark 0x1/0xff lookup 100 priority 100");
+        ns.Ip("rule add not fwmark 0xca6c table 51820 priority 99");
     }
 
     private static string[] Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd())];
@@ -41,6 +45,8 @@ public sealed class GrammarTests
             "route show 198.19.0.0/24", "route show 10/8", "route show 198.19.0.0", "route show root 198.18.0.0/15", "route show match 198.19.0.7",
             "route show exact 10.0.0.0/8", "route show scope link", "route show type unicast", "route show table local dev v0",
             "route list table all", "-6 route", "-j route show dev v0", "-j ro show proto static", "-4 route show table local",
+            "neigh", "n", "neighbour show", "neigh show dev v0", "neigh show nud stale", "neigh show 198.18.1.7", "-j neigh show", "-j n s dev v0",
+            "rule", "ru", "rule show", "rule list", "-j rule show", "-6 rule", "-j -6 rule show",
         ];
         foreach (var form in forms)
         {
@@ -56,11 +62,17 @@ public sealed class GrammarTests
     /// <summary>ip's view of a namespace without what differs between twins (MACs, link-local addresses are off).</summary>
     private static string State(NetNs ns)
     {
-        var text = ns.Ip("-j -d link show") + ns.Ip("-j addr show") + ns.Ip("-j route show table all") + ns.Ip("-j -d tuntap show");
-        var node = JsonNode.Parse("[" + text.Replace("][", "],[", StringComparison.Ordinal).Replace("]\n[", "],[", StringComparison.Ordinal) + "]")!;
+        var parts = new[] { "-j -d link show", "-j addr show", "-j route show table all", "-j -d tuntap show", "-j rule show", "-6 -j rule show" }
+            .Select(args => Parse(ns.Ip(args))).ToList();
+        // The neighbour table dumps in hash order, which differs between namespaces.
+        parts.Add(new JsonArray([.. Parse(ns.Ip("-j neigh show nud all")).OrderBy(n => n!["dst"]!.ToString(), StringComparer.Ordinal)
+            .Select(n => n!.DeepClone())]));
+        var node = new JsonArray([.. parts]);
         Strip(node);
         return node.ToJsonString();
     }
+
+    private static JsonArray Parse(string text) => (JsonArray)JsonNode.Parse(string.IsNullOrWhiteSpace(text) ? "[]" : text)!;
 
     private static void Strip(JsonNode? node)
     {
@@ -99,6 +111,17 @@ public sealed class GrammarTests
     [InlineData("route flush proto static", "ro f proto static")]
     [InlineData("route del 10.0.0.0/8", "route delete 10/8")]
     [InlineData("tuntap add dev sttun mode tun", "tuntap add dev sttun mode tun")]
+    [InlineData("neigh add 198.18.1.9 lladdr 02:00:00:00:00:09 dev v0", "n add dev v0 198.18.1.9 lladdr 02:00:00:00:00:09")]
+    [InlineData("neigh add 198.18.1.10 lladdr 02:00:00:00:00:0a dev v1 nud noarp", "neigh add 198.18.1.10 lladdr 02:00:00:00:00:0a dev v1 nud noarp")]
+    [InlineData("neigh replace 198.18.1.7 lladdr 02:00:00:00:00:17 dev v0", "neigh replace 198.18.1.7 lladdr 02:00:00:00:00:17 dev v0")]
+    [InlineData("neigh del 198.18.1.8 dev v0", "neighbor delete 198.18.1.8 dev v0")]
+    [InlineData("rule add from 198.18.0.0/15 to 10.0.0.1 iif v0 blackhole priority 50", "rule add from 198.18/15 to 10.0.0.1 iif v0 blackhole prio 50")]
+    [InlineData("rule add table main suppress_prefixlength 0", "ru a lookup main suppress_prefixlength 0")]
+    [InlineData("rule add from 198.18.1.1 oif v1 lookup local priority 49", "rule add from 198.18.1.1 oif v1 table local pref 49")]
+    [InlineData("rule add to 198.19.0.0/16 table 1000", "rule add to 198.19.0.0/16 table 1000")]
+    [InlineData("-6 rule add from 2001:db8::/32 table 7", "rule add from 2001:db8::/32 table 7")]
+    [InlineData("rule del priority 100", "rule delete priority 100")]
+    [InlineData("rule del not fwmark 0xca6c table 51820", "rule del not fwmark 51820 table 51820")]
     [InlineData("tuntap add dev sttap mode tap", "tuntap a sttap mode tap")]
     public void Each_change_leaves_the_state_ip_leaves(string ipForm, string ourForm)
     {
