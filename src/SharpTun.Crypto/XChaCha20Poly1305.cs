@@ -5,8 +5,10 @@ namespace SharpTun.Crypto;
 /// <summary>
 /// XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha §2.3): subkey = HChaCha20(key, nonce[0..16]),
 /// then ChaCha20-Poly1305 with the subkey and the 12-byte nonce 0x00000000 || nonce[16..24].
+/// No managed allocation and no exception for a wrong tag (cookie replies are attacker input);
+/// safe from any number of threads.
 /// </summary>
-public static class XChaCha20Poly1305
+public static unsafe class XChaCha20Poly1305
 {
     /// <summary>Nonce size in bytes.</summary>
     public const int NonceSize = 24;
@@ -24,8 +26,13 @@ public static class XChaCha20Poly1305
         Prepare(key, nonce, subkey, inner);
         try
         {
-            using var aead = new ChaCha20Poly1305(subkey);
-            aead.Encrypt(inner, plaintext, ciphertextAndTag[..plaintext.Length], ciphertextAndTag[plaintext.Length..], associatedData);
+            fixed (byte* k = subkey, n = inner)
+            {
+                if (!EvpChaChaPoly.Seal(EvpChaChaPoly.ThreadContext, k, n, plaintext, associatedData, ciphertextAndTag))
+                {
+                    throw new CryptographicException("XChaCha20-Poly1305 seal failed in libcrypto");
+                }
+            }
         }
         finally
         {
@@ -43,14 +50,10 @@ public static class XChaCha20Poly1305
         Prepare(key, nonce, subkey, inner);
         try
         {
-            using var aead = new ChaCha20Poly1305(subkey);
-            var n = plaintext.Length;
-            aead.Decrypt(inner, ciphertextAndTag[..n], ciphertextAndTag[n..], plaintext, associatedData);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
+            fixed (byte* k = subkey, n = inner)
+            {
+                return EvpChaChaPoly.Open(EvpChaChaPoly.ThreadContext, k, n, ciphertextAndTag, associatedData, plaintext);
+            }
         }
         finally
         {

@@ -4,7 +4,7 @@ using SharpTun.Netlink;
 namespace SharpTun.Tunnel;
 
 /// <summary>Configures a tunnel device over rtnetlink (no shelling out): MTU, addresses, link up.</summary>
-public static class DeviceSetup
+internal static class DeviceSetup
 {
     /// <summary>
     /// Sets the MTU (when given), adds each address (IPv4 with the broadcast derived from the
@@ -42,7 +42,7 @@ public static class DeviceSetup
             }
             catch (FormatException e)
             {
-                throw new ArgumentException($"invalid --address '{cidr}': {e.Message}", e);
+                throw new ArgumentException($"invalid address '{cidr}': {e.Message}", e);
             }
         }
         return list;

@@ -4,9 +4,9 @@ namespace SharpTun.Tunnel;
 
 /// <summary>
 /// Writes the packets a relay carries, both directions, to a pcap file (LINKTYPE_RAW for tun,
-/// LINKTYPE_ETHERNET for tap). Both relay threads write; a lock keeps records whole.
+/// LINKTYPE_ETHERNET for tap). The relay loop writes; a lock lets another thread read the count.
 /// </summary>
-public sealed class PacketCapture : IDisposable
+internal sealed class PacketCapture : IDisposable
 {
     private readonly PcapWriter _writer;
     private readonly Lock _lock = new();

@@ -1,236 +1,186 @@
+using SharpTun.IO;
+using SharpTun.Linux.IO;
+
 namespace SharpTun.Tunnel;
 
 /// <summary>
-/// The tunnel engine: packets from the device go to the peer, packets from the peer go to the device.
+/// The tunnel engine: ONE event loop per side, on the caller's thread.
 /// <code>
-///  device ──read (+ drain queue)──▶ PacketBatch ──link.Send──▶ peer      thread "tun->net"
-///  device ◀──────write one──────── Deliver ◀──link.Receive─── peer      caller's thread
+///        ┌──────────── poll(device, transport handles, timers) ◀──────────┐
+///        ▼                                                                │
+///  device readable ─TryRead batch─▶ transport.Send ─▶ peer                │
+///  socket readable ─transport.Process─▶ DeviceWriter.Write ─▶ device ─────┘
+///                     └─▶ then one TryRead: the kernel's immediate answer (an echo reply)
+///                         goes out in the same wake-up
 /// </code>
-/// The device-reading thread lives as long as the relay; links come and go (transport.Next).
-/// While there is no link, packets read from the device are dropped and counted, so the device
-/// and its addresses stay put across reconnects. Memory is fixed at start: one batch, one receive
-/// buffer, one decoder; a stalled peer blocks link.Send (TCP backpressure), and the kernel's
-/// device queue (txqueuelen) drops beyond that.
+/// A ping costs one wake-up per side and direction, no thread hop. While the transport is
+/// backlogged (a stalled TCP peer) the device is not read, so pending output stays bounded by
+/// one batch and the kernel's device queue (txqueuelen) drops beyond that. Stop wakes the loop
+/// through the poller's eventfd; nothing polls on a timer to notice it.
+/// Memory is fixed at start: one batch of device buffers; transports own theirs.
 /// </summary>
-public sealed class Relay : IPacketSink
+internal sealed class Relay
 {
-    // How often the device reader checks for shutdown while the device is idle.
-    private const int IdlePollMilliseconds = 200;
+    /// <summary>Bytes kept free in front of every packet read from the device: a TCP length prefix is written there.</summary>
+    internal const int Headroom = 2;
 
-    private readonly IPacketDevice _device;
-    private readonly ITransport _transport;
+    // Batches read from the device per wake-up before the socket gets its turn again.
+    private const int MaxBatchesPerWake = 4;
+
+    private readonly IPacketQueue _device;
+    private readonly IRelayTransport _transport;
     private readonly TunnelCounters _counters;
-    private readonly TunnelLog _log;
-    private readonly PacketBatch _batch = new();
-    private readonly PacketBatch _receiverBatch = new();
-    private readonly Lock _deviceLock = new();
-    private readonly string _devWord;
-    private IPeerLink? _link;
+    private readonly PacketObserver? _observer;
+    private readonly DeviceWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly Memory<byte>[] _buffers;
+    private readonly int[] _sizes;
+    private readonly Lock _pollerLock = new();
+    private Poller? _poller;
     private volatile bool _stopping;
-    private long _debugToNet;
-    private long _debugToDevice;
 
-    /// <summary>A relay between <paramref name="device"/> and the links of <paramref name="transport"/>.</summary>
-    public Relay(IPacketDevice device, ITransport transport, TunnelCounters counters, TunnelLog log)
+    internal Relay(IPacketQueue device, IRelayTransport transport, TunnelCounters counters, PacketObserver? observer = null, TimeProvider? time = null)
     {
+        if (device.VnetHeaderSize != 0)
+        {
+            throw new ArgumentException($"device '{device.Name}' has virtio-net headers; the simpletun wire format cannot carry them", nameof(device));
+        }
         _device = device;
         _transport = transport;
         _counters = counters;
-        _log = log;
-        _devWord = device.IsEthernet ? "tap" : "tun";
+        _observer = observer;
+        _time = time ?? TimeProvider.System;
+        _writer = new DeviceWriter(device, counters, observer);
+        var batch = Math.Max(1, Math.Min(device.BatchSize, transport.MaxBatch));
+        _buffers = new Memory<byte>[batch];
+        _sizes = new int[batch];
+        var slot = Headroom + device.MaxPacketSize;
+        var memory = new byte[batch * slot];
+        for (var i = 0; i < batch; i++)
+        {
+            _buffers[i] = memory.AsMemory(i * slot, slot);
+        }
     }
 
-    /// <summary>Optional per-packet observer (e.g. a capture file); called on both relay threads, so it must be thread-safe.</summary>
-    public Action<ReadOnlySpan<byte>, bool>? Observer { get; init; }
-
     /// <summary>The current peer, or null.</summary>
-    public string? PeerName => Volatile.Read(ref _link)?.PeerName;
+    internal string? PeerName => _transport.PeerName;
 
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled. Throws only for a failure of the device.</summary>
-    public void Run(CancellationToken cancellationToken)
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled or <see cref="Stop"/> is called. Throws for a failure of the device.</summary>
+    internal void Run(CancellationToken cancellationToken)
     {
-        Exception? deviceFailure = null;
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = new Thread(() =>
-        {
-            try
-            {
-                DeviceToNet();
-            }
-            catch (Exception e)
-            {
-                deviceFailure = e;
-                failed.Cancel();
-            }
-        })
-        { IsBackground = true, Name = "tun->net" };
-        reader.Start();
+        using var registration = cancellationToken.Register(Stop);
+        var version = int.MinValue;
+        var deviceIndex = 0;
         try
         {
-            while (!failed.IsCancellationRequested)
+            while (!_stopping)
             {
-                IPeerLink link;
-                try
+                if (version != _transport.HandleVersion)
                 {
-                    link = _transport.Next(failed.Token);
+                    version = _transport.HandleVersion;
+                    deviceIndex = Rebuild();
+                    if (deviceIndex < 0)
+                    {
+                        break;
+                    }
                 }
-                catch (OperationCanceledException)
+                var poller = _poller!;
+                var backlogged = _transport.IsBacklogged;
+                poller.SetEvents(deviceIndex, backlogged ? PollEvents.None : PollEvents.Readable);
+                _transport.UpdateInterest(poller);
+                var timeout = _transport.MillisecondsToNextTimer(NowMs());
+                poller.Wait(timeout < 0 ? -1 : (int)Math.Min(timeout, int.MaxValue));
+                if (_stopping)
                 {
                     break;
                 }
-                if (link is TcpLink)
+                var deviceReady = poller.IsReadable(deviceIndex);
+                _writer.Wrote = false;
+                _transport.Process(poller, NowMs(), _writer);
+                if ((deviceReady || _writer.Wrote) && !_transport.IsBacklogged)
                 {
-                    _counters.AddConnection();
-                    _log.Info($"peer {link.PeerName} connected");
-                }
-                Volatile.Write(ref _link, link);
-                string reason;
-                try
-                {
-                    reason = link.Receive(this, failed.Token);
-                }
-                finally
-                {
-                    Volatile.Write(ref _link, null);
-                    link.Dispose();
-                }
-                if (!failed.IsCancellationRequested)
-                {
-                    _log.Info($"peer {link.PeerName} gone: {reason}");
+                    FromDevice();
                 }
             }
         }
         finally
+        {
+            lock (_pollerLock)
+            {
+                _poller?.Dispose();
+                _poller = null;
+            }
+        }
+    }
+
+    /// <summary>Makes <see cref="Run"/> return soon. Any thread; idempotent.</summary>
+    internal void Stop()
+    {
+        lock (_pollerLock)
         {
             _stopping = true;
-            reader.Join();
-        }
-        if (deviceFailure is not null)
-        {
-            throw deviceFailure;
+            _poller?.Wake();
         }
     }
 
-    /// <summary>Writes one packet from the peer to the device.</summary>
-    public void Deliver(ReadOnlySpan<byte> packet)
+    private int Rebuild()
     {
-        if (_log.Debug)
+        lock (_pollerLock)
         {
-            var n = ++_debugToDevice;
-            _log.Info($"NET2TAP {n}: Read {packet.Length} bytes from the network");
-        }
-        var errno = _device.Write(packet);
-        if (errno != 0)
-        {
-            _counters.AddDeviceWriteError();
-            if (_log.Debug)
+            if (_stopping)
             {
-                _log.Info($"NET2TAP {_debugToDevice}: the {_devWord} interface refused {packet.Length} bytes (errno {errno})");
+                return -1;
             }
-            return;
-        }
-        _counters.AddNetToDevice(packet.Length);
-        Observer?.Invoke(packet, false);
-        if (_log.Debug)
-        {
-            _log.Info($"NET2TAP {_debugToDevice}: Written {packet.Length} bytes to the {_devWord} interface");
+            _poller?.Dispose();
+            _poller = new Poller();
+            var index = _poller.Add(_device.PollHandle);
+            _transport.Register(_poller);
+            return index;
         }
     }
 
-    /// <summary>
-    /// After writing a batch from the peer to the device, forward whatever the device has queued
-    /// now (typically the kernel's immediate answers, e.g. an echo reply) from this thread, when
-    /// the link's send never blocks. This saves a cross-thread wake-up per answer (lower RTT).
-    /// Device reads happen only under <see cref="_deviceLock"/>, so packet order is kept.
-    /// </summary>
-    public void EndOfBatch()
+    // Reads what the device has queued (a few batches at most) and hands it to the transport.
+    private void FromDevice()
     {
-        var link = Volatile.Read(ref _link);
-        if (link is null || !link.SendsWithoutBlocking || !_deviceLock.TryEnter())
+        for (var round = 0; round < MaxBatchesPerWake; round++)
         {
-            return;
-        }
-        try
-        {
-            Forward(_receiverBatch);
-        }
-        finally
-        {
-            _deviceLock.Exit();
-        }
-    }
-
-    private void DeviceToNet()
-    {
-        var idle = true;
-        while (!_stopping)
-        {
-            // Under load, read straight away; wait in poll(2) only after the queue was found empty.
-            if (idle && !_device.WaitReadable(IdlePollMilliseconds))
+            var n = _device.TryRead(_buffers, _sizes, Headroom);
+            if (n <= 0)
             {
-                continue;
+                return;
             }
-            lock (_deviceLock)
+            var packets = _buffers.AsSpan(0, n);
+            var sizes = _sizes.AsSpan(0, n);
+            if (!_transport.CanSend)
             {
-                idle = Forward(_batch) == 0;
+                _counters.AddDropNoPeer(n);
+            }
+            else if (_transport.Send(packets, sizes, Headroom, NowMs()))
+            {
+                long bytes = 0;
+                foreach (var size in sizes)
+                {
+                    bytes += size;
+                }
+                _counters.AddDeviceToNet(n, bytes);
+                if (_observer is { } observer)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        observer(PacketDirection.DeviceToPeer, packets[i].Span.Slice(Headroom, sizes[i]));
+                    }
+                }
+            }
+            else
+            {
+                _counters.AddDropSendFailed(n);
+            }
+            if (n < _buffers.Length || _transport.IsBacklogged)
+            {
+                return;
             }
         }
     }
 
-    // Reads every packet queued (up to a batch) and sends them with one link.Send; returns the count.
-    private int Forward(PacketBatch batch)
-    {
-        batch.Clear();
-        int n;
-        while (batch.HasRoom && (n = _device.TryRead(batch.NextSlot)) > 0)
-        {
-            batch.Commit(n);
-        }
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
-        if (_log.Debug)
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                _log.Info($"TAP2NET {++_debugToNet}: Read {batch.Packet(i).Length} bytes from the {_devWord} interface");
-            }
-        }
-        var link = Volatile.Read(ref _link);
-        if (link is null || !link.CanSend)
-        {
-            _counters.AddDropNoPeer(batch.Count);
-            return batch.Count;
-        }
-        try
-        {
-            link.Send(batch);
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
-        {
-            _counters.AddDropSendFailed(batch.Count);
-            // The receiving side sees the broken connection too and ends the link.
-            link.Dispose();
-            return batch.Count;
-        }
-        _counters.AddDeviceToNet(batch.Count, batch.Bytes);
-        var observer = Observer;
-        if (observer is not null)
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                observer(batch.Packet(i), true);
-            }
-        }
-        if (_log.Debug)
-        {
-            var first = _debugToNet - batch.Count;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                _log.Info($"TAP2NET {first + i + 1}: Written {batch.Packet(i).Length} bytes to the network");
-            }
-        }
-        return batch.Count;
-    }
+    private long NowMs() => (long)_time.GetElapsedTime(0, _time.GetTimestamp()).TotalMilliseconds;
 }

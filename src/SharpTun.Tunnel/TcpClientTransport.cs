@@ -1,84 +1,242 @@
 using System.Net;
 using System.Net.Sockets;
+using SharpTun.Linux.IO;
 
 namespace SharpTun.Tunnel;
 
-/// <summary>Connects to the server, retrying with <see cref="Backoff"/> until it answers; again after each link ends.</summary>
-public sealed class TcpClientTransport : ITransport
+/// <summary>
+/// The TCP client side, on the relay's event loop: a non-blocking connect (completion seen as
+/// writable), then the connection; when it ends or a connect fails, the next attempt waits
+/// <see cref="Backoff"/> (growing while the server accepts and resets at once). The server's
+/// address was resolved before the relay started; the addresses are tried in turn.
+/// </summary>
+internal sealed class TcpClientTransport : IRelayTransport
 {
-    private readonly EndPoint _server;
-    private readonly RelayBuffers _buffers;
-    private readonly TunnelCounters _counters;
-    private readonly TunnelLog _log;
-    private readonly SocketFactory _sockets;
-    private readonly Backoff _backoff = new();
-    private bool _connectedBefore;
+    // A connect that has not completed in this time counts as failed.
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>A client for <paramref name="server"/> (an <see cref="IPEndPoint"/> or <see cref="DnsEndPoint"/>).</summary>
-    public TcpClientTransport(EndPoint server, RelayBuffers buffers, TunnelCounters counters, TunnelLog log, SocketFactory? sockets = null)
+    private readonly IPEndPoint[] _servers;
+    private readonly Func<AddressFamily, Socket> _sockets;
+    private readonly TcpBuffers _buffers;
+    private readonly TunnelCounters _counters;
+    private readonly EventLimiter _events;
+    private readonly Backoff _backoff = new();
+    private Socket? _connecting;
+    private IPEndPoint? _connectingTo;
+    private long _connectStartedMs;
+    private long _nextAttemptMs;
+    private int _serverIndex;
+    private int _failures;
+    private bool _connectedBefore;
+    private TcpConnection? _peer;
+    private int _version;
+    private int _index = -1;
+
+    internal TcpClientTransport(IPEndPoint[] servers, Func<AddressFamily, Socket> sockets, TcpBuffers buffers, TunnelCounters counters, EventLimiter events)
     {
-        _server = server;
+        _servers = servers;
+        _sockets = sockets;
         _buffers = buffers;
         _counters = counters;
-        _log = log;
-        _sockets = sockets ?? Sockets.Create;
-        Description = $"TCP client of {server}";
+        _events = events;
+        Description = $"TCP client of {TcpConnection.Describe(servers[0])}";
     }
 
-    /// <inheritdoc/>
     public string Description { get; }
 
-    /// <inheritdoc/>
-    public IPeerLink Next(CancellationToken cancellationToken)
+    public string? PeerName => _peer?.Name;
+
+    public bool CanSend => _peer is not null;
+
+    public bool IsBacklogged => _peer?.HasPending == true;
+
+    public int MaxBatch => _buffers.BatchSize;
+
+    public int HandleVersion => _version;
+
+    public void Register(Poller poller)
     {
-        var failures = 0;
-        while (true)
+        var socket = _peer?.Socket ?? _connecting;
+        _index = socket is null ? -1 : poller.Add(socket.SafeHandle);
+    }
+
+    public void UpdateInterest(Poller poller)
+    {
+        if (_index < 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var family = _server is IPEndPoint ip ? ip.AddressFamily : AddressFamily.InterNetworkV6;
-            var socket = _sockets(family, SocketType.Stream, ProtocolType.Tcp);
-            if (_server is DnsEndPoint)
+            return;
+        }
+        var events = _connecting is not null ? PollEvents.Writable
+            : _peer!.HasPending ? PollEvents.Readable | PollEvents.Writable : PollEvents.Readable;
+        poller.SetEvents(_index, events);
+    }
+
+    public long MillisecondsToNextTimer(long nowMs)
+    {
+        var flush = _events.MillisecondsToFlush(nowMs);
+        long due = _peer is not null ? -1
+            : _connecting is not null ? Math.Max(0, _connectStartedMs + (long)s_connectTimeout.TotalMilliseconds - nowMs)
+            : Math.Max(0, _nextAttemptMs - nowMs);
+        return due < 0 ? flush : flush < 0 ? due : Math.Min(due, flush);
+    }
+
+    public void Process(Poller poller, long nowMs, DeviceWriter device)
+    {
+        _events.Flush(nowMs);
+        if (_peer is { } peer)
+        {
+            var ready = _index >= 0 ? poller.Ready(_index) : PollEvents.None;
+            if ((ready & PollEvents.Writable) != 0 && !peer.Flush())
             {
-                socket.DualMode = true;
+                End(nowMs, "send failed");
             }
-            try
+            else if ((ready & PollEvents.Readable) != 0)
             {
-                // A synchronous connect keeps the socket in blocking mode: after any async
-                // operation .NET keeps a socket non-blocking and emulates blocking calls through
-                // its epoll thread, which costs a thread hop (latency) on every receive.
-                // SO_SNDTIMEO bounds a blocking connect(2) on Linux.
-                socket.SendTimeout = 5000;
-                using (cancellationToken.Register(socket.Dispose))
+                var status = peer.Receive(device, nowMs);
+                if (status != ReceiveStatus.Open)
                 {
-                    socket.Connect(_server);
-                }
-                socket.SendTimeout = 0;
-                _backoff.Reset();
-                _connectedBefore = true;
-                return new TcpLink(socket, _buffers, _counters, _log);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                socket.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
-                failures++;
-                var delay = _backoff.NextDelay();
-                // First failure and then every 10th, so a long outage does not flood the log.
-                if (failures == 1 || failures % 10 == 0)
-                {
-                    var why = e is SocketException se ? se.Message : "timed out";
-                    _log.Info($"cannot connect to {_server}: {why}; {(_connectedBefore ? "reconnecting" : "retrying")} in {delay.TotalSeconds:0.0#} s (attempt {failures})");
-                }
-                if (cancellationToken.WaitHandle.WaitOne(delay))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    Ended(peer, status, nowMs);
                 }
             }
+            return;
+        }
+        if (_connecting is { } socket)
+        {
+            var ready = _index >= 0 ? poller.Ready(_index) : PollEvents.None;
+            if (ready != PollEvents.None)
+            {
+                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error == SocketError.Success)
+                {
+                    Connected(socket, nowMs);
+                }
+                else
+                {
+                    Failed(nowMs, SocketWords.Describe(error));
+                }
+            }
+            else if (nowMs - _connectStartedMs >= (long)s_connectTimeout.TotalMilliseconds)
+            {
+                Failed(nowMs, "timed out");
+            }
+            return;
+        }
+        if (nowMs >= _nextAttemptMs)
+        {
+            StartConnect(nowMs);
         }
     }
 
-    /// <summary>Nothing to release: each link owns its socket.</summary>
+    public bool Send(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<int> sizes, int offset, long nowMs)
+    {
+        if (_peer!.Send(packets, sizes, offset))
+        {
+            return true;
+        }
+        End(nowMs, "send failed");
+        return false;
+    }
+
+    // Kept out of Process: a lambda capturing locals there would allocate its closure on every call.
+    private void Ended(TcpConnection peer, ReceiveStatus status, long nowMs)
+    {
+        if (status is ReceiveStatus.BadLength or ReceiveStatus.Truncated)
+        {
+            _counters.AddProtocolError();
+            var detail = status == ReceiveStatus.BadLength
+                ? $"packet length {peer.BadLength} (valid: 1..{_buffers.MaxPacket})"
+                : $"stream ended inside a packet ({peer.PartialDescription})";
+            _events.Report(TunnelEventKind.ProtocolError, nowMs, () => $"protocol error from {peer.Name}: {detail}; closing the connection", peer.Name);
+        }
+        End(nowMs, status switch
+        {
+            ReceiveStatus.Closed => "the server closed the connection",
+            ReceiveStatus.Failed => "connection reset or timed out",
+            _ => "protocol error",
+        });
+    }
+
+    private void StartConnect(long nowMs)
+    {
+        var server = _servers[_serverIndex];
+        _serverIndex = (_serverIndex + 1) % _servers.Length;
+        Socket socket;
+        try
+        {
+            socket = _sockets(server.AddressFamily);
+            SocketTuning.TuneTcp(socket);
+        }
+        catch (SocketException e)
+        {
+            _nextAttemptMs = nowMs + (long)_backoff.NextDelay().TotalMilliseconds;
+            _events.Report(TunnelEventKind.ConnectFailed, nowMs, () => $"cannot create a socket for {server}: {SocketWords.Describe(e.SocketErrorCode)}");
+            return;
+        }
+        _connectingTo = server;
+        _connectStartedMs = nowMs;
+        try
+        {
+            socket.Connect(server);
+            _connecting = socket;
+            Connected(socket, nowMs);
+            return;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            _connecting = socket;
+            _version++;
+        }
+        catch (SocketException e)
+        {
+            _connecting = socket;
+            Failed(nowMs, SocketWords.Describe(e.SocketErrorCode));
+        }
+    }
+
+    private void Connected(Socket socket, long nowMs)
+    {
+        _connecting = null;
+        _peer = new TcpConnection(socket, _connectingTo!, _buffers, nowMs);
+        _version++;
+        _failures = 0;
+        _connectedBefore = true;
+        _counters.AddConnection();
+        var name = _peer.Name;
+        _events.Report(TunnelEventKind.PeerConnected, nowMs, () => $"connected to {name}", name);
+    }
+
+    private void Failed(long nowMs, string why)
+    {
+        _connecting?.Dispose();
+        _connecting = null;
+        _version++;
+        _failures++;
+        var delay = _backoff.NextDelay();
+        _nextAttemptMs = nowMs + (long)delay.TotalMilliseconds;
+        var failures = _failures;
+        var server = _connectingTo;
+        _events.Report(TunnelEventKind.ConnectFailed, nowMs,
+            () => $"cannot connect to {server}: {why}; {(_connectedBefore ? "reconnecting" : "retrying")} in {delay.TotalSeconds:0.0#} s (attempt {failures})");
+    }
+
+    private void End(long nowMs, string reason)
+    {
+        var peer = _peer!;
+        _peer = null;
+        _index = -1;
+        _version++;
+        peer.Close(reset: false);
+        _backoff.ConnectionEnded(peer.CarriedData, TimeSpan.FromMilliseconds(nowMs - peer.OpenedMs));
+        var delay = _backoff.NextDelay();
+        _nextAttemptMs = nowMs + (long)delay.TotalMilliseconds;
+        _events.Report(TunnelEventKind.PeerGone, nowMs, () => $"peer {peer.Name} gone: {reason}; reconnecting in {delay.TotalSeconds:0.0#} s", peer.Name);
+    }
+
     public void Dispose()
     {
+        _peer?.Close(reset: false);
+        _peer = null;
+        _connecting?.Dispose();
+        _connecting = null;
     }
 }

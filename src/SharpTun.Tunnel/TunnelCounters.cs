@@ -1,11 +1,8 @@
-using System.Text;
-
 namespace SharpTun.Tunnel;
 
 /// <summary>
-/// Relay counters. The per-direction packet/byte counters each have one writer thread (the
-/// device reader, or the link receiver); drops and errors may come from any thread and use
-/// interlocked adds. Readers see values that are at most a few packets old.
+/// A tunnel's counters. One thread writes them (the tunnel's event loop); any thread may read
+/// them at any time and sees values at most one batch old.
 /// </summary>
 public sealed class TunnelCounters
 {
@@ -17,10 +14,12 @@ public sealed class TunnelCounters
     private long _dropSendFailed;
     private long _dropRunt;
     private long _dropOversize;
+    private long _dropForeign;
     private long _deviceWriteErrors;
     private long _protocolErrors;
     private long _refusedPeers;
     private long _connections;
+    private long _timedOut;
     private long _keepalivesSent;
     private long _keepalivesReceived;
 
@@ -36,17 +35,20 @@ public sealed class TunnelCounters
     /// <summary>Bytes of those packets.</summary>
     public long NetToDeviceBytes => Volatile.Read(ref _netToDeviceBytes);
 
-    /// <summary>Packets read from the device while no peer was connected (dropped).</summary>
+    /// <summary>Packets read from the device while there was no peer (dropped).</summary>
     public long DropNoPeer => Volatile.Read(ref _dropNoPeer);
 
-    /// <summary>Packets read from the device that could not be sent because the link broke (dropped).</summary>
+    /// <summary>Packets read from the device that could not be sent: the link broke or the socket refused them (dropped).</summary>
     public long DropSendFailed => Volatile.Read(ref _dropSendFailed);
 
     /// <summary>Datagrams too short to be a packet (dropped).</summary>
     public long DropRunt => Volatile.Read(ref _dropRunt);
 
-    /// <summary>Datagrams longer than the device carries (dropped).</summary>
+    /// <summary>Datagrams longer than the device carries, or not shaped like an IP packet / Ethernet frame (dropped).</summary>
     public long DropOversize => Volatile.Read(ref _dropOversize);
+
+    /// <summary>Datagrams from a source that is not the peer and did not become it (dropped).</summary>
+    public long DropForeign => Volatile.Read(ref _dropForeign);
 
     /// <summary>Packets the device refused on write (dropped).</summary>
     public long DeviceWriteErrors => Volatile.Read(ref _deviceWriteErrors);
@@ -54,11 +56,14 @@ public sealed class TunnelCounters
     /// <summary>Stream connections closed for a bad length prefix or a stream that ended mid-packet.</summary>
     public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
 
-    /// <summary>Connections refused because a peer was already connected.</summary>
+    /// <summary>Connections or datagram sources refused: not allowed, not the pinned peer, or the slot was taken.</summary>
     public long RefusedPeers => Volatile.Read(ref _refusedPeers);
 
-    /// <summary>Links established (accepted or connected).</summary>
+    /// <summary>Peers established: TCP connections accepted or connected, UDP peers learned or moved.</summary>
     public long Connections => Volatile.Read(ref _connections);
+
+    /// <summary>TCP connections closed by the server for silence (no first packet in time, or idle).</summary>
+    public long TimedOut => Volatile.Read(ref _timedOut);
 
     /// <summary>Keepalive datagrams sent (UDP client).</summary>
     public long KeepalivesSent => Volatile.Read(ref _keepalivesSent);
@@ -72,41 +77,33 @@ public sealed class TunnelCounters
         Volatile.Write(ref _deviceToNetBytes, _deviceToNetBytes + bytes);
     }
 
-    internal void AddNetToDevice(int bytes)
+    internal void AddNetToDevice(int packets, long bytes)
     {
-        Volatile.Write(ref _netToDevicePackets, _netToDevicePackets + 1);
+        Volatile.Write(ref _netToDevicePackets, _netToDevicePackets + packets);
         Volatile.Write(ref _netToDeviceBytes, _netToDeviceBytes + bytes);
     }
 
-    internal void AddDropNoPeer(int packets) => Interlocked.Add(ref _dropNoPeer, packets);
+    internal void AddDropNoPeer(int packets) => Volatile.Write(ref _dropNoPeer, _dropNoPeer + packets);
 
-    internal void AddDropSendFailed(int packets) => Interlocked.Add(ref _dropSendFailed, packets);
+    internal void AddDropSendFailed(int packets) => Volatile.Write(ref _dropSendFailed, _dropSendFailed + packets);
 
-    internal void AddDropRunt() => Interlocked.Increment(ref _dropRunt);
+    internal void AddDropRunt() => Volatile.Write(ref _dropRunt, _dropRunt + 1);
 
-    internal void AddDropOversize() => Interlocked.Increment(ref _dropOversize);
+    internal void AddDropOversize() => Volatile.Write(ref _dropOversize, _dropOversize + 1);
 
-    internal void AddDeviceWriteError() => Interlocked.Increment(ref _deviceWriteErrors);
+    internal void AddDropForeign() => Volatile.Write(ref _dropForeign, _dropForeign + 1);
 
-    internal void AddProtocolError() => Interlocked.Increment(ref _protocolErrors);
+    internal void AddDeviceWriteErrors(int packets) => Volatile.Write(ref _deviceWriteErrors, _deviceWriteErrors + packets);
 
-    internal void AddRefusedPeer() => Interlocked.Increment(ref _refusedPeers);
+    internal void AddProtocolError() => Volatile.Write(ref _protocolErrors, _protocolErrors + 1);
 
-    internal void AddConnection() => Interlocked.Increment(ref _connections);
+    internal void AddRefusedPeer() => Volatile.Write(ref _refusedPeers, _refusedPeers + 1);
 
-    internal void AddKeepaliveSent() => Interlocked.Increment(ref _keepalivesSent);
+    internal void AddConnection() => Volatile.Write(ref _connections, _connections + 1);
 
-    internal void AddKeepaliveReceived() => Interlocked.Increment(ref _keepalivesReceived);
+    internal void AddTimedOut() => Volatile.Write(ref _timedOut, _timedOut + 1);
 
-    /// <summary>A multi-line report: one line per direction, then drops and errors by reason.</summary>
-    public string Format(string deviceName)
-    {
-        var sb = new StringBuilder();
-        sb.Append($"{deviceName} -> peer: {DeviceToNetPackets} packets, {DeviceToNetBytes} bytes\n");
-        sb.Append($"peer -> {deviceName}: {NetToDevicePackets} packets, {NetToDeviceBytes} bytes\n");
-        sb.Append($"connections: {Connections}, refused: {RefusedPeers}, protocol errors: {ProtocolErrors}\n");
-        sb.Append($"dropped: no peer {DropNoPeer}, send failed {DropSendFailed}, runt {DropRunt}, oversize {DropOversize}, device write errors {DeviceWriteErrors}\n");
-        sb.Append($"keepalives: sent {KeepalivesSent}, received {KeepalivesReceived}");
-        return sb.ToString();
-    }
+    internal void AddKeepaliveSent() => Volatile.Write(ref _keepalivesSent, _keepalivesSent + 1);
+
+    internal void AddKeepaliveReceived() => Volatile.Write(ref _keepalivesReceived, _keepalivesReceived + 1);
 }

@@ -1,96 +1,208 @@
-using System.Net;
-using System.Net.Sockets;
-using SharpTun.Linux.Net;
+using SharpTun.IO;
+using SharpTun.Linux.IO;
+using SharpTun.Protocol.Framing;
 
 namespace SharpTun.Tunnel;
 
-/// <summary>Creates the UDP link (server: bound socket; client: socket connected to the server). A new one only if the previous failed.</summary>
-public sealed class UdpTransport : ITransport
+/// <summary>
+/// The UDP transport on an <see cref="IDatagramBind"/>, on the relay's event loop: one packet per
+/// datagram, no prefix; the empty datagram is the keepalive. A client sends to the server (and a
+/// keepalive at start and every interval) and takes datagrams only from it. A server answers its
+/// current peer from the local address that peer spoke to (IP_PKTINFO), and follows a new source
+/// only as <see cref="UdpPeerPolicy"/> allows. Receive slots are one byte longer than the largest
+/// packet so an oversize datagram shows as such. Memory: one receive batch, fixed at start.
+/// </summary>
+internal sealed class UdpTransport : IRelayTransport
 {
-    private readonly EndPoint _endPoint;
+    private readonly IDatagramBind _bind;
     private readonly bool _isServer;
-    private readonly int _maxPacket;
     private readonly bool _ethernet;
-    private readonly RelayBuffers _buffers;
+    private readonly int _maxPacket;
     private readonly TunnelCounters _counters;
-    private readonly TunnelLog _log;
-    private readonly SocketFactory _sockets;
-    private readonly TimeSpan _keepalive;
-    private readonly Backoff _backoff = new();
-    private readonly DatagramBatch _rx;
-    private readonly DatagramBatch _tx;
-    private bool _first = true;
+    private readonly EventLimiter _events;
+    private readonly UdpPeerPolicy _policy;
+    private readonly long _keepaliveMs;
+    private readonly Memory<byte>[] _rx;
+    private readonly int[] _rxSizes;
+    private readonly DatagramEndpoint[] _rxFrom;
+    private readonly Memory<byte>[] _toDevice;
+    private readonly Memory<byte>[] _toPeer;
+    private readonly Memory<byte>[] _keepalive = [Memory<byte>.Empty];
+    private DatagramEndpoint _peer;
+    private bool _hasPeer;
+    private string? _peerName;
+    private long _peerLastHeardMs;
+    private long _nextKeepaliveMs;
+    private int _index;
 
-    /// <summary>A UDP server bound to <paramref name="endPoint"/>, or a client of it.</summary>
-    public UdpTransport(EndPoint endPoint, bool isServer, IPacketDevice device, RelayBuffers buffers, TunnelCounters counters, TunnelLog log,
-        TimeSpan keepalive, SocketFactory? sockets = null)
+    internal UdpTransport(IDatagramBind bind, DatagramEndpoint? server, int maxPacket, bool ethernet, int batchSize, TunnelCounters counters,
+        EventLimiter events, UdpPeerPolicy policy, TimeSpan keepalive, string description)
     {
-        _endPoint = endPoint;
-        _isServer = isServer;
-        _maxPacket = device.MaxPacketSize;
-        _ethernet = device.IsEthernet;
-        _buffers = buffers;
+        _bind = bind;
+        _isServer = server is null;
+        _ethernet = ethernet;
+        _maxPacket = maxPacket;
         _counters = counters;
-        _log = log;
-        _keepalive = keepalive;
-        _sockets = sockets ?? Sockets.Create;
-        // 64 datagrams per recvmmsg/sendmmsg; receive slots one byte longer than the largest
-        // packet so an oversize datagram shows as such rather than as a cut packet.
-        _rx = new DatagramBatch(64, device.MaxPacketSize + 1);
-        _tx = new DatagramBatch(64, 1);
-        Description = isServer ? $"UDP server on {endPoint}" : $"UDP client of {endPoint} (keepalive every {keepalive.TotalSeconds:0.#} s)";
+        _events = events;
+        _policy = policy;
+        _keepaliveMs = (long)keepalive.TotalMilliseconds;
+        var n = Math.Max(1, bind.BatchSize);
+        _rx = new Memory<byte>[n];
+        var memory = new byte[n * (maxPacket + 1)];
+        for (var i = 0; i < n; i++)
+        {
+            _rx[i] = memory.AsMemory(i * (maxPacket + 1), maxPacket + 1);
+        }
+        _rxSizes = new int[n];
+        _rxFrom = new DatagramEndpoint[n];
+        _toDevice = new Memory<byte>[n];
+        _toPeer = new Memory<byte>[Math.Max(1, batchSize)];
+        if (server is { } s)
+        {
+            _peer = s;
+            _hasPeer = true;
+            _peerName = s.ToString();
+            counters.AddConnection(); // a client's peer is the server, from the start
+        }
+        Description = description;
     }
 
-    /// <inheritdoc/>
     public string Description { get; }
 
-    /// <inheritdoc/>
-    public IPeerLink Next(CancellationToken cancellationToken)
+    public string? PeerName => _hasPeer ? _peerName : null;
+
+    public bool CanSend => _hasPeer;
+
+    public bool IsBacklogged => false;
+
+    public int MaxBatch => _toPeer.Length;
+
+    public int HandleVersion => 0;
+
+    public void Register(Poller poller) => _index = poller.Add(_bind.PollHandle);
+
+    public void UpdateInterest(Poller poller)
     {
-        while (true)
+    }
+
+    public long MillisecondsToNextTimer(long nowMs)
+    {
+        var flush = _events.MillisecondsToFlush(nowMs);
+        if (_isServer)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!_first && cancellationToken.WaitHandle.WaitOne(_backoff.NextDelay()))
+            return flush;
+        }
+        var due = Math.Max(0, _nextKeepaliveMs - nowMs);
+        return flush < 0 ? due : Math.Min(due, flush);
+    }
+
+    public void Process(Poller poller, long nowMs, DeviceWriter device)
+    {
+        _events.Flush(nowMs);
+        if (!_isServer && nowMs >= _nextKeepaliveMs)
+        {
+            if (_bind.Send(_keepalive, 0, _peer) == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                _counters.AddKeepaliveSent();
             }
-            _first = false;
-            var family = _endPoint is IPEndPoint ip ? ip.AddressFamily : AddressFamily.InterNetworkV6;
-            var socket = _sockets(family, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                if (_isServer)
-                {
-                    if (_endPoint is IPEndPoint any && any.Address.Equals(IPAddress.IPv6Any))
-                    {
-                        socket.DualMode = true;
-                    }
-                    socket.Bind(_endPoint);
-                    return UdpLink.Server(socket, _maxPacket, _ethernet, _rx, _tx, _counters, _log);
-                }
-                if (_endPoint is DnsEndPoint)
-                {
-                    socket.DualMode = true;
-                }
-                socket.Connect(_endPoint);
-                return UdpLink.Client(socket, _maxPacket, _ethernet, _rx, _tx, _counters, _log, _keepalive);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                if (_isServer)
-                {
-                    throw new IOException($"cannot listen on UDP {_endPoint}: {e.Message}", e);
-                }
-                _log.Info($"cannot set up UDP to {_endPoint}: {e.Message}; retrying");
-            }
+            _nextKeepaliveMs = nowMs + _keepaliveMs;
+        }
+        if (poller.IsReadable(_index))
+        {
+            Receive(device, nowMs);
         }
     }
 
-    /// <summary>Frees the datagram batches; call only after the relay using this transport has stopped.</summary>
-    public void Dispose()
+    public bool Send(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<int> sizes, int offset, long nowMs)
     {
-        _rx.Dispose();
-        _tx.Dispose();
+        for (var i = 0; i < packets.Length; i++)
+        {
+            _toPeer[i] = packets[i][..(offset + sizes[i])];
+        }
+        // An errno (ENOBUFS: the qdisc is full; ECONNREFUSED from an earlier ICMP error) loses the
+        // rest of the batch, like any UDP loss; the relay counts it.
+        return _bind.Send(_toPeer.AsSpan(0, packets.Length), offset, _peer) == 0;
     }
+
+    private void Receive(DeviceWriter device, long nowMs)
+    {
+        var n = _bind.Receive(_rx, _rxSizes, _rxFrom, 0);
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var size = _rxSizes[i];
+            var kind = size < 0 ? DatagramKind.Oversize : DatagramFraming.Classify(size, _ethernet, _maxPacket);
+            var from = _rxFrom[i];
+            if (!_hasPeer || from != _peer)
+            {
+                if (!Admit(from, kind, size, i, nowMs))
+                {
+                    continue;
+                }
+            }
+            _peerLastHeardMs = nowMs;
+            switch (kind)
+            {
+                case DatagramKind.Packet:
+                    _toDevice[count++] = _rx[i][..size];
+                    break;
+                case DatagramKind.Keepalive:
+                    _counters.AddKeepaliveReceived();
+                    break;
+                case DatagramKind.Runt:
+                    _counters.AddDropRunt();
+                    break;
+                default:
+                    _counters.AddDropOversize();
+                    break;
+            }
+        }
+        device.Write(_toDevice.AsSpan(0, count), 0);
+    }
+
+    // A datagram from someone other than the peer: true when it made them the peer.
+    private bool Admit(DatagramEndpoint from, DatagramKind kind, int size, int slot, long nowMs)
+    {
+        if (!_isServer)
+        {
+            _counters.AddDropForeign();
+            return false;
+        }
+        if (kind is DatagramKind.Runt or DatagramKind.Oversize ||
+            (kind == DatagramKind.Packet && !UdpPeerPolicy.IsWellFormed(_rx[slot].Span[..size], _ethernet)))
+        {
+            _counters.AddDropForeign();
+            return false;
+        }
+        if (!_policy.Moves(kind == DatagramKind.Keepalive, _hasPeer, _peerLastHeardMs, nowMs))
+        {
+            _counters.AddDropForeign();
+            return false;
+        }
+        if (!_policy.MayBePeer(from.Remote))
+        {
+            _counters.AddDropForeign();
+            _counters.AddRefusedPeer();
+            var who = from.ToString();
+            _events.Report(TunnelEventKind.PeerRefused, nowMs, () => $"ignored datagrams from {who}: not an allowed peer", who);
+            return false;
+        }
+        var old = _hasPeer ? _peerName : null;
+        _peer = from;
+        _hasPeer = true;
+        _peerName = from.ToString();
+        _counters.AddConnection();
+        var name = _peerName;
+        if (old is null)
+        {
+            _events.Report(TunnelEventKind.PeerConnected, nowMs, () => $"peer is {name}", name);
+        }
+        else
+        {
+            _events.Report(TunnelEventKind.PeerMoved, nowMs, () => $"peer moved from {old} to {name}", name);
+        }
+        return true;
+    }
+
+    public void Dispose() => _bind.Dispose();
 }

@@ -11,7 +11,19 @@ public sealed class NetNs : IDisposable
     /// <summary>The namespace name (unique per run).</summary>
     public string Name { get; }
 
-    private NetNs(string name) => Name = name;
+    private readonly bool _owned;
+
+    private NetNs(string name, bool owned = true)
+    {
+        Name = name;
+        _owned = owned;
+    }
+
+    /// <summary>
+    /// Wraps a namespace someone else made (e.g. a lab topology) for <see cref="Exec"/>/<see cref="Ip"/>/<see cref="Start"/>;
+    /// dispose kills the processes started here but leaves the namespace to its owner.
+    /// </summary>
+    public static NetNs Existing(string name) => new(name, owned: false);
 
     /// <summary>Creates a fresh namespace with a unique name and brings <c>lo</c> up.</summary>
     public static NetNs Create(string prefix = "stn")
@@ -75,6 +87,9 @@ public sealed class NetNs : IDisposable
             }
             _processes.Clear();
         }
-        Run.Exec("ip", ["netns", "del", Name]);
+        if (_owned)
+        {
+            Run.Exec("ip", ["netns", "del", Name]);
+        }
     }
 }

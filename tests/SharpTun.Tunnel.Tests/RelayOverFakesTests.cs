@@ -1,61 +1,63 @@
+using System.Collections.Concurrent;
 using System.Net;
-using SharpTun.Testing;
+using System.Net.Sockets;
+using SharpTun.IO;
+using SharpTun.Linux.Net;
+using SharpTun.Testing.Fakes;
 using Xunit.Abstractions;
 
 namespace SharpTun.Tunnel.Tests;
 
-/// <summary>The same relay code as the CLI, over in-memory devices and real loopback sockets (no root needed).</summary>
+/// <summary>
+/// The relay engine the CLI runs, over the shared in-memory device queues (SharpTun.Testing.Fakes),
+/// no root needed. The same test runs over real loopback sockets (TCP, and UDP on UdpBind) and
+/// over the in-memory datagram network (FakeDatagramNetwork), as wireguard-go's genTestPair does.
+/// </summary>
 public sealed class RelayOverFakesTests(ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData(TransportKind.Tcp)]
-    [InlineData(TransportKind.Udp)]
-    public void Packets_cross_both_ways_intact_and_in_order(TransportKind kind)
+    public enum Network
     {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"seed {seed}");
+        RealTcp,
+        RealUdp,
+        FakeUdp,
+    }
+
+    [Theory]
+    [InlineData(Network.RealTcp)]
+    [InlineData(Network.RealUdp)]
+    [InlineData(Network.FakeUdp)]
+    public void Packets_cross_both_ways_intact_and_in_order(Network network)
+    {
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
-        var deviceA = new FakeDevice("fakeA");
-        var deviceB = new FakeDevice("fakeB");
+        // Each pair: the relay owns one end (its "device"), the test plays the kernel on the other.
+        var (deviceA, kernelA) = FakePacketQueue.CreatePair("fakeA", "kernelA");
+        var (deviceB, kernelB) = FakePacketQueue.CreatePair("fakeB", "kernelB");
+        using var da = deviceA;
+        using var ka = kernelA;
+        using var db = deviceB;
+        using var kb = kernelB;
         var countersA = new TunnelCounters();
         var countersB = new TunnelCounters();
-        using var stop = new CancellationTokenSource();
-        var port = kind == TransportKind.Tcp ? 0 : FreeUdpPort();
-        ITransport serverTransport = kind == TransportKind.Tcp
-            ? new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, 0), new RelayBuffers(1500), countersA, TunnelLog.Null)
-            : new UdpTransport(new IPEndPoint(IPAddress.Loopback, port), true, deviceA, new RelayBuffers(1500), countersA, TunnelLog.Null, TimeSpan.FromSeconds(1));
-        if (serverTransport is TcpServerTransport tcp)
+        var (serverTransport, clientTransport) = network switch
         {
-            port = tcp.LocalEndPoint.Port;
-        }
-        ITransport clientTransport = kind == TransportKind.Tcp
-            ? new TcpClientTransport(new IPEndPoint(IPAddress.Loopback, port), new RelayBuffers(1500), countersB, TunnelLog.Null)
-            : new UdpTransport(new IPEndPoint(IPAddress.Loopback, port), false, deviceB, new RelayBuffers(1500), countersB, TunnelLog.Null, TimeSpan.FromMilliseconds(100));
-        var relayA = new Relay(deviceA, serverTransport, countersA, TunnelLog.Null);
-        var relayB = new Relay(deviceB, clientTransport, countersB, TunnelLog.Null);
-        Exception? failure = null;
-        void RunRelay(Relay relay)
-        {
-            try
-            {
-                relay.Run(stop.Token);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }
-        var threads = new[] { new Thread(() => RunRelay(relayA)), new Thread(() => RunRelay(relayB)) };
-        foreach (var t in threads)
-        {
-            t.Start();
-        }
+            Network.RealTcp => LoopbackPair(TransportKind.Tcp, countersA, countersB),
+            Network.RealUdp => LoopbackPair(TransportKind.Udp, countersA, countersB),
+            _ => FakeUdpPair(countersA, countersB),
+        };
+        using var failures = new BlockingCollection<Exception>();
+        var relayA = new Relay(deviceA, serverTransport, countersA);
+        var relayB = new Relay(deviceB, clientTransport, countersB);
+        var threads = new[] { Start(relayA, failures), Start(relayB, failures) };
         try
         {
-            Poll.Until(() => relayA.PeerName is { } p && !p.StartsWith('('), "the server relay to have its peer");
+            Poll.Until(() => relayA.PeerName is not null || failures.Count > 0, "the server relay to have its peer");
+            Assert.Empty(failures);
             // Bursts of 25 so UDP on loopback never overflows a socket buffer; TCP must keep every byte and the order.
             var sentAB = new List<byte[]>();
             var sentBA = new List<byte[]>();
+            var gotAB = new List<byte[]>();
+            var gotBA = new List<byte[]>();
             for (var burst = 0; burst < 20; burst++)
             {
                 for (var i = 0; i < 25; i++)
@@ -64,44 +66,140 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
                     var ba = Packet(rng);
                     sentAB.Add(ab);
                     sentBA.Add(ba);
-                    deviceA.Inject(ab);
-                    deviceB.Inject(ba);
+                    Assert.Equal(1, kernelA.Write([ab], 0));
+                    Assert.Equal(1, kernelB.Write([ba], 0));
                 }
-                Poll.Until(() => deviceB.WrittenCount == sentAB.Count && deviceA.WrittenCount == sentBA.Count,
-                    $"burst {burst} delivered (seed {seed})", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(5));
+                Poll.Until(() =>
+                {
+                    Drain(kernelB, gotAB);
+                    Drain(kernelA, gotBA);
+                    return (gotAB.Count >= sentAB.Count && gotBA.Count >= sentBA.Count) || failures.Count > 0;
+                }, $"burst {burst} delivered (seed {seed})", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(5));
+                Assert.Empty(failures);
             }
-            Assert.Equal(sentAB, deviceB.Written);
-            Assert.Equal(sentBA, deviceA.Written);
+            Assert.Equal(sentAB, gotAB);
+            Assert.Equal(sentBA, gotBA);
             Assert.Equal(500, countersA.DeviceToNetPackets);
             Assert.Equal(500, countersA.NetToDevicePackets);
+            Assert.Equal(500, countersB.DeviceToNetPackets);
+            Assert.Equal(500, countersB.NetToDevicePackets);
             Assert.Equal(sentAB.Sum(p => (long)p.Length), countersA.DeviceToNetBytes);
+            Assert.Equal(sentBA.Sum(p => (long)p.Length), countersA.NetToDeviceBytes);
             Assert.Equal(0, countersA.ProtocolErrors + countersB.ProtocolErrors);
-            Assert.Null(failure);
+            Assert.Equal(0, countersA.DropSendFailed + countersB.DropSendFailed);
         }
         finally
         {
-            stop.Cancel();
+            relayA.Stop();
+            relayB.Stop();
             foreach (var t in threads)
             {
-                t.Join(5000);
+                Assert.True(t.Join(5000), $"relay thread {t.Name} did not stop within 5 s of Stop()");
             }
             serverTransport.Dispose();
             clientTransport.Dispose();
         }
+        Assert.Empty(failures);
     }
 
-    private static int FreeUdpPort()
+    [Fact]
+    public void Stop_wakes_an_idle_relay_at_once()
     {
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        var (device, kernel) = FakePacketQueue.CreatePair("fakeS", "kernelS");
+        using var k = kernel;
+        using var d = device;
+        var counters = new TunnelCounters();
+        var (server, client) = LoopbackPair(TransportKind.Tcp, counters, new TunnelCounters());
+        client.Dispose();
+        using var failures = new BlockingCollection<Exception>();
+        var relay = new Relay(device, server, counters);
+        var thread = Start(relay, failures);
+        Thread.Sleep(200); // let it block in poll(2) with no timer pending
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        relay.Stop();
+        Assert.True(thread.Join(2000), "relay did not stop");
+        output.WriteLine($"stopped {sw.Elapsed.TotalMilliseconds:0.0} ms after Stop()");
+        Assert.True(sw.Elapsed < TimeSpan.FromMilliseconds(100), $"stop took {sw.Elapsed.TotalMilliseconds:0} ms");
+        server.Dispose();
+        Assert.Empty(failures);
     }
 
-    private static byte[] Packet(Random rng)
+    internal static (IRelayTransport Server, IRelayTransport Client) LoopbackPair(TransportKind kind, TunnelCounters a, TunnelCounters b)
+    {
+        if (kind == TransportKind.Tcp)
+        {
+            var listener = TcpServerTransport.Listen(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Loopback, 0));
+            var server = new TcpServerTransport(listener, new TcpBuffers(1500, 16), a, new EventLimiter(null), new AddressFilter([]), new TcpPolicy());
+            var client = new TcpClientTransport([server.LocalEndPoint], f => new Socket(f, SocketType.Stream, ProtocolType.Tcp), new TcpBuffers(1500, 16), b,
+                new EventLimiter(null));
+            return (server, client);
+        }
+        // Port 0: the kernel picks the server's port and the client is told it; nothing to race for.
+        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
+        var udpServer = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
+        var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
+        var udpClient = new UdpTransport(clientBind, to, 1500, false, 16, b, new EventLimiter(null), policy, TimeSpan.FromMilliseconds(100), "client");
+        return (udpServer, udpClient);
+    }
+
+    internal static (IRelayTransport Server, IRelayTransport Client) FakeUdpPair(TunnelCounters a, TunnelCounters b)
+    {
+        var net = new FakeDatagramNetwork();
+        var serverBind = net.Bind("198.18.0.1:55555");
+        var clientBind = net.Bind("198.18.0.2:0");
+        var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
+        var server = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
+        var client = new UdpTransport(clientBind, new DatagramEndpoint(serverBind.LocalEndpoint), 1500, false, 16, b, new EventLimiter(null), policy,
+            TimeSpan.FromMilliseconds(100), "client");
+        return (server, client);
+    }
+
+    private static void Drain(FakePacketQueue kernel, List<byte[]> into)
+    {
+        var buffers = new Memory<byte>[16];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = new byte[2048];
+        }
+        var sizes = new int[16];
+        int n;
+        while ((n = kernel.TryRead(buffers, sizes, 0)) > 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                into.Add(buffers[i].Span[..sizes[i]].ToArray());
+            }
+        }
+    }
+
+    private static Thread Start(Relay relay, BlockingCollection<Exception> failures)
+    {
+        var t = new Thread(() =>
+        {
+            try
+            {
+                relay.Run(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })
+        { IsBackground = true, Name = "relay" };
+        t.Start();
+        return t;
+    }
+
+    // A well-formed IPv4 header (version, IHL, total length) in front of random bytes: the UDP server learns its peer only from a real-looking packet.
+    internal static byte[] Packet(Random rng)
     {
         var p = new byte[rng.Next(20, 1501)];
         rng.NextBytes(p);
         p[0] = 0x45;
+        p[2] = (byte)(p.Length >> 8);
+        p[3] = (byte)p.Length;
         return p;
     }
 }

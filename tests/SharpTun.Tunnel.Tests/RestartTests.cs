@@ -16,12 +16,12 @@ public sealed class RestartTests(ITestOutputHelper output)
         server.WaitForStart();
         var client = bed.Start(bed.B, Client());
         client.WaitForStart();
-        server.WaitFor("connected");
+        server.WaitForPeer();
+        client.WaitForPeer();
         Assert.Equal(3, Testbed.Ping(bed.B, Testbed.TunA, 3));
 
         // The server dies hard; its device goes with it. The client keeps its device and address.
         server.Kill9();
-        client.WaitFor("gone");
         Assert.Contains($"{Testbed.TunB}/24", bed.B.Ip($"addr show dev {Testbed.Device}"));
         var restarted = bed.Start(bed.A, Server());
         restarted.WaitForStart();
@@ -29,11 +29,10 @@ public sealed class RestartTests(ITestOutputHelper output)
         Poll.Until(() => Testbed.Ping(bed.B, Testbed.TunA, 1, 0.2) == 1, "ping through the tunnel after the server restart", TimeSpan.FromSeconds(5));
         output.WriteLine($"traffic resumed {sw.Elapsed.TotalSeconds:0.00} s after the new server started");
         Assert.Contains($"{Testbed.TunB}/24", bed.B.Ip($"addr show dev {Testbed.Device}"));
-        Assert.Contains("reconnecting", client.Output);
+        Assert.True(client.Counters()["connections"] >= 2, "the client reconnected");
 
         // Now the client dies hard and comes back; the server returns to accepting.
         client.Kill9();
-        restarted.WaitFor("gone");
         Assert.Contains($"{Testbed.TunA}/24", bed.A.Ip($"addr show dev {Testbed.Device}"));
         var client2 = bed.Start(bed.B, Client());
         client2.WaitForStart();

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SharpTun.Lab;
 using SharpTun.Testing;
 
 namespace SharpTun.Tunnel.Tests;
 
 /// <summary>
-/// TESTBED.md's topology: namespaces A and B joined by a veth wire (198.18.0.1/24 — 198.18.0.2/24),
-/// each with a tunnel device (tun: 198.19.0.1/24 and .2/24; tap: the same addresses on tap).
-/// Devices are made with ip here; the tunnel attaches to them as simpletun does.
+/// TESTBED.md's topology from the lab's one builder (<see cref="LabTopology"/>: namespaces A and B
+/// joined by a veth wire 198.18.0.1/24 — 198.18.0.2/24), each with a tunnel device (tun:
+/// 198.19.0.1/24 and .2/24; tap: the same addresses on tap). Devices are made with ip here; the
+/// tunnel attaches to them as simpletun does.
 /// </summary>
 internal sealed partial class Testbed : IDisposable
 {
@@ -18,27 +20,23 @@ internal sealed partial class Testbed : IDisposable
     public const string TunB = "198.19.0.2";
 
     private readonly List<TunnelProcess> _processes = [];
+    private readonly LabTopology _topology;
 
     public NetNs A { get; }
     public NetNs B { get; }
-    public string VethA { get; }
-    public string VethB { get; }
+    public string VethA => LabTopology.WireDevice;
+    public string VethB => LabTopology.WireDevice;
     public bool Tap { get; }
+    public LabTopology Topology => _topology;
 
     private Testbed(bool tap, bool addresses, bool devices)
     {
         Tap = tap;
-        A = NetNs.Create("sta");
+        _topology = LabTopology.Create("stt");
+        A = NetNs.Existing(_topology.NamespaceA);
+        B = NetNs.Existing(_topology.NamespaceB);
         try
         {
-            B = NetNs.Create("stb");
-            VethA = UniqueName.Next("va");
-            VethB = UniqueName.Next("vb");
-            Run.Exec("ip", ["link", "add", VethA, "netns", A.Name, "type", "veth", "peer", "name", VethB, "netns", B.Name]).EnsureSuccess();
-            A.Ip($"addr add {WireA}/24 dev {VethA}");
-            B.Ip($"addr add {WireB}/24 dev {VethB}");
-            A.Ip($"link set {VethA} up");
-            B.Ip($"link set {VethB} up");
             foreach (var (ns, addr) in devices ? new[] { (A, TunA), (B, TunB) } : [])
             {
                 ns.Ip($"tuntap add {Device} mode {(tap ? "tap" : "tun")}");
@@ -81,7 +79,8 @@ internal sealed partial class Testbed : IDisposable
         server.WaitForStart();
         var client = StartClient(transport, extra);
         client.WaitForStart();
-        server.WaitFor(transport == "udp" ? "peer is" : "connected");
+        server.WaitForPeer();
+        client.WaitForPeer(); // the client's side of the connection may complete after the server's accept
         return (server, client);
     }
 
@@ -119,8 +118,9 @@ internal sealed partial class Testbed : IDisposable
                 p.Dispose();
             }
         }
-        B?.Dispose();
+        B.Dispose();
         A.Dispose();
+        _topology.Dispose();
     }
 
     [GeneratedRegex(@"(\d+) received")]

@@ -1,23 +1,25 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
+using SharpTun.Lab;
 using SharpTun.Tunnel;
-using SharpTun.Tunnel.Lab;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary><c>sharptun lab</c>: the self-contained two-namespace tunnel demo with ping, iperf3 and counters.</summary>
+/// <summary><c>sharptun lab</c>: the self-contained two-namespace demo: tunnels, SharpTun's own ping and throughput probes, counters.</summary>
 internal static class LabCommand
 {
     internal static Command Create()
     {
-        var transport = new Option<string>("--transport") { Description = "tcp, udp or both (default)", DefaultValueFactory = _ => "both" };
-        var seconds = new Option<int>("--seconds") { Description = "iperf3 duration per transport (0 = skip throughput)", DefaultValueFactory = _ => 3 };
-        var pings = new Option<int>("--pings") { Description = "pings per transport", DefaultValueFactory = _ => 5 };
+        var mode = new Option<string>("--mode") { Description = $"what to run: {string.Join(", ", LabCatalog.Modes)} (default all)", DefaultValueFactory = _ => "all" };
+        var transport = new Option<string>("--transport") { Description = "relay over tcp, udp or both (default)", DefaultValueFactory = _ => "both" };
+        var seconds = new Option<int>("--seconds") { Description = "throughput seconds per scenario (0 = skip throughput)", DefaultValueFactory = _ => 3 };
+        var pings = new Option<int>("--pings") { Description = "echo requests per scenario", DefaultValueFactory = _ => 5 };
+        var noIperf = new Option<bool>("--no-iperf3") { Description = "measure throughput with the built-in TCP transfer even when iperf3 is installed" };
         var cmd = new Command("lab",
-            "Build two network namespaces joined by a veth wire, run a SharpTun tunnel between them (tun devices " +
-            "198.19.0.1/24 and .2/24), ping and measure throughput through it with iperf3, print a summary, and remove everything. Needs root.")
+            "Build two network namespaces joined by a veth wire, run SharpTun tunnels between them (tun devices 198.19.0.1/24 and .2/24), " +
+            "ping across with SharpTun's own ICMP probe, measure throughput (iperf3 when installed, else a built-in TCP transfer), " +
+            "print a summary, and remove everything. Needs root; needs nothing but SharpTun.")
         {
-            transport, seconds, pings,
+            mode, transport, seconds, pings, noIperf,
         };
         cmd.SetAction((r, ct) => CliRunner.RunAsync(token =>
         {
@@ -33,56 +35,55 @@ internal static class LabCommand
             {
                 throw new ArgumentException("--pings must be at least 1");
             }
-            return Task.FromResult(Run(kinds, Math.Max(0, r.GetValue(seconds)), n, token));
+            var scenarios = LabCatalog.Scenarios(r.GetValue(mode) ?? "all", kinds);
+            var options = new LabOptions { Pings = n, Seconds = Math.Max(0, r.GetValue(seconds)), UseIperf3 = !r.GetValue(noIperf) };
+            return Task.FromResult(Run(scenarios, options, token));
         }, ct));
         return cmd;
     }
 
-    private static int Run(TransportKind[] kinds, int seconds, int pings, CancellationToken token)
+    private static int Run(IReadOnlyList<ILabScenario> scenarios, LabOptions options, CancellationToken token)
     {
         if (!Environment.IsPrivilegedProcess)
         {
             throw new InvalidOperationException("the lab needs root (it creates network namespaces and tun devices); run: sudo ./sharptun lab");
         }
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        void Stop(PosixSignalContext ctx)
+        using var signals = new TunnelSignals(token, onStop: () => Console.Out.WriteLine("lab: interrupted; cleaning up"));
+        var report = LabRunner.Run(scenarios, options, e => Console.Out.WriteLine(e.Scenario is null ? $"lab: {e.Message}" : $"  [{e.Scenario}] {e.Message}"), signals.Token);
+        Console.Out.WriteLine($"lab: removed namespaces {report.NamespaceA} and {report.NamespaceB}");
+        Console.Out.WriteLine();
+        Console.Out.WriteLine("summary (cleartext SharpTun relay between two namespaces):");
+        Console.Out.WriteLine("  ping: SharpTun's ICMP echo probe (raw socket); throughput: per row");
+        Console.Out.WriteLine($"  {"scenario",-11} {"mtu",-5} {"ping",-8} {"rtt avg",-10} {"throughput",-14} {"tool",-10}");
+        foreach (var r in report.Results)
         {
-            ctx.Cancel = true;
-            Console.Out.WriteLine("lab: interrupted; cleaning up");
-            stop.Cancel();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var results = new List<LabResult>();
-        using (var lab = new TunnelLab(Console.Out))
-        {
-            foreach (var kind in kinds)
+            var rtt = r.Ping.RttAverageMs is { } ms ? $"{ms:0.000} ms" : "-";
+            var bps = r.Throughput.BitsPerSecond is { } b ? $"{b / 1e9:0.00} Gbit/s" : "-";
+            var tool = r.Throughput.Tool switch
             {
-                stop.Token.ThrowIfCancellationRequested();
-                results.Add(lab.Measure(kind, seconds, pings, stop.Token));
+                ThroughputTool.Iperf3 => "iperf3",
+                ThroughputTool.BuiltIn => "built-in",
+                _ => "none",
+            };
+            Console.Out.WriteLine($"  {r.Scenario,-11} {r.Mtu,-5} {$"{r.Ping.Received}/{r.Ping.Sent}",-8} {rtt,-10} {bps,-14} {tool,-10}");
+            if (r.Throughput.Note is { } note)
+            {
+                Console.Out.WriteLine($"    throughput not measured: {note}");
             }
         }
-        Console.Out.WriteLine();
-        Console.Out.WriteLine("summary (cleartext SharpTun tunnel between two namespaces; tun MTU 1500 over TCP, 1472 over UDP):");
-        Console.Out.WriteLine($"  {"transport",-10} {"ping",-8} {"rtt avg",-10} {"iperf3",-12}");
-        foreach (var r in results)
+        foreach (var r in report.Results)
         {
-            var rtt = r.RttAverageMs is { } ms ? $"{ms:0.000} ms" : "-";
-            var bps = r.BitsPerSecond is { } b ? $"{b / 1e9:0.00} Gbit/s" : "-";
-            Console.Out.WriteLine($"  {r.Transport.ToString().ToUpperInvariant(),-10} {r.PingsReceived}/{r.PingsSent,-6} {rtt,-10} {bps,-12}");
+            foreach (var side in r.Sides)
+            {
+                Console.Out.WriteLine();
+                Console.Out.WriteLine($"counters, {r.Scenario} {side.Role}:");
+                foreach (var c in side.Counters)
+                {
+                    Console.Out.WriteLine($"  {c.Name}: {c.Value}");
+                }
+            }
         }
-        foreach (var r in results)
-        {
-            Console.Out.WriteLine();
-            Console.Out.WriteLine($"counters, {r.Transport.ToString().ToUpperInvariant()} server (ns A):");
-            Console.Out.WriteLine(Indent(r.ServerCounters));
-            Console.Out.WriteLine($"counters, {r.Transport.ToString().ToUpperInvariant()} client (ns B):");
-            Console.Out.WriteLine(Indent(r.ClientCounters));
-        }
-        var ok = results.All(r => r.PingsReceived > 0);
-        Console.Out.WriteLine(ok ? "lab: OK — packets crossed the tunnel both ways" : "lab: FAILED — pings did not cross the tunnel");
-        return ok ? CliRunner.Ok : CliRunner.Failed;
+        Console.Out.WriteLine(report.Passed ? "lab: OK — packets crossed the tunnel both ways" : "lab: FAILED — pings did not cross the tunnel");
+        return report.Passed ? CliRunner.Ok : CliRunner.Failed;
     }
-
-    private static string Indent(string text) => "  " + text.Replace("\n", "\n  ", StringComparison.Ordinal);
 }

@@ -54,7 +54,7 @@ internal static class ReadCommand
             });
             var options = new ReadLoop.Settings(
                 device.Mode == TunMode.Tap ? LinkType.Ethernet : LinkType.Raw,
-                (r.GetValue(pi) ? 4 : 0) + (r.GetValue(vnet) ? device.GetVnetHeaderSize() : 0),
+                (device.PacketInfo ? 4 : 0) + device.VnetHeaderSize,
                 n, r.GetValue(sizes), r.GetValue(hex), r.GetValue(quiet), match);
             using var pcap = r.GetValue(write) is { } path ? OpenPcap(path, options.LinkType) : null;
             pcap?.Flush();

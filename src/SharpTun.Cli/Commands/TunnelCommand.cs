@@ -1,20 +1,17 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using SharpTun.Linux.Netlink;
+using System.Net;
 using SharpTun.Linux.Tun;
 using SharpTun.Netlink;
 using SharpTun.Tunnel;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary><c>sharptun tunnel</c>: simpletun's relay (-i -s/-c -p -u/-a -d), plus UDP, device creation and counters.</summary>
+/// <summary><c>sharptun tunnel</c>: simpletun's relay (-i -s/-c -p -u/-a -d), plus UDP, device creation, a guarded server and counters.</summary>
 internal static class TunnelCommand
 {
     private const string Warning =
         "The relay is CLEARTEXT and UNAUTHENTICATED, like simpletun: anyone on the path can read and inject packets. " +
-        "Use it only on networks you trust; for untrusted networks use WireGuard (wg-quick or wireguard-go; SharpTun has the WireGuard protocol core, its tunnel command is not there yet).";
-
-    private const int UdpDefaultMtu = 1472;
+        "Use it only on networks you trust; for untrusted networks use WireGuard (wg-quick or wireguard-go).";
 
     internal static Command Create()
     {
@@ -27,13 +24,18 @@ internal static class TunnelCommand
         var transport = new Option<string>("--transport") { Description = "tcp (simpletun framing, default) or udp", DefaultValueFactory = _ => "tcp" };
         var create = new Option<bool>("--create") { Description = "create the device (removed at exit) instead of attaching to an existing, configured one" };
         var address = new Option<string[]>("--address") { Description = "with --create: address(es) for the device, e.g. 198.19.0.1/24; the link is set up", HelpName = "CIDR" };
-        var mtu = new Option<int?>("--mtu") { Description = "with --create: the device MTU (default 1500 over TCP, 1472 over UDP so a full packet fits one 1500-byte wire frame)" };
-        var keepalive = new Option<double>("--keepalive") { Description = "UDP client: seconds between keepalives", DefaultValueFactory = _ => 10 };
+        var mtu = new Option<int?>("--mtu") { Description = $"with --create: the device MTU (default 1500 over TCP, {TunnelSettings.UdpMtu} over UDP so a full packet fits one 1500-byte wire frame)" };
+        var listen = new Option<string?>("--listen", "-l") { Description = "server: the local address to listen on (default: all, IPv4 and IPv6)", HelpName = "ADDR" };
+        var allow = new Option<string[]>("--allow") { Description = "server: accept peers only from this prefix (repeatable), e.g. 198.18.0.2/32", HelpName = "PREFIX" };
+        var peer = new Option<string?>("--peer") { Description = "UDP server: answer only this peer (ADDR or ADDR:PORT)", HelpName = "ADDR[:PORT]" };
+        var keepalive = new Option<double>("--keepalive") { Description = "UDP client: seconds between keepalives; server: a peer silent this long may be replaced", DefaultValueFactory = _ => 10 };
+        var firstFrame = new Option<double>("--first-packet-timeout") { Description = "TCP server: close a connection that sends no packet within this many seconds", DefaultValueFactory = _ => 10 };
+        var idle = new Option<double>("--idle-timeout") { Description = "TCP server: close a connection silent this many seconds", DefaultValueFactory = _ => 120 };
         var capture = new Option<string?>("--capture") { Description = "write the packets the tunnel carries (both directions) to this pcap file", HelpName = "FILE" };
         var debug = new Option<bool>("--debug", "-d") { Description = "print a line per packet (simpletun's TAP2NET/NET2TAP lines)" };
         var cmd = new Command("tunnel", "Relay a tun/tap device to a peer over TCP (simpletun-compatible) or UDP. " + Warning)
         {
-            dev, server, client, port, tun, tap, transport, create, address, mtu, keepalive, capture, debug,
+            dev, server, client, port, tun, tap, transport, create, address, mtu, listen, allow, peer, keepalive, firstFrame, idle, capture, debug,
         };
         cmd.SetAction((r, ct) => CliRunner.RunAsync(token =>
         {
@@ -47,8 +49,23 @@ internal static class TunnelCommand
             {
                 throw new ArgumentException("give -u (tun) or -a (tap), not both");
             }
+            var isCreate = r.GetValue(create);
+            var addresses = (r.GetValue(address) ?? []).Select(a => Prefix(a, "--address")).ToList();
+            if (!isCreate && (addresses.Count > 0 || r.GetValue(mtu) is not null))
+            {
+                throw new ArgumentException("--address and --mtu need --create (without it the device must already be configured)");
+            }
+            if (!isServer && (r.GetValue(listen) is not null || r.GetValue(allow) is { Length: > 0 } || r.GetValue(peer) is not null))
+            {
+                throw new ArgumentException("--listen, --allow and --peer are server options (with -s)");
+            }
             var settings = new TunnelSettings
             {
+                Device = r.GetValue(dev)!,
+                Mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun,
+                Create = isCreate,
+                Addresses = addresses,
+                Mtu = r.GetValue(mtu),
                 IsServer = isServer,
                 Server = remote,
                 Port = r.GetValue(port),
@@ -58,79 +75,106 @@ internal static class TunnelCommand
                     "udp" => TransportKind.Udp,
                     var t => throw new ArgumentException($"invalid --transport '{t}': use tcp or udp"),
                 },
-                Keepalive = r.GetValue(keepalive) > 0
-                    ? TimeSpan.FromSeconds(r.GetValue(keepalive))
-                    : throw new ArgumentException("--keepalive must be more than 0 seconds"),
+                Listen = r.GetValue(listen) is { } l ? Address(l, "--listen") : null,
+                Allow = (r.GetValue(allow) ?? []).Select(a => Prefix(a, "--allow")).ToList(),
+                Peer = r.GetValue(peer) is { } p ? Peer(p) : null,
+                Keepalive = Seconds(r.GetValue(keepalive), "--keepalive"),
+                FirstFrameTimeout = Seconds(r.GetValue(firstFrame), "--first-packet-timeout"),
+                IdleTimeout = Seconds(r.GetValue(idle), "--idle-timeout"),
+                CapturePath = r.GetValue(capture),
             };
-            settings.ResolveEndPoint();
-            var addresses = DeviceSetup.ParseAddresses(r.GetValue(address) ?? []);
-            if (!r.GetValue(create) && (addresses.Count > 0 || r.GetValue(mtu) is not null))
+            if (settings.Peer is not null && settings.Transport != TransportKind.Udp)
             {
-                throw new ArgumentException("--address and --mtu need --create (without it the device must already be configured)");
+                throw new ArgumentException("--peer applies to --transport udp (for TCP use --allow)");
             }
-            var mode = r.GetValue(tap) ? TunMode.Tap : TunMode.Tun;
-            var deviceMtu = r.GetValue(mtu);
-            if (r.GetValue(create) && deviceMtu is null && settings.Transport == TransportKind.Udp)
-            {
-                // Each datagram adds 28 bytes (IPv4 + UDP): 1472 keeps a full-size packet in one
-                // 1500-byte wire frame instead of two IP fragments.
-                deviceMtu = UdpDefaultMtu;
-            }
-            return Task.FromResult(Run(r.GetValue(dev)!, mode, r.GetValue(create), addresses, deviceMtu, settings, r.GetValue(capture), r.GetValue(debug), token));
+            return Task.FromResult(Run(settings, r.GetValue(debug), token));
         }, ct));
         return cmd;
     }
 
-    private static int Run(string name, TunMode mode, bool create, IReadOnlyList<IpPrefix> addresses, int? mtu, TunnelSettings settings,
-        string? capturePath, bool debug, CancellationToken token)
+    private static int Run(TunnelSettings settings, bool debug, CancellationToken token)
     {
-        var log = new TunnelLog(Console.Error, debug);
-        using var device = TunDevice.Open(new TunOptions { Name = name, Mode = mode, Exclusive = create });
-        int actualMtu;
-        using (var netlink = RtNetlink.Open())
+        var log = Console.Error;
+        var word = settings.Mode == TunMode.Tap ? "tap" : "tun";
+        long toNet = 0, toDevice = 0;
+        PacketObserver? observer = !debug ? null : (direction, packet) =>
         {
-            if (create)
+            // simpletun's -d lines, one pair per packet.
+            if (direction == PacketDirection.DeviceToPeer)
             {
-                DeviceSetup.Configure(netlink, device.Name, addresses, mtu);
+                var n = ++toNet;
+                log.WriteLine($"TAP2NET {n}: Read {packet.Length} bytes from the {word} interface");
+                log.WriteLine($"TAP2NET {n}: Written {packet.Length} bytes to the network");
             }
-            actualMtu = netlink.GetLink(device.Name).Mtu;
-        }
-        using var capture = capturePath is null ? null : new PacketCapture(capturePath, mode == TunMode.Tap);
-        var packets = new TunPacketDevice(device, actualMtu);
-        var counters = new TunnelCounters();
-        var buffers = new RelayBuffers(packets.MaxPacketSize);
-        using var transport = settings.CreateTransport(packets, buffers, counters, log);
-        var relay = new Relay(packets, transport, counters, log) { Observer = capture is null ? null : capture.Write };
-        // SIGINT/SIGTERM: stop the relay, print the counters, exit 0.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        void Stop(PosixSignalContext ctx)
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        // SIGUSR1 (10 on Linux): .NET accepts raw signal numbers cast to PosixSignal on Unix.
-        using var usr1 = PosixSignalRegistration.Create((PosixSignal)10, ctx =>
-        {
-            ctx.Cancel = true;
-            Console.Out.WriteLine(counters.Format(device.Name));
-            Console.Out.Flush();
-        });
-        log.Info($"sharptun tunnel: {device.Name} ({(mode == TunMode.Tap ? "tap" : "tun")}, mtu {actualMtu}) <-> {transport.Description}; cleartext, unauthenticated");
+            else
+            {
+                var n = ++toDevice;
+                log.WriteLine($"NET2TAP {n}: Read {packet.Length} bytes from the network");
+                log.WriteLine($"NET2TAP {n}: Written {packet.Length} bytes to the {word} interface");
+            }
+        };
+        TunnelHost host;
         try
         {
-            relay.Run(stop.Token);
+            host = TunnelHost.Open(settings, e => log.WriteLine(e.Message), observer);
         }
-        finally
+        catch (TunnelException e) when (e.Failure == TunnelFailure.NoSuchDevice)
         {
-            Console.Out.WriteLine(counters.Format(device.Name));
-            if (capture is not null)
+            throw new TunnelException($"{e.Message}: create it first (sharptun tuntap add {settings.Device} mode {word}) or pass --create", e.Failure, e);
+        }
+        using (host)
+        {
+            using var signals = new TunnelSignals(token, onStatus: () =>
             {
-                Console.Out.WriteLine($"capture: {capture.Count} packets written to {capturePath}");
+                Console.Out.WriteLine(TunnelText.Counters(host.Counters, host.DeviceName));
+                Console.Out.Flush();
+            });
+            log.WriteLine($"sharptun tunnel: {host.DeviceName} ({word}, mtu {host.Mtu}) <-> {host.TransportDescription}; cleartext, unauthenticated");
+            try
+            {
+                host.Run(signals.Token);
             }
-            Console.Out.Flush();
+            finally
+            {
+                Console.Out.WriteLine(TunnelText.Counters(host.Counters, host.DeviceName));
+                if (host.CapturedPackets is { } captured)
+                {
+                    Console.Out.WriteLine($"capture: {captured} packets written to {settings.CapturePath}");
+                }
+                Console.Out.Flush();
+            }
         }
         return CliRunner.Ok;
     }
+
+    private static IpPrefix Prefix(string text, string option)
+    {
+        try
+        {
+            return IpPrefix.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"invalid {option} '{text}': {e.Message}", e);
+        }
+    }
+
+    private static IPAddress Address(string text, string option) =>
+        IPAddress.TryParse(text, out var a) ? a : throw new ArgumentException($"invalid {option} '{text}': not an IP address");
+
+    private static IPEndPoint Peer(string text)
+    {
+        if (IPAddress.TryParse(text, out var bare))
+        {
+            return new IPEndPoint(bare, 0);
+        }
+        if (IPEndPoint.TryParse(text, out var ep) && ep.Port is > 0 and <= 65535)
+        {
+            return ep;
+        }
+        throw new ArgumentException($"invalid --peer '{text}': use ADDR or ADDR:PORT ([ADDR]:PORT for IPv6)");
+    }
+
+    private static TimeSpan Seconds(double value, string option) =>
+        value > 0 ? TimeSpan.FromSeconds(value) : throw new ArgumentException($"{option} must be more than 0 seconds");
 }

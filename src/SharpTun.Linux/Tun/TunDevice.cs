@@ -1,22 +1,24 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using SharpTun.IO;
 using SharpTun.Linux.Interop;
+using SharpTun.Linux.IO;
 using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 
 /// <summary>
 /// One open queue of a TUN/TAP device: a file descriptor from <c>/dev/net/tun</c> bound to the
-/// device with TUNSETIFF. Each read returns exactly one packet (or frame) and each write must be
-/// exactly one. The fd is wrapped in a <see cref="Socket"/> so that async reads and writes are
-/// driven by the runtime's epoll loop; .NET uses read(2)/write(2) for non-socket handles, and
-/// <see cref="ValueTask"/>-returning calls on <see cref="Memory{T}"/> do not allocate per packet.
-/// Reads and writes may run concurrently with each other; two concurrent reads are not supported.
+/// device with TUNSETIFF, opened non-blocking and close-on-exec. Packet I/O is the batched
+/// <see cref="IPacketQueue"/> API (<see cref="Read(ReadOnlySpan{Memory{byte}}, Span{int}, int)"/>,
+/// <see cref="Write(ReadOnlySpan{Memory{byte}}, int)"/>, <see cref="Shutdown"/>): each read(2)
+/// returns exactly one packet (or frame), each write(2) takes exactly one. A multi-queue device
+/// is one <see cref="TunDevice"/> per queue (open the same name again with
+/// <see cref="TunOptions.MultiQueue"/>). One thread may read while another writes.
 /// </summary>
-public sealed partial class TunDevice : IDisposable
+public sealed partial class TunDevice : IPacketQueue
 {
-    private readonly SafeSocketHandle _handle;
-    private readonly Socket _socket;
+    private readonly SafeFdHandle _handle;
+    private readonly ReadySet _ready;
 
     /// <summary>The device name (the kernel's choice when a template or no name was given).</summary>
     public string Name { get; }
@@ -30,13 +32,15 @@ public sealed partial class TunDevice : IDisposable
     /// <summary>True when every packet carries the 4-byte packet-information header.</summary>
     public bool PacketInfo => (Flags & TunFlags.NoPi) == 0;
 
-    private TunDevice(SafeSocketHandle handle, string name, TunMode mode, TunFlags flags)
+    private TunDevice(SafeFdHandle handle, string name, TunMode mode, TunFlags flags, int vnetHeaderSize, int mtu)
     {
         _handle = handle;
         Name = name;
         Mode = mode;
         Flags = flags;
-        _socket = new Socket(handle);
+        VnetHeaderSize = vnetHeaderSize;
+        UpdateMtu(mtu);
+        _ready = ReadySet.Create(handle, $"device '{name}'");
     }
 
     /// <summary>
@@ -67,7 +71,8 @@ public sealed partial class TunDevice : IDisposable
             // value as IFF_NO_PI, so that bit says nothing about packet information. A successful
             // TUNSETIFF applied exactly the requested NO_PI setting, so take that bit from the request.
             var flags = (GetIff(handle, actual) & ~TunFlags.NoPi) | (options.ToFlags() & TunFlags.NoPi);
-            return new TunDevice(handle, actual, options.Mode, flags);
+            var vnet = (flags & TunFlags.VnetHdr) != 0 ? SetUpVnetHeader(handle, actual, options.VnetHeaderSize) : 0;
+            return new TunDevice(handle, actual, options.Mode, flags, vnet, QueryMtu(actual));
         }
         catch
         {
@@ -76,62 +81,11 @@ public sealed partial class TunDevice : IDisposable
         }
     }
 
-    /// <summary>Reads one packet into <paramref name="buffer"/>; blocks until one arrives. Returns its length.</summary>
-    public int Read(Span<byte> buffer)
-    {
-        try
-        {
-            return _socket.Receive(buffer);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "read from", Name);
-        }
-    }
-
-    /// <summary>Writes one whole packet; returns the number of bytes written (the whole packet).</summary>
-    public int Write(ReadOnlySpan<byte> packet)
-    {
-        try
-        {
-            return _socket.Send(packet);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "write to", Name);
-        }
-    }
-
-    /// <summary>Reads one packet asynchronously into caller-owned memory; no allocation per call.</summary>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "read from", Name);
-        }
-    }
-
-    /// <summary>Writes one whole packet asynchronously; no allocation per call.</summary>
-    public async ValueTask<int> WriteAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _socket.SendAsync(packet, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "write to", Name);
-        }
-    }
-
     /// <summary>Closes the fd; a non-persistent device disappears with its last fd.</summary>
     public void Dispose()
     {
-        _socket.Dispose();
+        Shutdown();
+        _ready.Dispose();
         _handle.Dispose();
     }
 
@@ -140,17 +94,17 @@ public sealed partial class TunDevice : IDisposable
             ? $"{(mode == TunMode.Tap ? "tap" : "tun")} device{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")}"
             : $"{(mode == TunMode.Tap ? "tap" : "tun")} device '{name}'";
 
-    private static SafeSocketHandle OpenClone(string path, string what)
+    private static SafeFdHandle OpenClone(string path, string what)
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
+        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0)
         {
             throw TunErrors.OpenClone(Marshal.GetLastPInvokeError(), path, what);
         }
-        return new SafeSocketHandle(fd, ownsHandle: true);
+        return new SafeFdHandle(fd);
     }
 
-    private static TunFlags GetIff(SafeSocketHandle handle, string name)
+    private static TunFlags GetIff(SafeFdHandle handle, string name)
     {
         var ifr = default(IfReq);
         if (Libc.Ioctl(handle, TunIoctl.TUNGETIFF, ref ifr) < 0)

@@ -118,14 +118,21 @@ public static class TunDevices
         return holders;
     }
 
+    // An fd closed while the directory is scanned is skipped alone, not the whole process.
     private static string? ReadIff(string fdinfo)
     {
-        foreach (var line in File.ReadLines(fdinfo))
+        try
         {
-            if (line.StartsWith("iff:", StringComparison.Ordinal))
+            foreach (var line in File.ReadLines(fdinfo))
             {
-                return line[4..].Trim();
+                if (line.StartsWith("iff:", StringComparison.Ordinal))
+                {
+                    return line[4..].Trim();
+                }
             }
+        }
+        catch (FileNotFoundException)
+        {
         }
         return null;
     }

@@ -18,6 +18,12 @@ public sealed record TunOptions
     /// <summary>IFF_VNET_HDR: each packet is preceded by a <c>virtio_net_hdr</c> (10 bytes unless changed).</summary>
     public bool VnetHdr { get; init; }
 
+    /// <summary>
+    /// With <see cref="VnetHdr"/>: the virtio-net header size to set (TUNSETVNETHDRSZ, at least 10;
+    /// 12 for <c>virtio_net_hdr_mrg_rxbuf</c>); 0 keeps the kernel's default of 10.
+    /// </summary>
+    public int VnetHeaderSize { get; init; }
+
     /// <summary>IFF_TUN_EXCL: fail with "exists" instead of attaching when the device is already there.</summary>
     public bool Exclusive { get; init; }
 

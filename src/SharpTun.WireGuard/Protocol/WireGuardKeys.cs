@@ -44,31 +44,57 @@ public static class WireGuardKeys
 
     /// <summary>
     /// Parses a base64 key (surrounding whitespace ignored). Throws <see cref="FormatException"/> naming
-    /// the problem: not base64, or the wrong decoded length.
+    /// the problem; see <see cref="TryParse"/> for what is accepted.
     /// </summary>
     public static byte[] Parse(string text, string what = "key")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
-        if (trimmed.Length == 0)
+        return TryParse(text.Trim(), out var key, out var problem) ? key : throw new FormatException($"invalid {what}: {problem}");
+    }
+
+    /// <summary>
+    /// Parses a key exactly as <c>wg</c> does (wireguard-tools <c>key_from_base64</c>): 44 characters,
+    /// 43 of the base64 alphabet then one <c>=</c>, and the unused low bits of the last character zero
+    /// (the canonical encoding). Nothing else: no whitespace, no trailing characters, no URL-safe
+    /// alphabet. <paramref name="problem"/> says in words what is wrong.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out byte[] key, out string problem)
+    {
+        key = [];
+        problem = "";
+        if (text.IsEmpty)
         {
-            throw new FormatException($"invalid {what}: empty input (expected 44 base64 characters)");
+            problem = "empty input (expected 44 base64 characters)";
+            return false;
         }
-        var buffer = new byte[(trimmed.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(trimmed, buffer, out var written))
+        var buffer = new byte[(text.Length * 3 / 4) + 3];
+        if (text.IndexOfAnyExcept(s_base64Alphabet) >= 0 || !Convert.TryFromBase64Chars(text, buffer, out var written))
         {
-            throw new FormatException($"invalid {what}: not valid base64 ('{Shorten(trimmed)}')");
+            problem = $"not valid base64 ('{Shorten(text.ToString())}')";
+            return false;
         }
         if (written != KeySize)
         {
-            throw new FormatException($"invalid {what}: wrong length {written} bytes (a WireGuard key is {KeySize} bytes, 44 base64 characters)");
+            problem = $"wrong length {written} bytes (a WireGuard key is {KeySize} bytes, 44 base64 characters)";
+            return false;
         }
-        if (trimmed.Length != 44)
+        if (text.Length != 44 || text[43] != '=' || text[42] == '=')
         {
-            throw new FormatException($"invalid {what}: expected 44 base64 characters, got {trimmed.Length}");
+            problem = $"'{Shorten(text.ToString())}' is not 44 base64 characters ending in one '='";
+            return false;
         }
-        return buffer[..KeySize];
+        key = buffer[..KeySize];
+        if (!Convert.ToBase64String(key).AsSpan().SequenceEqual(text))
+        {
+            key = [];
+            problem = $"'{text}' is not the canonical encoding of a key (the last character before '=' has stray low bits)";
+            return false;
+        }
+        return true;
     }
+
+    private static readonly System.Buffers.SearchValues<char> s_base64Alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
 
     private static string Shorten(string s) => s.Length <= 48 ? s : s[..45] + "...";
 }

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SharpTun.WireGuard;
+
+namespace SharpTun.Cli.Commands;
+
+/// <summary>What <c>wg show</c> prints (pretty, uncoloured), <c>wg show NAME dump</c>, and SharpTun's JSON with drop counters.</summary>
+internal static class WgShowText
+{
+    internal static string Pretty(string name, UapiDevice device, DateTimeOffset now)
+    {
+        var sb = new StringBuilder();
+        sb.Append("interface: ").Append(name).Append('\n');
+        if (device.PrivateKey is { } sk && sk.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            sb.Append("  public key: ").Append(WireGuardKeys.ToBase64(WireGuardKeys.PublicKey(sk))).Append('\n');
+            sb.Append("  private key: (hidden)\n");
+        }
+        if (device.ListenPort != 0)
+        {
+            sb.Append("  listening port: ").Append(device.ListenPort.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        if (device.FwMark != 0)
+        {
+            sb.Append("  fwmark: 0x").Append(device.FwMark.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        foreach (var peer in Sorted(device.Peers))
+        {
+            sb.Append('\n');
+            sb.Append("peer: ").Append(WireGuardKeys.ToBase64(peer.PublicKey)).Append('\n');
+            if (peer.PresharedKey is { } psk && psk.AsSpan().ContainsAnyExcept((byte)0))
+            {
+                sb.Append("  preshared key: (hidden)\n");
+            }
+            if (peer.Endpoint.IsSet)
+            {
+                sb.Append("  endpoint: ").Append(peer.Endpoint.ToString()).Append('\n');
+            }
+            sb.Append("  allowed ips: ").Append(peer.AllowedIps.Count == 0 ? "(none)" : string.Join(", ", peer.AllowedIps)).Append('\n');
+            if (peer.LastHandshake is { } hs && hs.ToUnixTimeSeconds() > 0)
+            {
+                sb.Append("  latest handshake: ").Append(Ago(now - hs)).Append('\n');
+            }
+            if (peer.ReceiveBytes > 0 || peer.TransmitBytes > 0)
+            {
+                sb.Append("  transfer: ").Append(Bytes(peer.ReceiveBytes)).Append(" received, ").Append(Bytes(peer.TransmitBytes)).Append(" sent\n");
+            }
+            if (peer.PersistentKeepaliveInterval > 0)
+            {
+                sb.Append("  persistent keepalive: every ").Append(Units(peer.PersistentKeepaliveInterval)).Append('\n');
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary><c>wg show NAME dump</c>: tab-separated, the interface line then one line per peer.</summary>
+    internal static string Dump(UapiDevice device)
+    {
+        var sb = new StringBuilder();
+        var sk = device.PrivateKey is { } k && k.AsSpan().ContainsAnyExcept((byte)0) ? k : null;
+        sb.Append(sk is null ? "(none)" : WireGuardKeys.ToBase64(sk)).Append('\t')
+          .Append(sk is null ? "(none)" : WireGuardKeys.ToBase64(WireGuardKeys.PublicKey(sk))).Append('\t')
+          .Append(device.ListenPort.ToString(CultureInfo.InvariantCulture)).Append('\t')
+          .Append(device.FwMark == 0 ? "off" : "0x" + device.FwMark.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var peer in device.Peers)
+        {
+            sb.Append(WireGuardKeys.ToBase64(peer.PublicKey)).Append('\t')
+              .Append(peer.PresharedKey is { } psk && psk.AsSpan().ContainsAnyExcept((byte)0) ? WireGuardKeys.ToBase64(psk) : "(none)").Append('\t')
+              .Append(peer.Endpoint.IsSet ? peer.Endpoint.ToString() : "(none)").Append('\t')
+              .Append(peer.AllowedIps.Count == 0 ? "(none)" : string.Join(",", peer.AllowedIps)).Append('\t')
+              .Append((peer.LastHandshake?.ToUnixTimeSeconds() ?? 0).ToString(CultureInfo.InvariantCulture)).Append('\t')
+              .Append(peer.ReceiveBytes.ToString(CultureInfo.InvariantCulture)).Append('\t')
+              .Append(peer.TransmitBytes.ToString(CultureInfo.InvariantCulture)).Append('\t')
+              .Append(peer.PersistentKeepaliveInterval == 0 ? "off" : peer.PersistentKeepaliveInterval.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// <c>{"interface":NAME,"public_key","listen_port","drops":{…},"peers":[{"public_key","endpoint","latest_handshake",
+    /// "rx_bytes","tx_bytes","allowed_ips","persistent_keepalive","drops":{…}}]}</c>; latest_handshake in Unix seconds (0 = never).
+    /// </summary>
+    internal static void Json(Utf8JsonWriter w, string name, UapiDevice device, WgDrops drops)
+    {
+        w.WriteStartObject();
+        w.WriteString("interface", name);
+        if (device.PrivateKey is { } sk && sk.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            w.WriteString("public_key", WireGuardKeys.ToBase64(WireGuardKeys.PublicKey(sk)));
+        }
+        w.WriteNumber("listen_port", device.ListenPort);
+        w.WriteNumber("fwmark", device.FwMark);
+        WriteDrops(w, drops.Interface);
+        w.WriteStartArray("peers");
+        foreach (var peer in device.Peers)
+        {
+            w.WriteStartObject();
+            w.WriteString("public_key", WireGuardKeys.ToBase64(peer.PublicKey));
+            if (peer.Endpoint.IsSet)
+            {
+                w.WriteString("endpoint", peer.Endpoint.ToString());
+            }
+            else
+            {
+                w.WriteNull("endpoint");
+            }
+            w.WriteNumber("latest_handshake", peer.LastHandshake?.ToUnixTimeSeconds() ?? 0);
+            w.WriteNumber("rx_bytes", peer.ReceiveBytes);
+            w.WriteNumber("tx_bytes", peer.TransmitBytes);
+            w.WriteStartArray("allowed_ips");
+            foreach (var a in peer.AllowedIps)
+            {
+                w.WriteStringValue(a.ToString());
+            }
+            w.WriteEndArray();
+            w.WriteNumber("persistent_keepalive", peer.PersistentKeepaliveInterval);
+            WriteDrops(w, drops.Peers.GetValueOrDefault(Convert.ToHexStringLower(peer.PublicKey)) ?? new Dictionary<string, long>());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteDrops(Utf8JsonWriter w, IReadOnlyDictionary<string, long> drops)
+    {
+        w.WriteStartObject("drops");
+        foreach (var (reason, n) in drops)
+        {
+            w.WriteNumber(reason, n);
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>wg's order: most recent handshake first, peers without one last (stable otherwise).</summary>
+    private static IEnumerable<UapiPeer> Sorted(List<UapiPeer> peers) =>
+        peers.Select((p, i) => (p, i)).OrderByDescending(t => t.p.LastHandshake?.ToUnixTimeSeconds() ?? 0).ThenBy(t => t.i).Select(t => t.p);
+
+    /// <summary>wg's pretty time: "1 minute, 5 seconds ago", "Now".</summary>
+    internal static string Ago(TimeSpan span)
+    {
+        var left = (long)Math.Max(0, span.TotalSeconds);
+        if (left == 0)
+        {
+            return "Now";
+        }
+        return Units(left) + " ago";
+    }
+
+    private static string Units(long seconds)
+    {
+        var parts = new List<string>();
+        void Part(long n, string unit)
+        {
+            if (n > 0)
+            {
+                parts.Add($"{n.ToString(CultureInfo.InvariantCulture)} {unit}{(n == 1 ? "" : "s")}");
+            }
+        }
+        Part(seconds / (365 * 86400), "year");
+        Part(seconds % (365 * 86400) / 86400, "day");
+        Part(seconds % 86400 / 3600, "hour");
+        Part(seconds % 3600 / 60, "minute");
+        Part(seconds % 60, "second");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>wg's byte counts: "92 B", "1.50 KiB", "3.21 MiB".</summary>
+    internal static string Bytes(long n)
+    {
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        if (n < 1024)
+        {
+            return n.ToString(CultureInfo.InvariantCulture) + " B";
+        }
+        double v = n;
+        var u = -1;
+        while (v >= 1024 && u < units.Length - 1)
+        {
+            v /= 1024;
+            u++;
+        }
+        return v.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[u];
+    }
+}

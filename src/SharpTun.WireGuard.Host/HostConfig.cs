@@ -1,0 +1,46 @@
+using SharpTun.Netlink;
+
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>A whole wg-quick configuration ([Interface] and its peers), as the host applies it at up.</summary>
+public sealed partial record HostConfig
+{
+    /// <summary>The interface name (wg-quick: the file name without .conf).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>PrivateKey (32 bytes).</summary>
+    public required byte[] PrivateKey { get; init; }
+
+    /// <summary>ListenPort; 0 = a free port chosen by the kernel.</summary>
+    public ushort ListenPort { get; init; }
+
+    /// <summary>FwMark; 0 = none.</summary>
+    public uint FwMark { get; init; }
+
+    /// <summary>Address lines.</summary>
+    public IReadOnlyList<IpPrefix> Addresses { get; init; } = [];
+
+    /// <summary>MTU; null = <see cref="NetworkSetup.DefaultMtu"/>.</summary>
+    public int? Mtu { get; init; }
+
+    /// <summary>Table: null/"auto" = main with wg-quick's rules, "off" = no routes, or a table id.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>DNS servers and search domains, as written.</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    /// <summary>PreUp commands (run with /bin/sh, %i = interface name).</summary>
+    public IReadOnlyList<string> PreUp { get; init; } = [];
+
+    /// <summary>PostUp commands.</summary>
+    public IReadOnlyList<string> PostUp { get; init; } = [];
+
+    /// <summary>PreDown commands.</summary>
+    public IReadOnlyList<string> PreDown { get; init; } = [];
+
+    /// <summary>PostDown commands.</summary>
+    public IReadOnlyList<string> PostDown { get; init; } = [];
+
+    /// <summary>The peers.</summary>
+    public IReadOnlyList<HostPeerConfig> Peers { get; init; } = [];
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using SharpTun.Netlink;
+
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>
+/// What wg-quick does with ip(8), over rtnetlink: MTU, addresses, link up, and a route through the
+/// interface for each allowed-IPs prefix that no existing route on the interface already covers
+/// (<c>ip route show dev $IF match $PREFIX</c>), most specific last as wg-quick sorts them.
+/// Records what it added so <see cref="Undo"/> removes exactly that.
+/// </summary>
+public sealed class NetworkSetup
+{
+    /// <summary>wg-quick's default MTU: a 1500-byte wire minus the largest WireGuard overhead (IPv6 40 + UDP 8 + 32 data header/tag).</summary>
+    public const int DefaultMtu = 1420;
+
+    private readonly RtNetlinkClient _netlink;
+    private readonly string _device;
+    private readonly List<RouteSpec> _routes = [];
+
+    /// <summary>Configures <paramref name="device"/> through <paramref name="netlink"/>.</summary>
+    public NetworkSetup(RtNetlinkClient netlink, string device)
+    {
+        _netlink = netlink;
+        _device = device;
+    }
+
+    /// <summary>Routes this setup added (what <see cref="Undo"/> deletes).</summary>
+    public IReadOnlyList<RouteSpec> AddedRoutes => _routes;
+
+    /// <summary>
+    /// Refuses what would route the tunnel's own traffic into itself: a /0 in the main table. Call
+    /// before creating anything. <paramref name="table"/>: null = auto, "off", or a table id.
+    /// </summary>
+    public static void CheckRoutes(string interfaceName, IEnumerable<IPNetwork> allowedIps, string? table)
+    {
+        if (table is not null && table != "auto")
+        {
+            return;
+        }
+        foreach (var prefix in allowedIps)
+        {
+            if (prefix.PrefixLength == 0)
+            {
+                throw new NotSupportedException(
+                    $"interface '{interfaceName}': AllowedIPs {prefix} would need a default route through the tunnel; sharptun does not yet set up " +
+                    "wg-quick's policy routing for it (its own table + fwmark rule), and a plain default route would carry the tunnel's own " +
+                    "UDP packets into itself. Use 'Table = off' and route it yourself, or 'Table = N' with your own ip rule, or split it " +
+                    $"({(prefix.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "0.0.0.0/1 and 128.0.0.0/1" : "::/1 and 8000::/1")}) knowing the peer's endpoint then needs its own route.");
+            }
+        }
+    }
+
+    /// <summary>Equivalent to: <c>ip link set $IF mtu $MTU; ip addr add $ADDR dev $IF; ip link set $IF up</c>.</summary>
+    public void ConfigureLink(IEnumerable<IpPrefix> addresses, int mtu)
+    {
+        _netlink.LinkSetMtu(_device, mtu);
+        foreach (var address in addresses)
+        {
+            _netlink.AddressAdd(_device, address, new AddressOptions
+            {
+                BroadcastFromPrefix = address.IsIPv4,
+                NoDad = !address.IsIPv4,
+            });
+        }
+        _netlink.LinkSetUp(_device);
+    }
+
+    /// <summary>
+    /// Adds <c>ip route add $PREFIX dev $IF [table $T]</c> for each prefix (table: null/"auto" = main,
+    /// "off" = none, else the id); in the main table a prefix already covered by a route on the
+    /// interface (an address's connected route) is skipped, as wg-quick does.
+    /// </summary>
+    public void AddRoutes(IEnumerable<IPNetwork> allowedIps, string? table)
+    {
+        if (table == "off")
+        {
+            return;
+        }
+        uint? tableId = table is null or "auto" ? null : uint.Parse(table, System.Globalization.CultureInfo.InvariantCulture);
+        var index = _netlink.GetLink(_device).Index;
+        foreach (var prefix in allowedIps.Distinct().OrderByDescending(p => p.PrefixLength))
+        {
+            if (tableId is null && Covered(index, prefix))
+            {
+                continue;
+            }
+            var route = new RouteSpec
+            {
+                Destination = new IpPrefix(prefix.BaseAddress, prefix.PrefixLength),
+                Device = _device,
+                Table = tableId,
+                IPv6 = prefix.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6,
+            };
+            _netlink.RouteAdd(route);
+            _routes.Add(route);
+        }
+    }
+
+    /// <summary>Adds routes for prefixes added while running (<c>wg set … allowed-ips</c>), like wg-quick's own save/strip logic does not: only at up.</summary>
+    public void Undo()
+    {
+        for (var i = _routes.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                _netlink.RouteDelete(_routes[i]);
+            }
+            catch (NetlinkException)
+            {
+                // Gone with the link, or removed by hand.
+            }
+        }
+        _routes.Clear();
+    }
+
+    private bool Covered(int index, IPNetwork prefix)
+    {
+        var family = prefix.BaseAddress.AddressFamily;
+        foreach (var r in _netlink.GetRoutes(family))
+        {
+            if (r.OutputIndex != index || r.Table != 254 || r.Destination is null)
+            {
+                continue;
+            }
+            if (r.DestinationLength <= prefix.PrefixLength && new IPNetwork(Mask(r.Destination, r.DestinationLength), r.DestinationLength).Contains(prefix.BaseAddress))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static IPAddress Mask(IPAddress address, int length)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var bits = Math.Clamp(length - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xff << (8 - bits));
+        }
+        return new IPAddress(bytes);
+    }
+}

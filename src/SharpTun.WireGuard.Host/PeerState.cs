@@ -1,0 +1,30 @@
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>
+/// What the host keeps per peer beside the protocol core's <see cref="WireGuardPeer"/>: the endpoint
+/// with the local address the peer last reached us on (replies leave from it), the preshared key
+/// (to rebuild the peer when the private key changes) and the drop counters.
+/// </summary>
+internal sealed class PeerState
+{
+    internal PeerState(WireGuardPeer peer, byte[] presharedKey)
+    {
+        Peer = peer;
+        PresharedKey = presharedKey;
+        Endpoint = new DatagramEndpoint(peer.Endpoint);
+    }
+
+    internal WireGuardPeer Peer { get; set; }
+
+    /// <summary>32 bytes, or all zero for none (as UAPI reports it).</summary>
+    internal byte[] PresharedKey { get; set; }
+
+    /// <summary>Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.</summary>
+    internal DatagramEndpoint Endpoint { get; set; }
+
+    internal DropCounters Drops { get; } = new();
+
+    /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
+    internal DatagramEndpoint Destination(in NetEndpoint remote) =>
+        Endpoint.Remote == remote ? Endpoint : new DatagramEndpoint(remote);
+}

@@ -1,0 +1,195 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>
+/// The cross-platform UAPI socket of one interface, where <c>wg</c> connects, exactly as wireguard-go
+/// serves it: <c>/var/run/wireguard/NAME.sock</c>, a stream socket, mode 0600 (root). A connection may
+/// carry several requests, each ending at the first empty line (<c>get=1\n\n</c>, <c>set=1\n…\n\n</c>);
+/// each is answered with what the handler returns. An unknown operation closes the
+/// connection (as wireguard-go does). The socket file is removed at <see cref="Dispose"/>.
+/// </summary>
+public sealed class UapiServer : IDisposable
+{
+    /// <summary>Where wireguard-go and <c>wg</c> keep the sockets.</summary>
+    public const string SocketDirectory = "/var/run/wireguard";
+
+    /// <summary>A request longer than this (a setconf of tens of thousands of peers) is refused.</summary>
+    internal const int MaxRequestBytes = 64 << 20;
+
+    private readonly Socket _listener;
+    private readonly Func<string, string> _handler;
+    private readonly HostLog _log;
+    private readonly string _name;
+    private readonly Thread _acceptThread;
+    private int _disposed;
+
+    private UapiServer(Socket listener, string path, string name, Func<string, string> handler, HostLog log)
+    {
+        _listener = listener;
+        Path = path;
+        _name = name;
+        _handler = handler;
+        _log = log;
+        _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = $"wg {name} uapi" };
+        _acceptThread.Start();
+    }
+
+    /// <summary>The socket file.</summary>
+    public string Path { get; }
+
+    /// <summary>The socket path for an interface name.</summary>
+    public static string PathFor(string interfaceName, string directory = SocketDirectory) =>
+        System.IO.Path.Combine(directory, interfaceName + ".sock");
+
+    /// <summary>
+    /// Creates the socket for <paramref name="interfaceName"/> (the directory too, 0755 like wireguard-go)
+    /// and starts answering. A stale socket file (nobody listening) is replaced; a live one means the
+    /// interface is already served, and that is an error naming it.
+    /// </summary>
+    public static UapiServer Start(string interfaceName, Func<string, string> handler, HostLog? log = null, string directory = SocketDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var path = PathFor(interfaceName, directory);
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        if (File.Exists(path))
+        {
+            if (IsLive(path))
+            {
+                throw new IOException($"cannot serve UAPI socket '{path}': another process is serving interface '{interfaceName}' on it");
+            }
+            File.Delete(path);
+        }
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            // Only root may talk to it: the socket carries the private key.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(16);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new IOException($"cannot create UAPI socket '{path}': {e.Message}", e);
+        }
+        return new UapiServer(listener, path, interfaceName, handler, log ?? HostLog.None);
+    }
+
+    /// <summary>True when something accepts connections on <paramref name="path"/>.</summary>
+    public static bool IsLive(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+        _listener.Dispose();
+        if (_acceptThread != Thread.CurrentThread)
+        {
+            _acceptThread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void AcceptLoop()
+    {
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            Socket client;
+            try
+            {
+                client = _listener.Accept();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            var t = new Thread(() => Serve(client)) { IsBackground = true, Name = $"wg {_name} uapi client" };
+            t.Start();
+        }
+    }
+
+    private void Serve(Socket client)
+    {
+        using var _ = client;
+        var pending = new List<byte>();
+        var buffer = new byte[8192];
+        try
+        {
+            while (true)
+            {
+                var end = IndexOfRequestEnd(pending);
+                while (end < 0)
+                {
+                    var n = client.Receive(buffer);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+                    pending.AddRange(buffer.AsSpan(0, n));
+                    if (pending.Count > MaxRequestBytes)
+                    {
+                        _log.Error(_name, $"UAPI request over {MaxRequestBytes >> 20} MiB refused");
+                        return;
+                    }
+                    end = IndexOfRequestEnd(pending);
+                }
+                var request = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[..end]);
+                pending.RemoveRange(0, end);
+                if (!request.StartsWith("get=1\n", StringComparison.Ordinal) && !request.StartsWith("set=1\n", StringComparison.Ordinal)
+                    && request != UapiClient.DropsRequest)
+                {
+                    _log.Error(_name, $"invalid UAPI operation '{request.Split('\n')[0]}'; connection closed");
+                    return;
+                }
+                var answer = _handler(request);
+                client.Send(Encoding.UTF8.GetBytes(answer));
+            }
+        }
+        catch (SocketException)
+        {
+            // The client went away.
+        }
+    }
+
+    /// <summary>The length of the first request (through its empty line), or −1 when it is not complete yet.</summary>
+    private static int IndexOfRequestEnd(List<byte> data)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data);
+        for (var i = 1; i < span.Length; i++)
+        {
+            if (span[i] == '\n' && span[i - 1] == '\n')
+            {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using SharpTun.Linux.Netlink;
+using SharpTun.Linux.Tun;
+using SharpTun.Netlink;
+
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>
+/// <c>wg-quick up</c> in-process: creates the tun device named after the configuration, starts the
+/// WireGuard interface on it, configures addresses, MTU and routes over rtnetlink, serves the UAPI
+/// socket, applies DNS and runs the hooks. <see cref="Dispose"/> is <c>wg-quick down</c>: PreDown,
+/// the UAPI socket, the interface and its device (its routes and addresses go with it), DNS, PostDown,
+/// the pid file — exactly what up made, in reverse.
+/// </summary>
+public sealed class WireGuardHost : IDisposable
+{
+    private readonly HostConfig _config;
+    private readonly HostLog _log;
+    private readonly DnsSetup _dns;
+    private WireGuardInterface? _interface;
+    private UapiServer? _uapi;
+    private RtNetlinkClient? _netlink;
+    private NetworkSetup? _network;
+    private bool _pidWritten;
+    private int _disposed;
+
+    private WireGuardHost(HostConfig config, HostLog log)
+    {
+        _config = config;
+        _log = log;
+        _dns = new DnsSetup(config.Name, log);
+    }
+
+    /// <summary>The running interface.</summary>
+    public WireGuardInterface Interface => _interface ?? throw new InvalidOperationException("the host is not up");
+
+    /// <summary>The UAPI socket path.</summary>
+    public string UapiPath => UapiServer.PathFor(_config.Name, _uapiDirectory);
+
+    /// <summary>Notes for the user (DNS not applied, …) collected during up.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    private readonly List<string> _notes = [];
+    private string _uapiDirectory = UapiServer.SocketDirectory;
+
+    /// <summary>
+    /// Brings the interface up. On any failure everything made so far is removed again and the error
+    /// names the object and the cause. <paramref name="bindFactory"/>: how to open the UDP socket
+    /// (default: the portable socket bind).
+    /// </summary>
+    public static WireGuardHost Up(HostConfig config, HostLog log, BindFactory? bindFactory = null,
+        string uapiDirectory = UapiServer.SocketDirectory, string pidDirectory = PidFile.Directory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(log);
+        InterfaceName.Validate(config.Name, "WireGuard interface");
+        var allowed = config.Peers.SelectMany(p => p.AllowedIps).ToList();
+        NetworkSetup.CheckRoutes(config.Name, allowed, config.Table);
+        var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory };
+        try
+        {
+            host.Bring(bindFactory ?? DefaultBind, uapiDirectory, pidDirectory, allowed);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The portable bind on a port (fwmark is not supported by it: refused when non-zero).</summary>
+    public static IDatagramBind DefaultBind(ushort port, uint fwmark)
+    {
+        if (fwmark != 0)
+        {
+            throw new NotSupportedException($"FwMark 0x{fwmark:x}: the UDP socket in use cannot set SO_MARK");
+        }
+        return new SocketDatagramBind(port);
+    }
+
+    private void Bring(BindFactory bindFactory, string uapiDirectory, string pidDirectory, List<IPNetwork> allowed)
+    {
+        var name = _config.Name;
+        _netlink = RtNetlink.Open();
+        if (_netlink.FindLink(name) is not null)
+        {
+            throw new IOException($"cannot bring up interface '{name}': a link with that name already exists");
+        }
+        if (File.Exists(UapiServer.PathFor(name, uapiDirectory)) && UapiServer.IsLive(UapiServer.PathFor(name, uapiDirectory)))
+        {
+            throw new IOException($"cannot bring up interface '{name}': another process serves its UAPI socket {UapiServer.PathFor(name, uapiDirectory)}");
+        }
+        // Resolve before creating anything: a name that does not resolve fails up cleanly.
+        var endpoints = _config.Peers.Select(p => p.Endpoint is null ? (NetEndpoint?)null
+            : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
+
+        HookRunner.Run("PreUp", _config.PreUp, name, _log, stopOnFailure: true);
+        var tun = TunDevice.Open(new TunOptions { Name = name, Mode = TunMode.Tun, Exclusive = true });
+        try
+        {
+            _interface = new WireGuardInterface(tun, _config.PrivateKey, bindFactory, _config.ListenPort, _config.FwMark, _log);
+        }
+        catch
+        {
+            tun.Dispose();
+            throw;
+        }
+        for (var i = 0; i < _config.Peers.Count; i++)
+        {
+            var p = _config.Peers[i];
+            _interface.SetPeer(p.PublicKey, p.PresharedKey, endpoints[i], p.PersistentKeepalive, replaceAllowedIps: false, p.AllowedIps);
+        }
+        var mtu = _config.Mtu ?? NetworkSetup.DefaultMtu;
+        _network = new NetworkSetup(_netlink, name);
+        _network.ConfigureLink(_config.Addresses, mtu);
+        tun.UpdateMtu(mtu);
+        _network.AddRoutes(allowed, _config.Table);
+        _interface.Start();
+        _uapi = UapiServer.Start(name, new UapiHandler(_interface, _log).Handle, _log, uapiDirectory);
+        PidFile.Write(name, pidDirectory);
+        _pidDirectory = pidDirectory;
+        _pidWritten = true;
+        if (_dns.Apply(_config.Dns) is { } note)
+        {
+            _notes.Add(note);
+            _log.Info(name, note);
+        }
+        HookRunner.Run("PostUp", _config.PostUp, name, _log, stopOnFailure: true);
+        _up = true;
+        _log.Info(name, $"up: {_config.Peers.Count} peer(s), UDP port {_interface.ActualListenPort}, mtu {mtu}, UAPI {_uapi.Path}");
+    }
+
+    private string _pidDirectory = PidFile.Directory;
+    private bool _up;
+
+    /// <summary>Completes when the interface stopped by itself (device deleted, socket broken).</summary>
+    public Task Completion => _interface?.Completion ?? Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        var name = _config.Name;
+        if (_up)
+        {
+            HookRunner.Run("PreDown", _config.PreDown, name, _log, stopOnFailure: false);
+        }
+        _uapi?.Dispose();
+        _interface?.Dispose(); // closes the tun fd: the device, its addresses and routes disappear
+        if (_netlink?.FindLink(name) is not null)
+        {
+            _network?.Undo();
+        }
+        _netlink?.Dispose();
+        _dns.Revert();
+        if (_up)
+        {
+            HookRunner.Run("PostDown", _config.PostDown, name, _log, stopOnFailure: false);
+        }
+        if (_pidWritten)
+        {
+            PidFile.Remove(name, directory: _pidDirectory);
+        }
+        _log.Info(name, "down");
+    }
+}

@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+
+namespace SharpTun.WireGuard.Host;
+
+public sealed partial class WireGuardInterface
+{
+    private readonly NetPump _netPump;
+
+    private int _initiationsSeen;
+
+    /// <summary>
+    /// UDP → tun. Receives a batch; data messages are decrypted in place (the plaintext lands at
+    /// <see cref="Headroom"/>, where the tun write takes it); handshake messages are answered at once
+    /// from a scratch buffer, and packets queued for a peer whose session just came up are sent.
+    /// </summary>
+    private sealed class NetPump
+    {
+        private readonly WireGuardInterface _owner;
+        private readonly Memory<byte>[] _buffers;
+        private readonly int[] _sizes;
+        private readonly DatagramEndpoint[] _endpoints;
+        private readonly Memory<byte>[] _tunOut;
+        private readonly byte[] _scratch = new byte[SlotSize];
+        private readonly Memory<byte>[] _one = new Memory<byte>[1];
+        private readonly int _writeOffset;
+        private readonly int _vnet;
+
+        internal NetPump(WireGuardInterface owner)
+        {
+            _owner = owner;
+            // The bind's batch size may change with a rebind; 128 covers every implementation we have.
+            const int batch = 128;
+            var block = new byte[batch * SlotSize];
+            _buffers = new Memory<byte>[batch];
+            for (var i = 0; i < batch; i++)
+            {
+                _buffers[i] = block.AsMemory(i * SlotSize, SlotSize);
+            }
+            _sizes = new int[batch];
+            _endpoints = new DatagramEndpoint[batch];
+            _tunOut = new Memory<byte>[batch];
+            _vnet = owner._tun.VnetHeaderSize;
+            _writeOffset = Headroom - _vnet;
+        }
+
+        internal void Run(IDatagramBind bind)
+        {
+            while (RunOnce(bind))
+            {
+            }
+        }
+
+        /// <summary>One batch: receive (waits), decrypt and answer, write to the tun. False once the socket was shut down.</summary>
+        internal bool RunOnce(IDatagramBind bind)
+        {
+            var take = Math.Clamp(bind.BatchSize, 1, _buffers.Length);
+            var count = bind.Receive(_buffers.AsSpan(0, take), _sizes, _endpoints, 0);
+            if (count == 0)
+            {
+                return false;
+            }
+            int writes;
+            lock (_owner._gate)
+            {
+                writes = Decrypt(count, bind);
+            }
+            if (writes > 0)
+            {
+                var accepted = _owner._tun.Write(_tunOut.AsSpan(0, writes), _writeOffset);
+                if (accepted < writes)
+                {
+                    _owner.Count(DropReason.TunWriteFailed, null, writes - accepted);
+                }
+            }
+            return true;
+        }
+
+        private int Decrypt(int count, IDatagramBind bind)
+        {
+            var device = _owner._device;
+            var writes = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var size = _sizes[i];
+                if (size < 0)
+                {
+                    _owner.Count(DropReason.TooBig, null);
+                    continue;
+                }
+                var slot = _buffers[i].Span;
+                var datagram = slot[..size];
+                var source = _endpoints[i];
+                var isData = size >= WireGuardConstants.DataMinimumSize && BinaryPrimitives.ReadUInt32LittleEndian(datagram) == 4;
+                if (!isData && size == WireGuardConstants.InitiationSize)
+                {
+                    _owner._initiationsSeen++;
+                }
+                // Data decrypts in place: ciphertext at 16.., plaintext written over it at 16...
+                var r = isData
+                    ? device.Decapsulate(source.Remote, datagram, slot[Headroom..])
+                    : device.Decapsulate(source.Remote, datagram, _scratch);
+                PeerState? state = null;
+                if (r.Peer is not null)
+                {
+                    state = _owner.State(r.Peer);
+                    if (r.Peer.Endpoint == source.Remote)
+                    {
+                        // The core roamed (or confirmed) the endpoint on an authenticated packet:
+                        // keep the local address it arrived on, so replies leave from it.
+                        state.Endpoint = source;
+                    }
+                }
+                switch (r.Action)
+                {
+                    case WireGuardAction.WriteToTunnel:
+                        if (_vnet > 0)
+                        {
+                            slot.Slice(_writeOffset, _vnet).Clear();
+                        }
+                        _tunOut[writes++] = _buffers[i][..(Headroom + r.Length)];
+                        break;
+                    case WireGuardAction.WriteToNetwork:
+                        _one[0] = _scratch.AsMemory(0, r.Length);
+                        var destination = state?.Destination(r.Endpoint) ?? source;
+                        var errno = bind.Send(_one, 0, destination);
+                        if (errno != 0)
+                        {
+                            _owner.SendFailed(errno, destination, state, 1);
+                        }
+                        break;
+                    case WireGuardAction.Error:
+                        _owner.CountError(r);
+                        break;
+                }
+                if (r.Peer is not null && r.Peer.QueuedPackets > 0 && r.Peer.HasSession)
+                {
+                    _owner.SendPending(state!, _scratch, bind);
+                }
+            }
+            return writes;
+        }
+    }
+}

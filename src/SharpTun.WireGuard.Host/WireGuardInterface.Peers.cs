@@ -1,0 +1,241 @@
+using System.Net;
+using System.Security.Cryptography;
+
+namespace SharpTun.WireGuard.Host;
+
+public sealed partial class WireGuardInterface
+{
+    /// <summary>Our public key.</summary>
+    public byte[] PublicKey
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _device.PublicKey.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A peer's settings as one change (UAPI <c>public_key=</c> section semantics): creates the peer when
+    /// it does not exist, then sets what is not null. Takes the lock.
+    /// </summary>
+    public void SetPeer(byte[] publicKey, byte[]? presharedKey = null, NetEndpoint? endpoint = null, TimeSpan? persistentKeepalive = null,
+        bool replaceAllowedIps = false, IEnumerable<IPNetwork>? allowedIps = null)
+    {
+        lock (_gate)
+        {
+            var state = GetOrAddPeerLocked(publicKey);
+            if (state is null)
+            {
+                return;
+            }
+            UpdatePeerLocked(state, presharedKey, endpoint, persistentKeepalive, replaceAllowedIps, allowedIps);
+        }
+    }
+
+    /// <summary>Removes a peer (its sessions, allowed IPs and counters); false when there is none with that key.</summary>
+    public bool RemovePeer(byte[] publicKey)
+    {
+        lock (_gate)
+        {
+            return RemovePeerLocked(publicKey);
+        }
+    }
+
+    /// <summary>A display snapshot of every peer, in the order they were added.</summary>
+    public IReadOnlyList<PeerStatus> GetPeers()
+    {
+        lock (_gate)
+        {
+            var list = new List<PeerStatus>();
+            foreach (var peer in _device.Peers)
+            {
+                var state = State(peer);
+                var drops = new Dictionary<DropReason, long>();
+                foreach (var reason in DropCounters.Reasons)
+                {
+                    if (state.Drops[reason] is var n and > 0)
+                    {
+                        drops[reason] = n;
+                    }
+                }
+                list.Add(new PeerStatus
+                {
+                    PublicKey = peer.PublicKey.ToArray(),
+                    PresharedKey = state.PresharedKey.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : (byte[])state.PresharedKey.Clone(),
+                    Endpoint = peer.Endpoint.IsSet ? peer.Endpoint.ToIPEndPoint() : null,
+                    LatestHandshake = peer.LastHandshake,
+                    ReceiveBytes = peer.ReceiveBytes,
+                    TransmitBytes = peer.TransmitBytes,
+                    PersistentKeepalive = peer.PersistentKeepalive,
+                    AllowedIps = _device.AllowedIps.PrefixesOf(peer),
+                    Drops = drops,
+                });
+            }
+            return list;
+        }
+    }
+
+    /// <summary>The peer with this key (creating it when new), or null for our own public key (ignored, as wireguard-go does).</summary>
+    internal PeerState? GetOrAddPeerLocked(byte[] publicKey, bool create = true)
+    {
+        if (publicKey.AsSpan().SequenceEqual(_device.PublicKey.Span))
+        {
+            return null;
+        }
+        var peer = _device.FindPeer(publicKey);
+        if (peer is not null)
+        {
+            return State(peer);
+        }
+        if (!create)
+        {
+            return null;
+        }
+        peer = _device.AddPeer(publicKey);
+        var state = new PeerState(peer, new byte[WireGuardKeys.KeySize]);
+        _states[peer] = state;
+        _log.Info(Name, $"peer {peer} added");
+        return state;
+    }
+
+    internal void UpdatePeerLocked(PeerState state, byte[]? presharedKey, NetEndpoint? endpoint, TimeSpan? persistentKeepalive,
+        bool replaceAllowedIps, IEnumerable<IPNetwork>? allowedIps)
+    {
+        var peer = state.Peer;
+        if (presharedKey is not null && !presharedKey.AsSpan().SequenceEqual(state.PresharedKey))
+        {
+            // The core takes the preshared key only when a peer is created: re-create it, keeping
+            // its endpoint, keepalive and allowed IPs (its sessions end, as a key change must).
+            peer = RecreatePeerLocked(state, presharedKey);
+        }
+        if (endpoint is { } ep)
+        {
+            peer.Endpoint = ep;
+            state.Endpoint = new DatagramEndpoint(ep);
+        }
+        if (persistentKeepalive is { } keepalive)
+        {
+            peer.PersistentKeepalive = keepalive;
+        }
+        if (replaceAllowedIps)
+        {
+            _device.AllowedIps.RemoveAll(peer);
+        }
+        if (allowedIps is not null)
+        {
+            foreach (var prefix in allowedIps)
+            {
+                _device.AllowedIps.Insert(prefix.BaseAddress, prefix.PrefixLength, peer);
+            }
+        }
+    }
+
+    internal bool RemovePeerLocked(byte[] publicKey)
+    {
+        var peer = _device.FindPeer(publicKey);
+        if (peer is null)
+        {
+            return false;
+        }
+        _device.RemovePeer(peer);
+        _states.Remove(peer);
+        _log.Info(Name, $"peer {peer} removed");
+        return true;
+    }
+
+    internal void RemoveAllPeersLocked()
+    {
+        foreach (var peer in _device.Peers.ToArray())
+        {
+            RemovePeerLocked(peer.PublicKey.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Replaces the private key: a new protocol core with the same peers (keys, preshared keys,
+    /// endpoints, keepalives, allowed IPs); every session ends, as in wireguard-go. Same key: no change.
+    /// </summary>
+    internal void SetPrivateKeyLocked(byte[] privateKey)
+    {
+        var current = WireGuardKeys.PublicKey(privateKey);
+        if (current.AsSpan().SequenceEqual(_device.PublicKey.Span))
+        {
+            return;
+        }
+        var fresh = new WireGuardDevice(privateKey, _time) { MaxQueuedPerPeer = _device.MaxQueuedPerPeer };
+        var old = _device;
+        var states = _states.Values.ToArray();
+        _states.Clear();
+        foreach (var oldPeer in old.Peers)
+        {
+            var state = states.First(s => ReferenceEquals(s.Peer, oldPeer));
+            if (oldPeer.PublicKey.Span.SequenceEqual(current))
+            {
+                continue; // a peer with our new own key is dropped, as wireguard-go does
+            }
+            var peer = fresh.AddPeer(oldPeer.PublicKey.Span, PskOrEmpty(state.PresharedKey));
+            peer.Endpoint = oldPeer.Endpoint;
+            peer.PersistentKeepalive = oldPeer.PersistentKeepalive;
+            foreach (var (address, length) in old.AllowedIps.PrefixesOf(oldPeer))
+            {
+                fresh.AllowedIps.Insert(address, length, peer);
+            }
+            state.Peer = peer;
+            _states[peer] = state;
+        }
+        _device = fresh;
+        old.Dispose();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
+        _privateKey = (byte[])privateKey.Clone();
+        _log.Info(Name, "private key changed; sessions restart");
+    }
+
+    private WireGuardPeer RecreatePeerLocked(PeerState state, byte[] presharedKey)
+    {
+        var old = state.Peer;
+        var prefixes = _device.AllowedIps.PrefixesOf(old);
+        _device.RemovePeer(old);
+        _states.Remove(old);
+        var peer = _device.AddPeer(old.PublicKey.Span, PskOrEmpty(presharedKey));
+        peer.Endpoint = old.Endpoint;
+        peer.PersistentKeepalive = old.PersistentKeepalive;
+        foreach (var (address, length) in prefixes)
+        {
+            _device.AllowedIps.Insert(address, length, peer);
+        }
+        CryptographicOperations.ZeroMemory(state.PresharedKey);
+        state.PresharedKey = (byte[])presharedKey.Clone();
+        state.Peer = peer;
+        _states[peer] = state;
+        return peer;
+    }
+
+    private static ReadOnlySpan<byte> PskOrEmpty(byte[] psk) => psk.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? default : psk;
+
+    /// <summary>Re-opens the UDP socket on a new port/fwmark (the old one is shut down, disposed at <see cref="Dispose"/>).</summary>
+    internal void RebindLocked(ushort port, uint fwmark)
+    {
+        if (port == ListenPort && fwmark == FwMark && _bind.LocalPort != 0)
+        {
+            return;
+        }
+        var fresh = _bindFactory(port, fwmark); // throws when the port is taken: nothing changed
+        var old = _bind;
+        Volatile.Write(ref _bind, fresh);
+        ListenPort = port;
+        FwMark = fwmark;
+        old.Shutdown();
+        _retiredBinds.Add(old);
+        if (_netThread is not null)
+        {
+            // A new pump with its own buffers: the old thread may still finish its last batch.
+            var pump = new NetPump(this);
+            _oldNetThreads.Add(_netThread);
+            _netThread = StartThread(() => pump.Run(fresh), "udp");
+        }
+        _log.Info(Name, $"listening on UDP port {fresh.LocalPort}{(fwmark == 0 ? "" : $", fwmark 0x{fwmark:x}")}");
+    }
+}

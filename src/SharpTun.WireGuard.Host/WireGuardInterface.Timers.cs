@@ -1,0 +1,105 @@
+namespace SharpTun.WireGuard.Host;
+
+public sealed partial class WireGuardInterface
+{
+    /// <summary>More initiations than this per timer tick (100 ms) puts the core under load for a second: cookies engage.</summary>
+    internal const int UnderLoadInitiationsPerTick = 32;
+
+    private readonly byte[] _timerScratch = new byte[SlotSize];
+    private readonly Memory<byte>[] _timerOne = new Memory<byte>[1];
+    private long _underLoadUntil = long.MinValue;
+
+    private void TimerLoop()
+    {
+        while (!_stopSignal.Wait(s_timerInterval))
+        {
+            lock (_gate)
+            {
+                Tick();
+            }
+        }
+    }
+
+    /// <summary>One timer round under the lock: load state, then each peer's timers and pending packets.</summary>
+    internal void Tick()
+    {
+        var now = _time.GetTimestamp();
+        if (_initiationsSeen > UnderLoadInitiationsPerTick)
+        {
+            _underLoadUntil = now + (long)(_time.TimestampFrequency * 1.0);
+        }
+        _initiationsSeen = 0;
+        _device.UnderLoad = now < _underLoadUntil;
+        var bind = _bind;
+        var peers = _device.Peers;
+        for (var p = 0; p < peers.Count; p++)
+        {
+            var peer = peers[p];
+            var state = State(peer);
+            // The core asks to be called again while it has something to send; a bound keeps a bug from spinning.
+            for (var round = 0; round < 4; round++)
+            {
+                var r = _device.UpdateTimers(peer, _timerScratch);
+                if (r.Action == WireGuardAction.WriteToNetwork)
+                {
+                    SendFromScratch(_timerScratch, r.Length, state.Destination(r.Endpoint), state, bind, _timerOne);
+                    continue;
+                }
+                if (r.Action == WireGuardAction.Error)
+                {
+                    CountError(r);
+                }
+                break;
+            }
+            if (peer.QueuedPackets > 0 && peer.HasSession)
+            {
+                SendPending(state, _timerScratch, bind);
+            }
+        }
+    }
+
+    /// <summary>Sends the packets queued while the handshake was pending (under the lock).</summary>
+    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind)
+    {
+        var one = scratch == _timerScratch ? _timerOne : _pendingOne;
+        for (var guard = state.Peer.QueuedPackets; guard >= 0; guard--)
+        {
+            var r = _device.DequeuePending(state.Peer, scratch);
+            if (r.Action != WireGuardAction.WriteToNetwork)
+            {
+                if (r.Action == WireGuardAction.Error)
+                {
+                    CountError(r);
+                }
+                return;
+            }
+            SendFromScratch(scratch, r.Length, state.Destination(r.Endpoint), state, bind, one);
+        }
+    }
+
+    private readonly Memory<byte>[] _pendingOne = new Memory<byte>[1];
+
+    private void SendFromScratch(byte[] scratch, int length, in DatagramEndpoint destination, PeerState state, IDatagramBind bind, Memory<byte>[] one)
+    {
+        if (!destination.Remote.IsSet)
+        {
+            Count(DropReason.NoEndpoint, state);
+            return;
+        }
+        one[0] = scratch.AsMemory(0, length);
+        var errno = bind.Send(one, 0, destination);
+        if (errno != 0)
+        {
+            SendFailed(errno, destination, state, 1);
+        }
+    }
+
+    private void SendFailed(int errno, in DatagramEndpoint destination, PeerState? state, int count)
+    {
+        Count(DropReason.SendFailed, state, count);
+        if (_log.IsEnabled(HostLogLevel.Debug))
+        {
+            _log.Debug(Name, $"cannot send {count} datagram(s) to {destination}: {SharpTun.Netlink.ErrnoText.Describe(errno)}");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using SharpTun.WireGuard;
+
+namespace SharpTun.WireGuard.Host.Tests;
+
+/// <summary>
+/// Two <see cref="WireGuardInterface"/>s over fake tun devices and fake binds on one fake network, peered
+/// with each other (A 198.19.0.1 at 198.18.0.1:51820, B 198.19.0.2 at 198.18.0.2:51820). Not started:
+/// the test drives the pumps itself, one batch at a time, on its own thread.
+/// </summary>
+internal sealed class FakePair : IDisposable
+{
+    internal static readonly NetEndpoint AddressA = NetEndpoint.From(new IPEndPoint(IPAddress.Parse("198.18.0.1"), 51820));
+    internal static readonly NetEndpoint AddressB = NetEndpoint.From(new IPEndPoint(IPAddress.Parse("198.18.0.2"), 51820));
+
+    internal readonly FakeNetwork Network = new();
+    internal readonly FakeTun TunA = new("wga");
+    internal readonly FakeTun TunB = new("wgb");
+    internal readonly FakeBind BindA;
+    internal readonly FakeBind BindB;
+    internal readonly WireGuardInterface A;
+    internal readonly WireGuardInterface B;
+    internal readonly byte[] KeyA = WireGuardKeys.GeneratePrivateKey();
+    internal readonly byte[] KeyB = WireGuardKeys.GeneratePrivateKey();
+
+    internal FakePair(bool bKnowsEndpointOfA = true)
+    {
+        BindA = new FakeBind(Network, AddressA);
+        BindB = new FakeBind(Network, AddressB);
+        A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820);
+        B = new WireGuardInterface(TunB, KeyB, (_, _) => BindB, 51820);
+        A.SetPeer(WireGuardKeys.PublicKey(KeyB), endpoint: AddressB, allowedIps: [IPNetwork.Parse("198.19.0.2/32")]);
+        B.SetPeer(WireGuardKeys.PublicKey(KeyA), endpoint: bKnowsEndpointOfA ? AddressA : null, allowedIps: [IPNetwork.Parse("198.19.0.1/32")]);
+    }
+
+    /// <summary>Runs both sides' pumps until nothing is left to move.</summary>
+    internal void Settle()
+    {
+        for (var round = 0; round < 16; round++)
+        {
+            var moved = false;
+            if (TunA.Inbound.Count > 0) { moved |= A.PumpTunOnce(); }
+            if (TunB.Inbound.Count > 0) { moved |= B.PumpTunOnce(); }
+            if (BindA.Inbox.Count > 0) { moved |= A.PumpNetOnce(); }
+            if (BindB.Inbox.Count > 0) { moved |= B.PumpNetOnce(); }
+            if (!moved)
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        A.Dispose();
+        B.Dispose();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace SharpTun.WireGuard.Host.Tests.Integration;
+
+/// <summary>One [Peer] section.</summary>
+internal sealed record WgPeer(string PublicKey, string AllowedIps, string? Endpoint = null, string? PresharedKey = null,
+    int? PersistentKeepalive = null);
+
+/// <summary>
+/// An interface configuration, rendered either as a wg-quick file (for <c>sharptun wg up</c>: with
+/// Address/MTU) or as a <c>wg setconf</c> file (for wireguard-go: without them).
+/// </summary>
+internal sealed record WgConfig(WgKey Key, int ListenPort, IReadOnlyList<string> Addresses, IReadOnlyList<WgPeer> Peers)
+{
+    internal string WgQuick()
+    {
+        var sb = new StringBuilder();
+        sb.Append("# written by SharpTun.WireGuard.Host.Tests\n[Interface]\n");
+        sb.Append($"PrivateKey = {Key.Private}\nListenPort = {ListenPort}\n");
+        foreach (var a in Addresses)
+        {
+            sb.Append($"Address = {a}\n");
+        }
+        AppendPeers(sb);
+        return sb.ToString();
+    }
+
+    internal string SetConf()
+    {
+        var sb = new StringBuilder();
+        sb.Append($"[Interface]\nPrivateKey = {Key.Private}\nListenPort = {ListenPort}\n");
+        AppendPeers(sb);
+        return sb.ToString();
+    }
+
+    private void AppendPeers(StringBuilder sb)
+    {
+        foreach (var p in Peers)
+        {
+            sb.Append($"\n[Peer]\nPublicKey = {p.PublicKey}\nAllowedIPs = {p.AllowedIps}\n");
+            if (p.Endpoint is not null)
+            {
+                sb.Append($"Endpoint = {p.Endpoint}\n");
+            }
+            if (p.PresharedKey is not null)
+            {
+                sb.Append($"PresharedKey = {p.PresharedKey}\n");
+            }
+            if (p.PersistentKeepalive is not null)
+            {
+                sb.Append($"PersistentKeepalive = {p.PersistentKeepalive}\n");
+            }
+        }
+    }
+}
