@@ -1,12 +1,43 @@
 using System.CommandLine;
 using SharpTun.Cli.Commands;
+using SharpTun.Cli.Grammar;
 
 namespace SharpTun.Cli;
 
-/// <summary>Entry point: builds the command tree and runs it. Each command group lives in its own file under Commands/.</summary>
+/// <summary>
+/// Entry point: builds the command tree, reads the line as ip would (<see cref="IpGrammar"/>), reports
+/// bad usage in one line on stderr with exit 2 (<see cref="UsageErrors"/>) and runs the command.
+/// Each command group lives in its own file under Commands/.
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
+    {
+        Diagnostics.EnsureDisabled();
+        var root = CreateRoot();
+        try
+        {
+            args = IpGrammar.Normalize(args, root);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"sharptun: {e.Message}; see 'sharptun --help'");
+            return CliRunner.Usage;
+        }
+        if (args is ["netns", "exec", .. var rest] && rest is not ([] or ["--help" or "-h" or "-?", ..]))
+        {
+            // The program's own options (ping -h) are not ours to parse.
+            return NetnsCommand.Exec(rest);
+        }
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.Errors.Count > 0)
+        {
+            return UsageErrors.Report(result, Console.Error);
+        }
+        return result.Invoke();
+    }
+
+    internal static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "sharptun: TUN/TAP devices, interfaces and routes over rtnetlink, packet inspection and VPN tunnels for Linux.");
@@ -22,6 +53,7 @@ internal static class Program
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
-        return root.Parse(args).Invoke();
+        VersionInfo.Install(root);
+        return root;
     }
 }

@@ -10,7 +10,7 @@ namespace SharpTun.Lab;
 /// B to a listener in namespace A (both sockets opened inside their namespace), the sender writing
 /// for a fixed time (bounded also in bytes), the receiver timing from its first byte to the end.
 /// </summary>
-public static class BulkTransfer
+internal static class BulkTransfer
 {
     /// <summary>The port the receiver listens on (inside namespace A only).</summary>
     public const int Port = 5399;

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace SharpTun.Lab;
 
 /// <summary>Throughput with iperf3 when it is installed: server in namespace A (one test, then exit), client in B, JSON result.</summary>
-public static class Iperf3Probe
+internal static class Iperf3Probe
 {
     /// <summary>The iperf3 executable found on PATH, or null.</summary>
     public static string? Find()

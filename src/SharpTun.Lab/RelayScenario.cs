@@ -9,7 +9,7 @@ namespace SharpTun.Lab;
 /// B, each creating its tun device (198.19.0.1/24 and .2/24; MTU 1472 over UDP), both running in
 /// this process on their own thread; then the probes, then both are stopped and their devices removed.
 /// </summary>
-public sealed class RelayScenario : ILabScenario
+internal sealed class RelayScenario : ILabScenario
 {
     /// <summary>The tunnel device name in each namespace.</summary>
     public const string Device = "tun0";

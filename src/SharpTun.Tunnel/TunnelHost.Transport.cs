@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SharpTun.IO;
 using SharpTun.Linux.Namespaces;
+using SharpTun.Linux.Net;
 using SharpTun.Linux.Tun;
 
 namespace SharpTun.Tunnel;
@@ -34,8 +35,8 @@ public sealed partial class TunnelHost
             Socket NewSocket(AddressFamily family) => InNs(() => new Socket(family, SocketType.Stream, ProtocolType.Tcp));
             return (new TcpClientTransport(servers, NewSocket, buffers, counters, events), null);
         }
-        var local = settings.IsServer ? listen : new IPEndPoint(servers[0].AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        var bind = InNs(() => OpenBind(local));
+        // The client binds [::]:0 too: one dual-stack socket, where an IPv4 server appears as an IPv4 endpoint.
+        var bind = InNs(() => OpenBind(settings.IsServer ? settings.Listen : null, settings.IsServer ? settings.Port : 0));
         try
         {
             var port = bind.LocalPort;
@@ -55,15 +56,15 @@ public sealed partial class TunnelHost
         }
     }
 
-    private static IDatagramBind OpenBind(IPEndPoint local)
+    private static UdpBind OpenBind(IPAddress? address, int port)
     {
         try
         {
-            return SocketDatagramBind.Open(local);
+            return UdpBind.Open(new UdpBindOptions { Address = address, Port = (ushort)port });
         }
-        catch (SocketException e)
+        catch (PacketIOException e)
         {
-            throw new TunnelException($"cannot listen on UDP {TcpConnection.Describe(local)}: {SocketWords.Describe(e.SocketErrorCode)}", TunnelFailure.CannotListen, e);
+            throw new TunnelException(e.Message, TunnelFailure.CannotListen, e);
         }
     }
 

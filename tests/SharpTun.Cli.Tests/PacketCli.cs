@@ -16,7 +16,7 @@ internal static class PacketCli
             TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
     }
 
-    /// <summary>Sends SIGTERM (the responder reports its counts and exits 0) and collects stdout.</summary>
+    /// <summary>Sends SIGTERM (the command prints its summary and exits 143) and collects stdout.</summary>
     internal static (int ExitCode, string StdOut) Stop(Process p)
     {
         Run.Exec("kill", ["-TERM", p.Id.ToString()]).EnsureSuccess();

@@ -21,7 +21,7 @@ public sealed class RespondCliTests
         var (code, output) = PacketCli.Stop(responder);
         Assert.Contains("5 packets transmitted, 5 received, 0% packet loss", v4.StdOut);
         Assert.Contains("5 packets transmitted, 5 received, 0% packet loss", v6.StdOut);
-        Assert.Equal(0, code);
+        Assert.Equal(143, code); // SIGTERM: the shared stop rule (summary, then 128+15)
         Assert.Contains($"Answering on {dev} for any address", output);
         Assert.Contains("answered 5 echo (IPv4), 5 echo (IPv6), 0 ARP, 0 neighbour solicitations", output);
         Assert.Equal(5, output.Split('\n').Count(l => l.StartsWith("sent echo reply: 198.19.0.2 → 198.19.0.1", StringComparison.Ordinal)));
@@ -55,7 +55,7 @@ public sealed class RespondCliTests
         Assert.Equal(mac, neigh["2001:db8:1::2"]);
         Assert.False(neigh.ContainsKey("198.19.0.3"));
         Assert.NotEqual(mac, ns.Sys($"/sys/class/net/{dev}/address"));
-        Assert.Equal(0, code);
+        Assert.Equal(143, code); // SIGTERM: the shared stop rule (summary, then 128+15)
         Assert.Contains("answered 5 echo (IPv4), 5 echo (IPv6), ", output);
         Assert.Contains($"sent ARP reply: {mac} → ", output);
         Assert.Contains($"ARP 42 198.19.0.2 is at {mac}", output);

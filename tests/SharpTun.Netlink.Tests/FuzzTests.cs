@@ -42,8 +42,7 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void TruncatedAndMutatedReplies_GiveNetlinkErrorsOnly()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         for (var i = 0; i < 3000; i++)
         {
@@ -85,8 +84,7 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void MutatedBodies_ParseOrGiveFormatErrors()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         var bodies = new (byte[] Body, Action<byte[]> Parse)[]
         {

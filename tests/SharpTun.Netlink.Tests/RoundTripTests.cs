@@ -11,8 +11,7 @@ public class RoundTripTests(ITestOutputHelper output)
     [Fact]
     public void RandomAttributesIncludingNested_RoundTrip()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         for (var iteration = 0; iteration < 500; iteration++)
         {

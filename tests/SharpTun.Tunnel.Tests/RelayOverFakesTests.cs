@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SharpTun.IO;
+using SharpTun.Linux.Net;
 using Xunit.Abstractions;
 
 namespace SharpTun.Tunnel.Tests;
@@ -103,8 +104,8 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
             return (server, client);
         }
         // Port 0: the kernel picks the server's port and the client is told it; nothing to race for.
-        var serverBind = SocketDatagramBind.Open(new IPEndPoint(IPAddress.Loopback, 0));
-        var clientBind = SocketDatagramBind.Open(new IPEndPoint(IPAddress.Loopback, 0));
+        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
         var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
         var udpServer = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
         var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
+using System.Runtime.InteropServices;
+using SharpTun.Linux;
 using SharpTun.Linux.Namespaces;
 
 namespace SharpTun.Cli.Commands;
@@ -7,6 +8,7 @@ namespace SharpTun.Cli.Commands;
 /// <summary><c>sharptun netns add|del|list|exec</c>: named network namespaces as <c>ip netns</c> keeps them.</summary>
 internal static class NetnsCommand
 {
+
     internal static Command Create()
     {
         var cmd = new Command("netns", "Create, delete, list and run commands in named network namespaces (like 'ip netns').");
@@ -36,29 +38,42 @@ internal static class NetnsCommand
             return CliRunner.Ok;
         }));
         var execName = new Argument<string>("NAME") { Description = "namespace name" };
-        var command = new Argument<string[]>("COMMAND") { Description = "program and arguments", Arity = ArgumentArity.OneOrMore };
-        var exec = new Command("exec", "Run a program inside a namespace (network namespace only; /sys is not remounted as 'ip netns exec' does).")
+        var command = new Argument<string[]>("COMMAND") { Description = "program and its arguments (passed through untouched)", Arity = ArgumentArity.OneOrMore };
+        var exec = new Command("exec",
+            "Become COMMAND inside a namespace: setns + execvp, same PID, like 'ip netns exec' (network namespace only; /sys is not remounted).")
         {
             execName, command,
         };
-        exec.SetAction(r => CliRunner.Run(() =>
-        {
-            var argv = r.GetValue(command)!;
-            var psi = new ProcessStartInfo(argv[0]) { UseShellExecute = false };
-            foreach (var a in argv.Skip(1))
-            {
-                psi.ArgumentList.Add(a);
-            }
-            // The child is forked from the thread that entered the namespace, so it starts inside it.
-            using var p = NetNamespace.Run(r.GetValue(execName)!, () => Process.Start(psi))
-                ?? throw new InvalidOperationException($"cannot start {argv[0]}");
-            p.WaitForExit();
-            return p.ExitCode;
-        }));
+        exec.SetAction(r => Exec([r.GetValue(execName)!, .. r.GetValue(command)!]));
         cmd.Subcommands.Add(add);
         cmd.Subcommands.Add(del);
         cmd.Subcommands.Add(list);
         cmd.Subcommands.Add(exec);
         return cmd;
+    }
+
+    /// <summary>
+    /// <c>netns exec NAME CMD [ARGS…]</c>, read before the command tree so that CMD's options stay CMD's.
+    /// Returns only on failure: 127 when CMD is not found, 126 when it cannot be executed (as shells and ip do).
+    /// </summary>
+    internal static int Exec(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("sharptun: netns exec: a namespace and a program are required; see 'sharptun netns exec --help'");
+            return CliRunner.Usage;
+        }
+        int errno;
+        try
+        {
+            errno = NetNamespaceExec.Exec(args[0], args[1..]);
+        }
+        catch (Exception e) when (e is NetNamespaceException or ArgumentException)
+        {
+            return CliRunner.Report(e);
+        }
+        // ip netns exec's wording, with strerror's text.
+        Console.Error.WriteLine($"exec of \"{args[1]}\" failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+        return ProcessImage.ShellExitCode(errno);
     }
 }

@@ -32,8 +32,11 @@ internal static class ReadCommand
         {
             dev, tap, pi, vnet, mq, count, timeout, sizes, hex, write, quiet, filter,
         };
-        cmd.SetAction((r, ct) => CliRunner.RunAsync(async token =>
+        // Stops at -c/-t (exit 0) or at the first SIGINT/SIGTERM (exit 130/143); either way it prints
+        // tshark's "N packets captured" on stderr and leaves a complete pcap (header written at once).
+        cmd.SetAction((r, ct) => CliRunner.RunWithStopAsync(async stop =>
         {
+            var token = stop.Token;
             var n = r.GetValue(count);
             if (n < 0)
             {
@@ -51,22 +54,25 @@ internal static class ReadCommand
             });
             var options = new ReadLoop.Settings(
                 device.Mode == TunMode.Tap ? LinkType.Ethernet : LinkType.Raw,
-                (r.GetValue(pi) ? 4 : 0) + (r.GetValue(vnet) ? device.GetVnetHeaderSize() : 0),
+                (device.PacketInfo ? 4 : 0) + device.VnetHeaderSize,
                 n, r.GetValue(sizes), r.GetValue(hex), r.GetValue(quiet), match);
             using var pcap = r.GetValue(write) is { } path ? OpenPcap(path, options.LinkType) : null;
+            pcap?.Flush();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
             if (seconds > 0)
             {
                 limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             }
+            var captured = new ReadLoop.Counter();
             try
             {
-                await ReadLoop.RunAsync(device, options, pcap, limit.Token).ConfigureAwait(false);
+                await ReadLoop.RunAsync(device, options, pcap, limit.Token, captured).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (limit.IsCancellationRequested && !token.IsCancellationRequested)
+            catch (OperationCanceledException) when (limit.IsCancellationRequested)
             {
-                // --timeout elapsed: a normal end.
+                // --timeout elapsed or a signal arrived: a clean stop either way.
             }
+            Console.Error.WriteLine(captured.Value == 1 ? "1 packet captured" : $"{captured.Value} packets captured");
             return CliRunner.Ok;
         }, ct));
         return cmd;
@@ -81,7 +87,7 @@ internal static class ReadCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"cannot write pcap file '{path}': {e.Message}", e);
+            throw new IOException($"cannot write pcap file '{path}': {UserText.Clean(e)}", e);
         }
         return new PcapWriter(file, linkType);
     }

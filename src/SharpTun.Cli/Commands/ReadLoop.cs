@@ -1,18 +1,48 @@
 using System.Diagnostics;
 using System.Text;
-using SharpTun.Linux.Tun;
+using SharpTun.IO;
 using SharpTun.Packets;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary>The per-packet loop of <c>sharptun read</c>: caller-owned buffers, no allocation per packet.</summary>
+/// <summary>
+/// The packet loop of <c>sharptun read</c> on the batched queue API: one thread reads batches into
+/// caller-owned buffers (no allocation per packet); cancellation shuts the queue down, which wakes
+/// the blocked read at once.
+/// </summary>
 internal static class ReadLoop
 {
     internal sealed record Settings(LinkType LinkType, int PrefixBytes, int Count, bool Sizes, bool Hex, bool Quiet, PacketFilter? Filter);
 
-    internal static async Task RunAsync(TunDevice device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken)
+    // A read may return up to 64 KiB (a GSO packet with the virtio-net header); 16 buffers of that.
+    private const int BufferSize = 65536 + 64;
+    private const int MaxBatch = 16;
+
+    /// <summary>How many packets were shown/written so far; read after the loop ends, however it ended.</summary>
+    internal sealed class Counter
     {
-        var buffer = new byte[65536 + 64];
+        internal long Value;
+    }
+
+    internal static async Task RunAsync(IPacketQueue device, Settings s, PcapWriter? pcap, CancellationToken cancellationToken, Counter? captured = null)
+    {
+        using (cancellationToken.Register(device.Shutdown))
+        {
+            await Task.Factory.StartNew(() => Run(device, s, pcap, captured), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static void Run(IPacketQueue device, Settings s, PcapWriter? pcap, Counter? captured)
+    {
+        var batch = Math.Clamp(device.BatchSize, 1, MaxBatch);
+        var buffers = new Memory<byte>[batch];
+        for (var i = 0; i < batch; i++)
+        {
+            buffers[i] = new byte[BufferSize];
+        }
+        var sizes = new int[batch];
         var text = new char[Math.Max(PacketSummary.MaxLineLength, HexDump.LineLength)];
         var tracker = new TcpSequenceTracker();
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 14) { AutoFlush = false };
@@ -22,20 +52,32 @@ internal static class ReadLoop
         {
             while (s.Count == 0 || shown < s.Count)
             {
-                var len = await device.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                var stamp = DateTimeOffset.UtcNow;
-                // Relative time: 0 at the first packet, as in tshark.
-                var seconds = clock.IsRunning ? clock.Elapsed.TotalSeconds : 0;
-                clock.Start();
-                var packet = buffer.AsSpan(Math.Min(s.PrefixBytes, len), Math.Max(0, len - s.PrefixBytes));
-                if (!Show(s, packet, ++shown, seconds, text, tracker, stdout, device.Name, len, pcap, stamp))
+                var got = device.Read(buffers, sizes, 0);
+                if (got == 0)
                 {
-                    shown--;
+                    return; // shut down: cancelled or --timeout
+                }
+                var stamp = DateTimeOffset.UtcNow;
+                for (var i = 0; i < got && (s.Count == 0 || shown < s.Count); i++)
+                {
+                    var len = sizes[i];
+                    // Relative time: 0 at the first packet, as in tshark.
+                    var seconds = clock.IsRunning ? clock.Elapsed.TotalSeconds : 0;
+                    clock.Start();
+                    var packet = buffers[i].Span.Slice(Math.Min(s.PrefixBytes, len), Math.Max(0, len - s.PrefixBytes));
+                    if (!Show(s, packet, ++shown, seconds, text, tracker, stdout, device.Name, len, pcap, stamp))
+                    {
+                        shown--;
+                    }
                 }
             }
         }
         finally
         {
+            if (captured is not null)
+            {
+                captured.Value = shown;
+            }
             pcap?.Flush();
             stdout.Flush();
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using SharpTun.Linux.Tun;
 using SharpTun.Packets;
@@ -30,7 +29,7 @@ internal static class RespondCommand
         {
             dev, tap, addresses, mac, count, quiet,
         };
-        cmd.SetAction((r, ct) => CliRunner.RunAsync(async token =>
+        cmd.SetAction((r, ct) => CliRunner.RunUntilSignalAsync(async token =>
         {
             var limit = r.GetValue(count);
             if (limit < 0)
@@ -50,20 +49,12 @@ internal static class RespondCommand
             Console.Out.WriteLine($"Answering on {device.Name} for {who}{as_}; Ctrl-C to stop");
             var counts = new long[5];
             var received = 0L;
-            // SIGINT/SIGTERM are the normal way to stop: cancel the pump, print the counts, exit 0.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            // SIGINT/SIGTERM stop the pump (CliRunner's stop rule): print the counts, then exit 130/143.
             try
             {
-                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, stop.Token).ConfigureAwait(false);
+                await PumpAsync(device, responder, counts, limit, r.GetValue(quiet), () => received++, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
             }
             Console.Out.WriteLine(
@@ -81,31 +72,68 @@ internal static class RespondCommand
             ? a
             : throw new ArgumentException($"invalid --address '{text}': expected an IPv4 or IPv6 address");
 
+    // Cancellation shuts the queue down, which wakes the blocked read at once; the pump runs on its own thread.
     private static async Task PumpAsync(TunDevice device, PacketResponder responder, long[] counts, int limit, bool quiet, Action onRead,
         CancellationToken token)
     {
-        var request = new byte[65536];
-        var reply = new byte[65536 + 64];
+        using (token.Register(device.Shutdown))
+        {
+            await Task.Factory.StartNew(() => Pump(device, responder, counts, limit, quiet, onRead), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        token.ThrowIfCancellationRequested();
+    }
+
+    private static void Pump(TunDevice device, PacketResponder responder, long[] counts, int limit, bool quiet, Action onRead)
+    {
+        const int batch = 16;
+        var requests = new Memory<byte>[batch];
+        var replyBuffers = new byte[batch][];
+        for (var i = 0; i < batch; i++)
+        {
+            requests[i] = new byte[65536];
+            replyBuffers[i] = new byte[65536 + 64];
+        }
+        var sizes = new int[batch];
+        var replies = new Memory<byte>[batch];
+        var kinds = new ResponseKind[batch];
         var text = new char[PacketSummary.MaxLineLength];
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 14) { AutoFlush = false };
         long answered = 0;
         while (limit == 0 || answered < limit)
         {
-            var len = await device.ReadAsync(request, token).ConfigureAwait(false);
-            onRead();
-            var (kind, n) = responder.Respond(request.AsSpan(0, len), reply);
-            if (kind == ResponseKind.None)
+            var got = device.Read(requests, sizes, 0);
+            if (got == 0)
             {
-                continue;
+                return; // shut down
             }
-            await device.WriteAsync(reply.AsMemory(0, n), token).ConfigureAwait(false);
-            counts[(int)kind]++;
-            answered++;
-            if (!quiet && Describe(kind, reply.AsSpan(0, n), responder.LinkType, text, out var m))
+            var pending = 0;
+            for (var i = 0; i < got && (limit == 0 || answered + pending < limit); i++)
             {
-                stdout.WriteLine(text.AsSpan(0, m));
-                stdout.Flush();
+                onRead();
+                var (kind, n) = responder.Respond(requests[i].Span[..sizes[i]], replyBuffers[pending]);
+                if (kind != ResponseKind.None)
+                {
+                    kinds[pending] = kind;
+                    replies[pending] = replyBuffers[pending].AsMemory(0, n);
+                    pending++;
+                }
             }
+            var accepted = device.Write(replies.AsSpan(0, pending), 0);
+            if (accepted < pending)
+            {
+                Console.Error.WriteLine($"sharptun: device {device.Name} refused {pending - accepted} of {pending} replies: {SharpTun.Netlink.ErrnoText.Describe(device.LastWriteError)}");
+            }
+            for (var i = 0; i < pending; i++)
+            {
+                counts[(int)kinds[i]]++;
+                answered++;
+                if (!quiet && Describe(kinds[i], replies[i].Span, responder.LinkType, text, out var m))
+                {
+                    stdout.WriteLine(text.AsSpan(0, m));
+                }
+            }
+            stdout.Flush();
         }
     }
 

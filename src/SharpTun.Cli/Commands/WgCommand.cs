@@ -34,7 +34,7 @@ internal static class WgCommand
 
         return new Command("wg", "The secure tunnel (WireGuard): up, down, show; key tools genkey, pubkey, genpsk.")
         {
-            WgShowCommand.Create(), genkey, pubkey, genpsk,
+            WgUpCommand.Create(), WgDownCommand.Create(), WgShowCommand.Create(), genkey, pubkey, genpsk,
         };
     }
 

@@ -74,11 +74,15 @@ public sealed partial class PacketCoalescer
     /// <summary>Input packets that went into a super-packet.</summary>
     public long PacketsCoalesced { get; private set; }
 
+    /// <summary>Input packets dropped because their output buffer could not hold them (larger than the buffers the caller sized).</summary>
+    public long PacketsDropped { get; private set; }
+
     /// <summary>
     /// Coalesces <paramref name="packets"/> (each exactly one IP packet) into
     /// <paramref name="outputs"/>; returns how many outputs were written. Needs at least as
     /// many outputs and sizes as packets; each output should hold <c>offset + VnetHeaderSize +
-    /// 65535</c> bytes (a smaller one limits its super-packet, and must at least fit a packet).
+    /// 65535</c> bytes (a smaller one limits its super-packet; a packet that does not fit is dropped
+    /// and counted in <see cref="PacketsDropped"/>).
     /// Packets of one flow keep their order; outputs are in the order their first packet came.
     /// </summary>
     public int Coalesce(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<Memory<byte>> outputs, Span<int> sizes, int offset)
@@ -112,6 +116,10 @@ public sealed partial class PacketCoalescer
                 {
                     FinishAt(0, outputs, sizes, offset);
                 }
+                if (!PassThrough(outputs[n].Span, offset, p))
+                {
+                    continue;
+                }
                 if (Open(ref _groups[_open], n, outputs, offset, p, c))
                 {
                     _open++;
@@ -135,9 +143,11 @@ public sealed partial class PacketCoalescer
             {
                 FinishSameAddresses(outputs, sizes, offset, p, c.Version);
             }
-            PassThrough(outputs[n].Span, offset, p);
-            sizes[n] = VnetHeaderSize + p.Length;
-            n++;
+            if (PassThrough(outputs[n].Span, offset, p))
+            {
+                sizes[n] = VnetHeaderSize + p.Length;
+                n++;
+            }
         }
         while (_open > 0)
         {
@@ -147,22 +157,42 @@ public sealed partial class PacketCoalescer
         return n;
     }
 
-    /// <summary>Copies <paramref name="p"/> behind a NONE header.</summary>
-    private void PassThrough(Span<byte> output, int offset, ReadOnlySpan<byte> p)
+    /// <summary>
+    /// Like <see cref="Coalesce(ReadOnlySpan{Memory{byte}}, ReadOnlySpan{Memory{byte}}, Span{int}, int)"/>, and also sets
+    /// <c>written[j] = outputs[j][..(offset + sizes[j])]</c>, so that <c>IPacketQueue.Write(written[..count], offset)</c>
+    /// writes the result as it is. <paramref name="written"/> needs as many elements as there are packets.
+    /// </summary>
+    public int Coalesce(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<Memory<byte>> outputs, Span<int> sizes, int offset, Span<Memory<byte>> written)
+    {
+        if (written.Length < packets.Length)
+        {
+            ThrowTooFewOutputs(packets.Length, written.Length, sizes.Length, offset);
+        }
+        var n = Coalesce(packets, outputs, sizes, offset);
+        for (var j = 0; j < n; j++)
+        {
+            written[j] = outputs[j][..(offset + sizes[j])];
+        }
+        return n;
+    }
+
+    /// <summary>Copies <paramref name="p"/> behind a NONE header; false (nothing written) when the output cannot hold it.</summary>
+    private bool PassThrough(Span<byte> output, int offset, ReadOnlySpan<byte> p)
     {
         if (output.Length - offset - VnetHeaderSize < p.Length)
         {
-            ThrowOutputTooSmall(output.Length, offset, p.Length);
+            PacketsDropped++;
+            return false;
         }
         default(VirtioNetHeader).TryWrite(output[offset..], VnetHeaderSize, _bigEndian);
         p.CopyTo(output[(offset + VnetHeaderSize)..]);
+        return true;
     }
 
     /// <summary>Starts a group in output <paramref name="slot"/>; false when <paramref name="p"/> ends it at once (then it was written as a plain packet).</summary>
     private bool Open(ref CoalesceGroup g, int slot, ReadOnlySpan<Memory<byte>> outputs, int offset, ReadOnlySpan<byte> p, in CoalesceCandidate c)
     {
         var output = outputs[slot].Span;
-        PassThrough(output, offset, p);
         var tcp = c.Kind == CandidateKind.Tcp;
         if (tcp && (c.Flags & TcpPsh) != 0)
         {
@@ -247,7 +277,4 @@ public sealed partial class PacketCoalescer
     private static void ThrowTooFewOutputs(int packets, int outputs, int sizes, int offset) =>
         throw new ArgumentException($"coalescing {packets} packets needs as many output buffers and sizes at offset >= 0; got {outputs} buffers, {sizes} sizes, offset {offset}");
 
-    [DoesNotReturn]
-    private static void ThrowOutputTooSmall(int length, int offset, int packet) =>
-        throw new ArgumentException($"an output buffer of {length} bytes cannot hold a {packet}-byte packet at offset {offset} behind its virtio-net header");
 }

@@ -33,10 +33,11 @@ namespace SharpTun.Packets.Offload;
 /// <see cref="OffloadError"/> counted in an <see cref="OffloadErrorCounters"/>.</para>
 /// <para><b>Write path</b> (UDP → decrypt → tun): collect the decrypted IP packets of a batch
 /// as <c>Memory&lt;byte&gt;</c> slices (one packet each), call
-/// <see cref="PacketCoalescer.Coalesce"/> with as many output buffers of <c>offset +
-/// VnetHeaderSize + 65535</c> bytes, then hand <c>outputs[j][..(offset + sizes[j])]</c> for
-/// <c>j &lt; count</c> to <c>IPacketQueue.Write(…, offset)</c>. Packets it could not merge
-/// are already behind a NONE header, so every output is written the same way.</para>
+/// <c>PacketCoalescer.Coalesce(packets, outputs, sizes, offset, written)</c> with as many output
+/// buffers of <c>offset + VnetHeaderSize + 65535</c> bytes, then
+/// <c>IPacketQueue.Write(written[..count], offset)</c>. Packets it could not merge are already
+/// behind a NONE header, so every output is written the same way. Pass <c>coalesceUdp</c>
+/// only when the device took TUN_F_USO4|TUN_F_USO6. One coalescer per writing thread.</para>
 /// </summary>
 public static class TunOffload
 {

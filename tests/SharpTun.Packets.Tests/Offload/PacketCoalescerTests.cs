@@ -212,6 +212,22 @@ public sealed class PacketCoalescerTests
         Assert.Throws<ArgumentException>(() => new PacketCoalescer().Coalesce(new Memory<byte>[2], new Memory<byte>[1], new int[2], 0));
     }
 
+    [Fact]
+    public void Written_slices_are_ready_for_the_device_queue()
+    {
+        var input = Coalesce.Segments(TestFlow.TcpV4(), 3, Mss);
+        input.Add(Vectors.EchoRequestV4);
+        var packets = input.Select(p => (Memory<byte>)p).ToArray();
+        var outputs = Buffers.Make(4, 8 + 10 + 65535);
+        var sizes = new int[4];
+        var written = new Memory<byte>[4];
+        Assert.Equal(2, new PacketCoalescer().Coalesce(packets, outputs, sizes, 8, written));
+        Assert.Equal([8 + 10 + 52 + (3 * Mss), 8 + 10 + Vectors.EchoRequestV4.Length], written.Take(2).Select(w => w.Length));
+        Assert.True(written[1].Span[18..].SequenceEqual(Vectors.EchoRequestV4));
+        Assert.True(written[2].IsEmpty);
+        Assert.Throws<ArgumentException>(() => new PacketCoalescer().Coalesce(packets, outputs, sizes, 8, new Memory<byte>[3]));
+    }
+
     private static byte[] Corrupt(byte[] p, int at)
     {
         p[at] ^= 0x01;

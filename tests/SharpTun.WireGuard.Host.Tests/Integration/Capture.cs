@@ -26,6 +26,30 @@ internal sealed class Capture : IDisposable
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="send"/> (one packet each, about one per 0.2 ms) until tcpdump has its count and
+    /// exits: a loaded tunnel may drop some of them, so the count comes from what was seen on the wire.
+    /// Bounded by <paramref name="maxSends"/> and <paramref name="timeout"/>.
+    /// </summary>
+    internal int SendUntilComplete(Action<int> send, int maxSends, TimeSpan timeout)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var i = 0;
+        while (!_tcpdump.WaitForExit(TimeSpan.Zero))
+        {
+            if (i >= maxSends || sw.Elapsed > timeout)
+            {
+                throw new TimeoutException($"tcpdump did not capture its packets after {i} sends in {sw.Elapsed.TotalSeconds:0} s:\n{_tcpdump.Output}");
+            }
+            send(i++);
+            if (i % 10 == 0)
+            {
+                Thread.Sleep(2);
+            }
+        }
+        return i;
+    }
+
     /// <summary>Stops tcpdump with SIGINT (it flushes and closes the file) before its count was reached.</summary>
     internal void Stop()
     {

@@ -56,10 +56,13 @@ internal abstract class WgNode : IDisposable
 
     protected void DeleteStaleSocket()
     {
-        // Only our own uniquely named socket: left behind when the daemon was killed with SIGKILL.
-        if (File.Exists(SocketPath))
+        // Only our own uniquely named socket and pid file: left behind when the daemon was killed with SIGKILL.
+        foreach (var f in new[] { SocketPath, $"/run/sharptun/{Name}.pid", $"/run/sharptun/{Name}.log" })
         {
-            File.Delete(SocketPath);
+            if (File.Exists(f))
+            {
+                File.Delete(f);
+            }
         }
     }
 }

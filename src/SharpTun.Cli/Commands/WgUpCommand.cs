@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using SharpTun.WireGuard;
+using SharpTun.WireGuard.Host;
+
+namespace SharpTun.Cli.Commands;
+
+/// <summary>
+/// <c>sharptun wg up FILE|NAME [--background] [--log-level L]</c>: wg-quick up with the tunnel in this
+/// process. Foreground (the default, what a systemd unit wants): logs to stdout, runs until SIGTERM
+/// (<c>sharptun wg down</c>) or SIGINT, then takes everything down again and exits 143/130.
+/// <c>--background</c>: starts itself detached (setsid), waits until the interface is up, prints the PID.
+/// </summary>
+internal static class WgUpCommand
+{
+    /// <summary>Set in the environment of the detached child that <c>--background</c> starts.</summary>
+    internal const string DaemonMarker = "SHARPTUN_WG_DAEMON";
+
+    internal static Command Create()
+    {
+        var target = new Argument<string>("FILE|NAME") { Description = "a wg-quick config NAME.conf (the interface is named NAME), or NAME alone for /etc/wireguard/NAME.conf" };
+        var background = new Option<bool>("--background") { Description = "detach, print the PID once the interface is up; logs go to /run/sharptun/NAME.log" };
+        var user = new Option<string?>("--user") { Description = "drop privileges to this user once the device and socket exist (not supported yet: refused)", HelpName = "USER" };
+        var level = new Option<string>("--log-level") { Description = "silent, error, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
+        var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes, UAPI socket for 'wg', DNS, hooks.")
+        {
+            target, background, user, level,
+        };
+        cmd.SetAction(r => CliRunner.Run(() =>
+        {
+            var logLevel = ParseLevel(r.GetValue(level)!);
+            if (r.GetValue(user) is { } u)
+            {
+                throw new NotSupportedException($"--user {u}: dropping privileges is not supported yet; run as root (the interface keeps running as root)");
+            }
+            var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
+            var config = Load(path, name);
+            if (r.GetValue(background))
+            {
+                return WgBackground.Start(path, name, r.GetValue(level)!);
+            }
+            return Run(config, logLevel);
+        }));
+        return cmd;
+    }
+
+    internal static HostConfig Load(string path, string name)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"cannot read config '{path}': no such file");
+        }
+        var parsed = WireGuardConfig.Load(path);
+        return HostConfig.FromConfig(parsed, name, Path.GetFileName(path));
+    }
+
+    internal static HostLogLevel ParseLevel(string text) => text.ToLowerInvariant() switch
+    {
+        "silent" => HostLogLevel.Silent,
+        "error" => HostLogLevel.Error,
+        "info" or "verbose" => HostLogLevel.Info,
+        "debug" => HostLogLevel.Debug,
+        _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, info or debug"),
+    };
+
+    private static int Run(HostConfig config, HostLogLevel level)
+    {
+        var log = new HostLog(Console.Out, level);
+        using var stop = new ManualResetEventSlim();
+        var signal = 0;
+        void OnSignal(PosixSignalContext ctx)
+        {
+            ctx.Cancel = true;
+            Interlocked.CompareExchange(ref signal, ctx.Signal == PosixSignal.SIGINT ? CliRunner.Interrupted : 143, 0);
+            stop.Set();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var host = WireGuardHost.Up(config, log);
+        foreach (var note in host.Notes)
+        {
+            Console.Error.WriteLine($"sharptun: note: {note}");
+        }
+        host.Completion.ContinueWith(_ => stop.Set(), TaskScheduler.Default);
+        stop.Wait();
+        if (host.Completion.IsFaulted && signal == 0)
+        {
+            var cause = host.Completion.Exception!.InnerException!;
+            Console.Error.WriteLine($"sharptun: interface '{config.Name}' stopped: {cause.Message}");
+            return CliRunner.Failed;
+        }
+        return signal == 0 ? CliRunner.Ok : signal;
+    }
+}

@@ -1,0 +1,14 @@
+namespace SharpTun.Testing.Fakes;
+
+/// <summary>What a <see cref="FakeDatagramBind"/> reports and buffers.</summary>
+public sealed record FakeBindOptions
+{
+    /// <summary>The reported batch size.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>The interface index reported with every received datagram.</summary>
+    public int InterfaceIndex { get; init; } = 1;
+
+    /// <summary>Socket buffer of the bind's inbox (the kernel caps it at net.core.[rw]mem_max).</summary>
+    public int QueueBytes { get; init; } = 1 << 20;
+}
