@@ -22,6 +22,9 @@ internal interface IRelayTransport : IDisposable
     /// <summary>True while earlier output is still pending (a stalled TCP peer): the relay stops reading the device.</summary>
     bool IsBacklogged { get; }
 
+    /// <summary>The most packets one <see cref="Send"/> takes (the relay reads the device in batches of at most this).</summary>
+    int MaxBatch { get; }
+
     /// <summary>Changes whenever the set of handles to wait on changed (a connection came or went).</summary>
     int HandleVersion { get; }
 

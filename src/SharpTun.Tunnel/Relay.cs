@@ -51,7 +51,7 @@ internal sealed class Relay
         _observer = observer;
         _time = time ?? TimeProvider.System;
         _writer = new DeviceWriter(device, counters, observer);
-        var batch = Math.Max(1, device.BatchSize);
+        var batch = Math.Max(1, Math.Min(device.BatchSize, transport.MaxBatch));
         _buffers = new Memory<byte>[batch];
         _sizes = new int[batch];
         var slot = Headroom + device.MaxPacketSize;

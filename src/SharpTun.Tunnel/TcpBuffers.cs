@@ -13,13 +13,17 @@ internal sealed class TcpBuffers
     internal TcpBuffers(int maxPacket, int batchSize)
     {
         MaxPacket = maxPacket;
+        BatchSize = Math.Max(1, batchSize);
         Receive = new byte[Math.Max(ReceiveSize, 2 * (maxPacket + 2))];
-        Send = new byte[Math.Max(1, batchSize) * (maxPacket + Relay.Headroom)];
+        Send = new byte[BatchSize * (maxPacket + Relay.Headroom)];
         Packets = new Memory<byte>[64];
     }
 
     /// <summary>The largest packet a frame may carry (the device's).</summary>
     internal int MaxPacket { get; }
+
+    /// <summary>The most packets one framed send holds.</summary>
+    internal int BatchSize { get; }
 
     internal byte[] Receive { get; }
 

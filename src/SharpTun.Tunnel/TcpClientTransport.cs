@@ -50,6 +50,8 @@ internal sealed class TcpClientTransport : IRelayTransport
 
     public bool IsBacklogged => _peer?.HasPending == true;
 
+    public int MaxBatch => _buffers.BatchSize;
+
     public int HandleVersion => _version;
 
     public void Register(Poller poller)
@@ -93,20 +95,7 @@ internal sealed class TcpClientTransport : IRelayTransport
                 var status = peer.Receive(device, nowMs);
                 if (status != ReceiveStatus.Open)
                 {
-                    if (status is ReceiveStatus.BadLength or ReceiveStatus.Truncated)
-                    {
-                        _counters.AddProtocolError();
-                        var detail = status == ReceiveStatus.BadLength
-                            ? $"packet length {peer.BadLength} (valid: 1..{_buffers.MaxPacket})"
-                            : $"stream ended inside a packet ({peer.PartialDescription})";
-                        _events.Report(TunnelEventKind.ProtocolError, nowMs, () => $"protocol error from {peer.Name}: {detail}; closing the connection", peer.Name);
-                    }
-                    End(nowMs, status switch
-                    {
-                        ReceiveStatus.Closed => "the server closed the connection",
-                        ReceiveStatus.Failed => "connection reset or timed out",
-                        _ => "protocol error",
-                    });
+                    Ended(peer, status, nowMs);
                 }
             }
             return;
@@ -146,6 +135,25 @@ internal sealed class TcpClientTransport : IRelayTransport
         }
         End(nowMs, "send failed");
         return false;
+    }
+
+    // Kept out of Process: a lambda capturing locals there would allocate its closure on every call.
+    private void Ended(TcpConnection peer, ReceiveStatus status, long nowMs)
+    {
+        if (status is ReceiveStatus.BadLength or ReceiveStatus.Truncated)
+        {
+            _counters.AddProtocolError();
+            var detail = status == ReceiveStatus.BadLength
+                ? $"packet length {peer.BadLength} (valid: 1..{_buffers.MaxPacket})"
+                : $"stream ended inside a packet ({peer.PartialDescription})";
+            _events.Report(TunnelEventKind.ProtocolError, nowMs, () => $"protocol error from {peer.Name}: {detail}; closing the connection", peer.Name);
+        }
+        End(nowMs, status switch
+        {
+            ReceiveStatus.Closed => "the server closed the connection",
+            ReceiveStatus.Failed => "connection reset or timed out",
+            _ => "protocol error",
+        });
     }
 
     private void StartConnect(long nowMs)

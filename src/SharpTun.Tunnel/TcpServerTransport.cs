@@ -68,6 +68,8 @@ internal sealed class TcpServerTransport : IRelayTransport
 
     public bool IsBacklogged => _peer?.HasPending == true;
 
+    public int MaxBatch => _buffers.BatchSize;
+
     public int HandleVersion => _version;
 
     public void Register(Poller poller)
@@ -131,10 +133,17 @@ internal sealed class TcpServerTransport : IRelayTransport
     private void HandleReceive(TcpConnection peer, DeviceWriter device, long nowMs)
     {
         var status = peer.Receive(device, nowMs);
+        if (status != ReceiveStatus.Open)
+        {
+            Ended(peer, status, nowMs);
+        }
+    }
+
+    // Kept out of HandleReceive: lambdas capturing a parameter there would allocate their closure on every call.
+    private void Ended(TcpConnection peer, ReceiveStatus status, long nowMs)
+    {
         switch (status)
         {
-            case ReceiveStatus.Open:
-                return;
             case ReceiveStatus.BadLength:
                 _counters.AddProtocolError();
                 _events.Report(TunnelEventKind.ProtocolError, nowMs,

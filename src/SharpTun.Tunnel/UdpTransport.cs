@@ -62,6 +62,7 @@ internal sealed class UdpTransport : IRelayTransport
             _peer = s;
             _hasPeer = true;
             _peerName = s.ToString();
+            counters.AddConnection(); // a client's peer is the server, from the start
         }
         Description = description;
     }
@@ -73,6 +74,8 @@ internal sealed class UdpTransport : IRelayTransport
     public bool CanSend => _hasPeer;
 
     public bool IsBacklogged => false;
+
+    public int MaxBatch => _toPeer.Length;
 
     public int HandleVersion => 0;
 

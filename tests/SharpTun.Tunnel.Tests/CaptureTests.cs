@@ -16,6 +16,7 @@ public sealed class CaptureTests
             var client = bed.StartClient("tcp");
             client.WaitForStart();
             server.WaitForPeer();
+            client.WaitForPeer();
             Assert.Equal(4, Testbed.Ping(bed.B, Testbed.TunA, 4));
             Assert.Equal(0, server.Stop());
             Assert.Matches(@"capture: \d+ packets written to ", server.Output);

@@ -63,6 +63,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var before = server.Counters()["connections"];
         var client = bed.StartClient("tcp");
         server.WaitForPeer((int)before + 1);
+        client.WaitForPeer();
         Assert.Equal(5, Testbed.Ping(bed.B, Testbed.TunA, 5));
         NetNamespace.Run(bed.B.Name, () =>
         {

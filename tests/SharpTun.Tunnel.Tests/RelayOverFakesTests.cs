@@ -3,25 +3,48 @@ using System.Net;
 using System.Net.Sockets;
 using SharpTun.IO;
 using SharpTun.Linux.Net;
+using SharpTun.Testing.Fakes;
 using Xunit.Abstractions;
 
 namespace SharpTun.Tunnel.Tests;
 
-/// <summary>The relay engine the CLI runs, over in-memory device queues and real loopback TCP/UDP sockets (no root needed).</summary>
+/// <summary>
+/// The relay engine the CLI runs, over the shared in-memory device queues (SharpTun.Testing.Fakes),
+/// no root needed. The same test runs over real loopback sockets (TCP, and UDP on UdpBind) and
+/// over the in-memory datagram network (FakeDatagramNetwork), as wireguard-go's genTestPair does.
+/// </summary>
 public sealed class RelayOverFakesTests(ITestOutputHelper output)
 {
+    public enum Network
+    {
+        RealTcp,
+        RealUdp,
+        FakeUdp,
+    }
+
     [Theory]
-    [InlineData(TransportKind.Tcp)]
-    [InlineData(TransportKind.Udp)]
-    public void Packets_cross_both_ways_intact_and_in_order(TransportKind kind)
+    [InlineData(Network.RealTcp)]
+    [InlineData(Network.RealUdp)]
+    [InlineData(Network.FakeUdp)]
+    public void Packets_cross_both_ways_intact_and_in_order(Network network)
     {
         var seed = TestSeed.Get(output);
         var rng = new Random(seed);
-        using var deviceA = new FakeQueue("fakeA");
-        using var deviceB = new FakeQueue("fakeB");
+        // Each pair: the relay owns one end (its "device"), the test plays the kernel on the other.
+        var (deviceA, kernelA) = FakePacketQueue.CreatePair("fakeA", "kernelA");
+        var (deviceB, kernelB) = FakePacketQueue.CreatePair("fakeB", "kernelB");
+        using var da = deviceA;
+        using var ka = kernelA;
+        using var db = deviceB;
+        using var kb = kernelB;
         var countersA = new TunnelCounters();
         var countersB = new TunnelCounters();
-        var (serverTransport, clientTransport) = LoopbackPair(kind, countersA, countersB);
+        var (serverTransport, clientTransport) = network switch
+        {
+            Network.RealTcp => LoopbackPair(TransportKind.Tcp, countersA, countersB),
+            Network.RealUdp => LoopbackPair(TransportKind.Udp, countersA, countersB),
+            _ => FakeUdpPair(countersA, countersB),
+        };
         using var failures = new BlockingCollection<Exception>();
         var relayA = new Relay(deviceA, serverTransport, countersA);
         var relayB = new Relay(deviceB, clientTransport, countersB);
@@ -33,6 +56,8 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
             // Bursts of 25 so UDP on loopback never overflows a socket buffer; TCP must keep every byte and the order.
             var sentAB = new List<byte[]>();
             var sentBA = new List<byte[]>();
+            var gotAB = new List<byte[]>();
+            var gotBA = new List<byte[]>();
             for (var burst = 0; burst < 20; burst++)
             {
                 for (var i = 0; i < 25; i++)
@@ -41,15 +66,19 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
                     var ba = Packet(rng);
                     sentAB.Add(ab);
                     sentBA.Add(ba);
-                    deviceA.Inject(ab);
-                    deviceB.Inject(ba);
+                    Assert.Equal(1, kernelA.Write([ab], 0));
+                    Assert.Equal(1, kernelB.Write([ba], 0));
                 }
-                Poll.Until(() => (deviceB.WrittenCount == sentAB.Count && deviceA.WrittenCount == sentBA.Count) || failures.Count > 0,
-                    $"burst {burst} delivered (seed {seed})", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(5));
+                Poll.Until(() =>
+                {
+                    Drain(kernelB, gotAB);
+                    Drain(kernelA, gotBA);
+                    return (gotAB.Count >= sentAB.Count && gotBA.Count >= sentBA.Count) || failures.Count > 0;
+                }, $"burst {burst} delivered (seed {seed})", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(5));
                 Assert.Empty(failures);
             }
-            Assert.Equal(sentAB, deviceB.Written);
-            Assert.Equal(sentBA, deviceA.Written);
+            Assert.Equal(sentAB, gotAB);
+            Assert.Equal(sentBA, gotBA);
             Assert.Equal(500, countersA.DeviceToNetPackets);
             Assert.Equal(500, countersA.NetToDevicePackets);
             Assert.Equal(500, countersB.DeviceToNetPackets);
@@ -76,7 +105,9 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
     [Fact]
     public void Stop_wakes_an_idle_relay_at_once()
     {
-        using var device = new FakeQueue("fakeS");
+        var (device, kernel) = FakePacketQueue.CreatePair("fakeS", "kernelS");
+        using var k = kernel;
+        using var d = device;
         var counters = new TunnelCounters();
         var (server, client) = LoopbackPair(TransportKind.Tcp, counters, new TunnelCounters());
         client.Dispose();
@@ -111,6 +142,36 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
         var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
         var udpClient = new UdpTransport(clientBind, to, 1500, false, 16, b, new EventLimiter(null), policy, TimeSpan.FromMilliseconds(100), "client");
         return (udpServer, udpClient);
+    }
+
+    internal static (IRelayTransport Server, IRelayTransport Client) FakeUdpPair(TunnelCounters a, TunnelCounters b)
+    {
+        var net = new FakeDatagramNetwork();
+        var serverBind = net.Bind("198.18.0.1:55555");
+        var clientBind = net.Bind("198.18.0.2:0");
+        var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
+        var server = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
+        var client = new UdpTransport(clientBind, new DatagramEndpoint(serverBind.LocalEndpoint), 1500, false, 16, b, new EventLimiter(null), policy,
+            TimeSpan.FromMilliseconds(100), "client");
+        return (server, client);
+    }
+
+    private static void Drain(FakePacketQueue kernel, List<byte[]> into)
+    {
+        var buffers = new Memory<byte>[16];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = new byte[2048];
+        }
+        var sizes = new int[16];
+        int n;
+        while ((n = kernel.TryRead(buffers, sizes, 0)) > 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                into.Add(buffers[i].Span[..sizes[i]].ToArray());
+            }
+        }
     }
 
     private static Thread Start(Relay relay, BlockingCollection<Exception> failures)

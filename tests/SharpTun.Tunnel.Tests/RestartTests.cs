@@ -17,6 +17,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         var client = bed.Start(bed.B, Client());
         client.WaitForStart();
         server.WaitForPeer();
+        client.WaitForPeer();
         Assert.Equal(3, Testbed.Ping(bed.B, Testbed.TunA, 3));
 
         // The server dies hard; its device goes with it. The client keeps its device and address.

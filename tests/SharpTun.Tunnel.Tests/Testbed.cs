@@ -80,6 +80,7 @@ internal sealed partial class Testbed : IDisposable
         var client = StartClient(transport, extra);
         client.WaitForStart();
         server.WaitForPeer();
+        client.WaitForPeer(); // the client's side of the connection may complete after the server's accept
         return (server, client);
     }
 
