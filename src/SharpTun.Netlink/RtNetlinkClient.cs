@@ -43,7 +43,7 @@ public sealed partial class RtNetlinkClient : IDisposable
         {
             return GetLink(name);
         }
-        catch (NetlinkException e) when (e.Errno == 19)
+        catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
         {
             return null;
         }

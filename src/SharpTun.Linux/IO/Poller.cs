@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.IO;
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace SharpTun.Linux.Interop;
@@ -10,13 +9,13 @@ internal static partial class Libc
 
     /// <summary><c>ioctl(fd, request, &amp;ifreq)</c>: TUNSETIFF, TUNGETIFF, TUNSETQUEUE.</summary>
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
-    internal static partial int Ioctl(SafeSocketHandle fd, nuint request, ref IfReq ifr);
+    internal static partial int Ioctl(SafeHandle fd, nuint request, ref IfReq ifr);
 
     /// <summary><c>ioctl(fd, request, value)</c>: TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP.</summary>
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
-    internal static partial int Ioctl(SafeSocketHandle fd, nuint request, nint value);
+    internal static partial int Ioctl(SafeHandle fd, nuint request, nint value);
 
     /// <summary><c>ioctl(fd, request, &amp;u32)</c>: TUNGETFEATURES, TUNSETVNETHDRSZ, TUNGETVNETHDRSZ.</summary>
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
-    internal static partial int Ioctl(SafeSocketHandle fd, nuint request, ref int value);
+    internal static partial int Ioctl(SafeHandle fd, nuint request, ref int value);
 }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Namespaces;
 
@@ -54,11 +55,11 @@ public static class NetNamespace
         }
         catch (IOException) when (File.Exists(path))
         {
-            throw new NetNamespaceException($"{what}: it already exists", Interop.Errno.EEXIST);
+            throw new NetNamespaceException($"{what}: it already exists", Errno.EEXIST);
         }
         catch (UnauthorizedAccessException)
         {
-            throw new NetNamespaceException($"{what}: permission denied on {RunDirectory} (needs root)", Interop.Errno.EACCES);
+            throw new NetNamespaceException($"{what}: permission denied on {RunDirectory} (needs root)", Errno.EACCES);
         }
         try
         {
@@ -92,12 +93,12 @@ public static class NetNamespace
         var what = $"cannot delete namespace '{name}'";
         if (!File.Exists(path))
         {
-            throw new NetNamespaceException($"{what}: no such namespace (no {path})", Interop.Errno.ENOENT);
+            throw new NetNamespaceException($"{what}: no such namespace (no {path})", Errno.ENOENT);
         }
         if (Libc.Umount2(path, Libc.MNT_DETACH) < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != Interop.Errno.EINVAL)
+            if (errno != Errno.EINVAL)
             {
                 throw Fail(what, $"umount {path}", errno);
             }
@@ -173,7 +174,7 @@ public static class NetNamespace
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw errno == Interop.Errno.ENOENT
+            throw errno == Errno.ENOENT
                 ? new NetNamespaceException($"cannot open namespace '{name}': no such namespace (no {path})", errno)
                 : Fail($"cannot open namespace '{name}'", $"open {path}", errno);
         }
@@ -241,7 +242,7 @@ public static class NetNamespace
             return;
         }
         var errno = Marshal.GetLastPInvokeError();
-        if (errno != Interop.Errno.EINVAL)
+        if (errno != Errno.EINVAL)
         {
             throw Fail(what, $"make {RunDirectory} a shared mount", errno);
         }
@@ -254,7 +255,7 @@ public static class NetNamespace
     }
 
     private static NetNamespaceException Fail(string what, string step, int errno) =>
-        errno is Interop.Errno.EPERM or Interop.Errno.EACCES
+        errno is Errno.EPERM or Errno.EACCES
             ? new NetNamespaceException($"{what}: {step}: permission denied (needs CAP_SYS_ADMIN; run as root)", errno)
-            : new NetNamespaceException($"{what}: {step}: {Interop.Errno.Describe(errno)}", errno);
+            : new NetNamespaceException($"{what}: {step}: {Errno.Describe(errno)}", errno);
 }

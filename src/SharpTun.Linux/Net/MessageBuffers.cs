@@ -18,8 +18,8 @@ internal sealed unsafe class MessageBuffers : IDisposable
     {
         Capacity = capacity;
         ControlSpace = controlSpace;
-        Messages = (LibcMmsg.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(LibcMmsg.MMsgHdr)));
-        Iovecs = (LibcMmsg.IoVec*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(LibcMmsg.IoVec)));
+        Messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MMsgHdr)));
+        Iovecs = (IoVec*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVec)));
         Names = (byte*)NativeMemory.AllocZeroed((nuint)(names * SockAddr.Space));
         Control = (byte*)NativeMemory.AllocZeroed((nuint)(controls * controlSpace));
         _pins = new MemoryHandle[capacity];
@@ -29,9 +29,9 @@ internal sealed unsafe class MessageBuffers : IDisposable
 
     internal int ControlSpace { get; }
 
-    internal LibcMmsg.MMsgHdr* Messages { get; }
+    internal MMsgHdr* Messages { get; }
 
-    internal LibcMmsg.IoVec* Iovecs { get; }
+    internal IoVec* Iovecs { get; }
 
     internal byte* Names { get; }
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Net;
 
@@ -35,7 +36,7 @@ public sealed unsafe partial class UdpBind
                     _rx.Messages[i].Length = 0;
                 }
                 // Non-blocking socket: returns what is queued (up to max), or EAGAIN.
-                n = LibcMmsg.RecvMmsg(_socket.SafeHandle, _rx.Messages, (uint)max, 0, null);
+                n = Libc.RecvMmsg(_socket.SafeHandle, _rx.Messages, (uint)max, 0, null);
             }
             finally
             {
@@ -46,7 +47,7 @@ public sealed unsafe partial class UdpBind
                 for (var i = 0; i < n; i++)
                 {
                     ref var m = ref _rx.Messages[i];
-                    sizes[i] = (m.Header.Flags & LibcMmsg.MSG_TRUNC) != 0 ? -1 : (int)m.Length;
+                    sizes[i] = (m.Header.Flags & Libc.MSG_TRUNC) != 0 ? -1 : (int)m.Length;
                     var remote = SockAddr.Read(new ReadOnlySpan<byte>(m.Header.Name, (int)m.Header.NameLength));
                     ControlMessages.Parse(m.Header.Control, m.Header.ControlLength, out var local, out var ifindex, out _);
                     endpoints[i] = local.IsSet ? new DatagramEndpoint(remote, local, ifindex) : new DatagramEndpoint(remote);

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using SharpTun.IO;
-using SharpTun.Linux.Interop;
 using SharpTun.Linux.IO;
+using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Net;
 
@@ -64,7 +65,7 @@ public sealed unsafe partial class UdpBind
                     h.ControlLength = (nuint)controlLength;
                     h.Flags = 0;
                 }
-                n = LibcMmsg.SendMmsg(_socket.SafeHandle, tx.Messages, (uint)chunk, 0);
+                n = Libc.SendMmsg(_socket.SafeHandle, tx.Messages, (uint)chunk, 0);
             }
             finally
             {

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
-using SharpTun.Linux.Interop;
 using SharpTun.Linux.IO;
+using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Net;
 

@@ -36,9 +36,9 @@ public sealed class NetlinkSocket : INetlinkSocket
         {
             var one = 1;
             // Older kernels lack NETLINK_EXT_ACK; errors then simply carry no text.
-            _ = Libc.SetSockOpt(handle, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, ref one, sizeof(int));
+            _ = Libc.SetSockOpt(handle, SockOpt.SOL_NETLINK, SockOpt.NETLINK_EXT_ACK, ref one, sizeof(int));
             var size = 1 << 20;
-            _ = Libc.SetSockOpt(handle, Libc.SOL_SOCKET, Libc.SO_RCVBUF, ref size, sizeof(int));
+            _ = Libc.SetSockOpt(handle, SockOpt.SOL_SOCKET, SockOpt.SO_RCVBUF, ref size, sizeof(int));
             var addr = new Libc.SockAddrNl { Family = Libc.AF_NETLINK };
             if (Libc.Bind(handle, ref addr, Marshal.SizeOf<Libc.SockAddrNl>()) < 0)
             {
@@ -65,7 +65,7 @@ public sealed class NetlinkSocket : INetlinkSocket
                 return;
             }
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != Libc.EINTR)
+            if (errno != Errno.EINTR)
             {
                 throw new NetlinkException($"cannot send netlink request: {Errno.Describe(errno)}", errno);
             }
@@ -83,7 +83,7 @@ public sealed class NetlinkSocket : INetlinkSocket
                 return (int)n;
             }
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != Libc.EINTR)
+            if (errno != Errno.EINTR)
             {
                 throw new NetlinkException($"cannot receive netlink reply: {Errno.Describe(errno)}", errno);
             }

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
-using SharpTun.Linux.Interop;
 using SharpTun.Linux.IO;
+using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tun;
 
@@ -150,7 +151,7 @@ public sealed partial class TunDevice
         _ => new PacketIOException($"cannot {verb} device '{Name}': {Errno.Describe(errno)}", Name, errno),
     };
 
-    private static int SetUpVnetHeader(SafeSocketHandle handle, string name, int size)
+    private static int SetUpVnetHeader(SafeFdHandle handle, string name, int size)
     {
         if (size != 0 && Libc.Ioctl(handle, TunIoctl.TUNSETVNETHDRSZ, ref size) < 0)
         {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 using SharpTun.Linux.Interop;
@@ -18,8 +17,7 @@ namespace SharpTun.Linux.Tun;
 /// </summary>
 public sealed partial class TunDevice : IPacketQueue
 {
-    private readonly SafeSocketHandle _handle;
-    private readonly Socket _socket;
+    private readonly SafeFdHandle _handle;
     private readonly ReadySet _ready;
 
     /// <summary>The device name (the kernel's choice when a template or no name was given).</summary>
@@ -34,7 +32,7 @@ public sealed partial class TunDevice : IPacketQueue
     /// <summary>True when every packet carries the 4-byte packet-information header.</summary>
     public bool PacketInfo => (Flags & TunFlags.NoPi) == 0;
 
-    private TunDevice(SafeSocketHandle handle, string name, TunMode mode, TunFlags flags, int vnetHeaderSize, int mtu)
+    private TunDevice(SafeFdHandle handle, string name, TunMode mode, TunFlags flags, int vnetHeaderSize, int mtu)
     {
         _handle = handle;
         Name = name;
@@ -43,7 +41,6 @@ public sealed partial class TunDevice : IPacketQueue
         VnetHeaderSize = vnetHeaderSize;
         UpdateMtu(mtu);
         _ready = ReadySet.Create(handle, $"device '{name}'");
-        _socket = new Socket(handle);
     }
 
     /// <summary>
@@ -84,86 +81,10 @@ public sealed partial class TunDevice : IPacketQueue
         }
     }
 
-    /// <summary>Reads one packet into <paramref name="buffer"/>; blocks until one arrives (0 after <see cref="Shutdown"/>). Returns its length.</summary>
-    public unsafe int Read(Span<byte> buffer)
-    {
-        while (Volatile.Read(ref _shutdown) == 0)
-        {
-            nint n;
-            fixed (byte* p = buffer)
-            {
-                n = Libc.Read(_handle, p, buffer.Length);
-            }
-            if (n >= 0)
-            {
-                return (int)n;
-            }
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EAGAIN)
-            {
-                _ready.Wait(-1, $"device '{Name}'");
-            }
-            else if (errno != Errno.EINTR)
-            {
-                throw TunErrors.Io(errno, "read from", Name);
-            }
-        }
-        return 0;
-    }
-
-    /// <summary>Writes one whole packet; returns the number of bytes written (the whole packet).</summary>
-    public unsafe int Write(ReadOnlySpan<byte> packet)
-    {
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = packet)
-            {
-                n = Libc.Write(_handle, p, packet.Length);
-            }
-            if (n >= 0)
-            {
-                return (int)n;
-            }
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINTR && !(errno == Errno.EAGAIN && WaitWritable()))
-            {
-                throw TunErrors.Io(errno, "write to", Name);
-            }
-        }
-    }
-
-    /// <summary>Reads one packet asynchronously into caller-owned memory; no allocation per call.</summary>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "read from", Name);
-        }
-    }
-
-    /// <summary>Writes one whole packet asynchronously; no allocation per call.</summary>
-    public async ValueTask<int> WriteAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _socket.SendAsync(packet, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw TunErrors.Io(e, "write to", Name);
-        }
-    }
-
     /// <summary>Closes the fd; a non-persistent device disappears with its last fd.</summary>
     public void Dispose()
     {
         Shutdown();
-        _socket.Dispose();
         _ready.Dispose();
         _handle.Dispose();
     }
@@ -173,17 +94,17 @@ public sealed partial class TunDevice : IPacketQueue
             ? $"{(mode == TunMode.Tap ? "tap" : "tun")} device{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")}"
             : $"{(mode == TunMode.Tap ? "tap" : "tun")} device '{name}'";
 
-    private static SafeSocketHandle OpenClone(string path, string what)
+    private static SafeFdHandle OpenClone(string path, string what)
     {
         var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0)
         {
             throw TunErrors.OpenClone(Marshal.GetLastPInvokeError(), path, what);
         }
-        return new SafeSocketHandle(fd, ownsHandle: true);
+        return new SafeFdHandle(fd);
     }
 
-    private static TunFlags GetIff(SafeSocketHandle handle, string name)
+    private static TunFlags GetIff(SafeFdHandle handle, string name)
     {
         var ifr = default(IfReq);
         if (Libc.Ioctl(handle, TunIoctl.TUNGETIFF, ref ifr) < 0)

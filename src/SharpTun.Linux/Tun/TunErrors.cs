@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using SharpTun.Linux.Interop;
 using SharpTun.Netlink;
 
@@ -64,17 +63,6 @@ internal static class TunErrors
             default:
                 return new TunException($"cannot {verb} {label}: {Errno.Describe(errno)}", name, errno);
         }
-    }
-
-    internal static TunException Io(SocketException e, string verb, string name) =>
-        Io(e.NativeErrorCode, verb, name);
-
-    internal static TunException Io(int errno, string verb, string name)
-    {
-        var hint = errno == Errno.EINVAL && verb.StartsWith("write", StringComparison.Ordinal)
-            ? " (a write must hold exactly one whole packet; with packet information on it needs the 4-byte header first)"
-            : errno == Errno.EIO ? " (the device is down or has no carrier)" : "";
-        return new TunException($"cannot {verb} device '{name}': {(errno == Errno.EBADFD ? "the device was deleted (EBADFD)" : Errno.Describe(errno))}{hint}", name, errno);
     }
 
     // Only used to explain a failure; a netlink problem must not hide the original error.

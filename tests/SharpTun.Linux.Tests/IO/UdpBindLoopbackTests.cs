@@ -3,6 +3,7 @@ using System.Net;
 using SharpTun.IO;
 using SharpTun.Linux.Interop;
 using SharpTun.Linux.Net;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux.Tests.IO;
 
