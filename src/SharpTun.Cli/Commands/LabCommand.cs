@@ -52,7 +52,7 @@ internal static class LabCommand
         var report = LabRunner.Run(scenarios, options, e => Console.Out.WriteLine(e.Scenario is null ? $"lab: {e.Message}" : $"  [{e.Scenario}] {e.Message}"), signals.Token);
         Console.Out.WriteLine($"lab: removed namespaces {report.NamespaceA} and {report.NamespaceB}");
         Console.Out.WriteLine();
-        Console.Out.WriteLine("summary (cleartext SharpTun relay between two namespaces):");
+        Console.Out.WriteLine("summary (SharpTun tunnels between two namespaces; the relay rows are cleartext):");
         Console.Out.WriteLine("  ping: SharpTun's ICMP echo probe (raw socket); throughput: per row");
         Console.Out.WriteLine($"  {"scenario",-11} {"mtu",-5} {"ping",-8} {"rtt avg",-10} {"throughput",-14} {"tool",-10}");
         foreach (var r in report.Results)
