@@ -35,6 +35,12 @@ internal sealed class UdpTransport : IRelayTransport
     private long _nextKeepaliveMs;
     private int _index;
 
+    // Datagrams offered per receive, adapted to the load: the bind pins every buffer it is offered
+    // (a handle per buffer per call), so an idle tunnel (a ping) offers a few and a busy one the
+    // whole batch. Doubles when a receive filled it, halves when it was mostly empty.
+    private const int MinReceiveBatch = 4;
+    private int _receiveBatch = MinReceiveBatch;
+
     internal UdpTransport(IDatagramBind bind, DatagramEndpoint? server, int maxPacket, bool ethernet, int batchSize, TunnelCounters counters,
         EventLimiter events, UdpPeerPolicy policy, TimeSpan keepalive, string description)
     {
@@ -126,7 +132,9 @@ internal sealed class UdpTransport : IRelayTransport
 
     private void Receive(DeviceWriter device, long nowMs)
     {
-        var n = _bind.Receive(_rx, _rxSizes, _rxFrom, 0);
+        var offered = Math.Min(_receiveBatch, _rx.Length);
+        var n = _bind.Receive(_rx.AsSpan(0, offered), _rxSizes, _rxFrom, 0);
+        _receiveBatch = n == offered ? Math.Min(_rx.Length, offered * 2) : n < offered / 4 ? Math.Max(MinReceiveBatch, offered / 2) : offered;
         var count = 0;
         for (var i = 0; i < n; i++)
         {

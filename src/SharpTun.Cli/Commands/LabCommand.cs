@@ -52,9 +52,9 @@ internal static class LabCommand
         var report = LabRunner.Run(scenarios, options, e => Console.Out.WriteLine(e.Scenario is null ? $"lab: {e.Message}" : $"  [{e.Scenario}] {e.Message}"), signals.Token);
         Console.Out.WriteLine($"lab: removed namespaces {report.NamespaceA} and {report.NamespaceB}");
         Console.Out.WriteLine();
-        Console.Out.WriteLine("summary (cleartext SharpTun relay between two namespaces):");
+        Console.Out.WriteLine("summary (SharpTun tunnels between two namespaces; the relay rows are cleartext):");
         Console.Out.WriteLine("  ping: SharpTun's ICMP echo probe (raw socket); throughput: per row");
-        Console.Out.WriteLine($"  {"scenario",-11} {"mtu",-5} {"ping",-8} {"rtt avg",-10} {"throughput",-14} {"tool",-10}");
+        Console.Out.WriteLine($"  {"scenario",-13} {"mtu",-5} {"ping",-8} {"rtt avg",-10} {"throughput",-14} {"tool",-10}");
         foreach (var r in report.Results)
         {
             var rtt = r.Ping.RttAverageMs is { } ms ? $"{ms:0.000} ms" : "-";
@@ -65,7 +65,7 @@ internal static class LabCommand
                 ThroughputTool.BuiltIn => "built-in",
                 _ => "none",
             };
-            Console.Out.WriteLine($"  {r.Scenario,-11} {r.Mtu,-5} {$"{r.Ping.Received}/{r.Ping.Sent}",-8} {rtt,-10} {bps,-14} {tool,-10}");
+            Console.Out.WriteLine($"  {r.Scenario,-13} {r.Mtu,-5} {$"{r.Ping.Received}/{r.Ping.Sent}",-8} {rtt,-10} {bps,-14} {tool,-10}");
             if (r.Throughput.Note is { } note)
             {
                 Console.Out.WriteLine($"    throughput not measured: {note}");
