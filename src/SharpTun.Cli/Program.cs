@@ -46,6 +46,8 @@ internal static class Program
         root.Subcommands.Add(LinkCommand.Create());
         root.Subcommands.Add(AddrCommand.Create());
         root.Subcommands.Add(RouteCommand.Create());
+        root.Subcommands.Add(NeighCommand.Create());
+        root.Subcommands.Add(RuleCommand.Create());
         root.Subcommands.Add(NetnsCommand.Create());
         root.Subcommands.Add(SsCommand.Create());
         root.Subcommands.Add(IfconfigCommand.Create());

@@ -53,6 +53,51 @@ public readonly record struct IpPrefix
         return new IpPrefix(address, length);
     }
 
+    /// <summary>
+    /// Parses a prefix as iproute2's get_prefix reads it: IPv4 may have fewer than four parts, filled
+    /// from the left (<c>10/8</c> = 10.0.0.0/8, <c>198.18.1/24</c> = 198.18.1.0/24); IPv6 as usual.
+    /// </summary>
+    public static IpPrefix ParseIproute2(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var slash = text.IndexOf('/');
+        var addrText = slash < 0 ? text : text[..slash];
+        var address = TryParseIproute2Address(addrText) ?? throw new ArgumentException($"invalid address '{addrText}' in '{text}'");
+        if (slash < 0)
+        {
+            return new IpPrefix(address, MaxLength(address));
+        }
+        if (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            throw new ArgumentException($"invalid prefix length '{text[(slash + 1)..]}' in '{text}'");
+        }
+        return new IpPrefix(address, length);
+    }
+
+    /// <summary>An address as iproute2's get_addr reads it (<c>1.2.3</c> = 1.2.3.0), or null.</summary>
+    public static IPAddress? TryParseIproute2Address(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains(':'))
+        {
+            return IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? v6 : null;
+        }
+        var parts = text.Split('.');
+        if (parts.Length is < 1 or > 4)
+        {
+            return null;
+        }
+        var bytes = new byte[4];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length is < 1 or > 3 || !byte.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]))
+            {
+                return null;
+            }
+        }
+        return new IPAddress(bytes);
+    }
+
     /// <summary>The network: the address with host bits cleared.</summary>
     public IPAddress Network => Mask(Address, Length, setHostBits: false);
 

@@ -25,6 +25,9 @@ public sealed partial class RtNetlinkClient
     /// <summary>Adds a route or replaces the existing one. Equivalent to: <c>ip route replace $route</c>.</summary>
     public void RouteReplace(RouteSpec route) => ModifyRoute(route, Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_REPLACE, "replace");
 
+    /// <summary>Changes an existing route; fails (no such file or directory) if there is none. Equivalent to: <c>ip route change $route</c>.</summary>
+    public void RouteChange(RouteSpec route) => ModifyRoute(route, Nl.RTM_NEWROUTE, Nl.F_REPLACE, "change");
+
     /// <summary>Deletes a route (fields left unset match any). Equivalent to: <c>ip route del $route</c>.</summary>
     public void RouteDelete(RouteSpec route) => ModifyRoute(route, Nl.RTM_DELROUTE, 0, "delete");
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SharpTun.Cli.Formatting;
+using SharpTun.Linux.Namespaces;
 using SharpTun.Linux.Netlink;
+using SharpTun.Netlink;
 
 namespace SharpTun.Cli.Commands;
 
@@ -19,31 +21,60 @@ internal static class LinkCommand
 
     private static Command Show()
     {
-        var dev = new Argument<string?>("DEV") { Description = "only this device", Arity = ArgumentArity.ZeroOrOne };
+        var words = NetlinkCli.Words("FILTER", "[dev] DEV | up | type KIND | master DEV (as 'ip link show')");
         var details = new Option<bool>("--details", "-d") { Description = "add details: kind (linkinfo), promiscuity, min/max mtu, queues" };
         var stats = new Option<bool>("--stats", "-s") { Description = "add counters (stats64)" };
         var json = NetlinkCli.JsonOption();
+        var brief = NetlinkCli.BriefOption();
+        var oneline = NetlinkCli.OnelineOption();
         var netns = NetlinkCli.NetnsOption();
-        var cmd = new Command("show", "List links (like 'ip link show [DEV]').") { dev, details, stats, json, netns };
+        var cmd = new Command("show", "List links (like 'ip link show [dev DEV] [up] [type KIND]').") { words, details, stats, json, brief, oneline, netns };
         cmd.Aliases.Add("list");
+        cmd.Aliases.Add("lst");
         cmd.SetAction(r => CliRunner.Run(() =>
         {
+            var w = new Words(r.GetValue(words) ?? [], "link show");
+            string? name = null, kind = null, master = null;
+            var upOnly = false;
+            while (w.Any)
+            {
+                var word = w.Next();
+                switch (word)
+                {
+                    case "dev": name = w.Value("dev"); break;
+                    case "up": upOnly = true; break;
+                    case "type": kind = w.Value("type"); break;
+                    case "master": master = w.Value("master"); break;
+                    default:
+                        if (name is not null)
+                        {
+                            throw w.Unknown(word);
+                        }
+                        name = word;
+                        break;
+                }
+            }
             using var c = NetlinkCli.Open(r.GetValue(netns));
             var links = c.GetLinks();
             var byIndex = NetlinkCli.ByIndex(links);
-            var name = r.GetValue(dev);
-            var shown = name is null ? links : [c.GetLink(name)];
+            var masterIndex = master is null ? (int?)null : c.GetLink(master).Index;
+            IReadOnlyList<LinkInfo> shown = [.. (name is null ? links : [c.GetLink(name)])
+                .Where(l => !upOnly || l.IsUp)
+                .Where(l => kind is null || l.Kind == kind)
+                .Where(l => masterIndex is null || l.MasterIndex == masterIndex)];
             if (r.GetValue(json))
             {
                 NetlinkCli.PrintJson(shown.Select(l => LinkFormat.Json(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats))));
+                return CliRunner.Ok;
             }
-            else
+            var nsNames = shown.Any(l => l.LinkNetNsId is not null) ? c.GetNamespaceNames() : null;
+            foreach (var l in shown)
             {
-                var nsNames = shown.Any(l => l.LinkNetNsId is not null) ? c.GetNamespaceNames() : null;
-                foreach (var l in shown)
-                {
-                    Console.WriteLine(LinkFormat.Text(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats), nsNames));
-                }
+                Console.WriteLine(r.GetValue(brief)
+                    ? BriefFormat.Link(l, byIndex)
+                    : r.GetValue(oneline)
+                        ? BriefFormat.OneLine(LinkFormat.Text(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats), nsNames))
+                        : LinkFormat.Text(l, byIndex, linkMode: true, r.GetValue(details), r.GetValue(stats), nsNames));
             }
             return CliRunner.Ok;
         }));
@@ -52,40 +83,57 @@ internal static class LinkCommand
 
     private static Command Set()
     {
-        var dev = new Argument<string>("DEV") { Description = "the device" };
-        var words = NetlinkCli.Words("SETTINGS", "up | down | mtu N | address MAC | name NEW | master BRIDGE | nomaster | netns NS | txqueuelen N");
+        var words = NetlinkCli.Words("SETTINGS", "[dev] DEV up | down | mtu N | address MAC | name NEW | master BRIDGE | nomaster | netns NS|PID | txqueuelen N");
         var netns = NetlinkCli.NetnsOption();
-        var cmd = new Command("set", "Change a link (like 'ip link set DEV up mtu 1400 …').") { dev, words, netns };
+        var cmd = new Command("set", "Change a link in one request: all changes or none (like 'ip link set dev DEV up mtu 1400 …').") { words, netns };
+        cmd.Aliases.Add("change");
         cmd.SetAction(r => CliRunner.Run(() =>
         {
-            var name = r.GetValue(dev)!;
-            if (name == "dev")
-            {
-                throw new ArgumentException("link set: write 'sharptun link set DEV …' (without 'dev')");
-            }
             var w = new Words(r.GetValue(words) ?? [], "link set");
-            if (!w.Any)
-            {
-                throw new ArgumentException("link set: nothing to change (try up, down, mtu N, …)");
-            }
-            using var c = NetlinkCli.Open(r.GetValue(netns));
+            string? name = null;
+            var change = new LinkChange();
+            string? targetNs = null;
             while (w.Any)
             {
                 var word = w.Next();
                 switch (word)
                 {
-                    case "up": c.LinkSetUp(name); break;
-                    case "down": c.LinkSetDown(name); break;
-                    case "mtu": c.LinkSetMtu(name, w.Int("mtu")); break;
-                    case "address": c.LinkSetAddress(name, Words.ParseMac(w.Value("address"))); break;
-                    case "name": var n = w.Value("name"); c.LinkRename(name, n); name = n; break;
-                    case "master": c.LinkSetMaster(name, w.Value("master")); break;
-                    case "nomaster": c.LinkSetNoMaster(name); break;
-                    case "netns": c.LinkSetNamespace(name, w.Value("netns")); break;
-                    case "txqueuelen" or "txqlen" or "qlen": c.LinkSetTxQueueLength(name, w.Int(word)); break;
-                    default: throw w.Unknown(word);
+                    case "dev": name = w.Value("dev"); break;
+                    case "up": change = change with { Up = true }; break;
+                    case "down": change = change with { Up = false }; break;
+                    case "mtu": change = change with { Mtu = w.Int("mtu") }; break;
+                    case "address": change = change with { Address = Words.ParseMac(w.Value("address")) }; break;
+                    case "name": change = change with { Name = w.Value("name") }; break;
+                    case "master": change = change with { Master = w.Value("master") }; break;
+                    case "nomaster": change = change with { Master = "" }; break;
+                    case "netns": targetNs = w.Value("netns"); break;
+                    case "txqueuelen" or "txqlen" or "qlen": change = change with { TxQueueLength = w.Int(word) }; break;
+                    default:
+                        if (name is not null)
+                        {
+                            throw w.Unknown(word);
+                        }
+                        name = word;
+                        break;
                 }
             }
+            if (name is null)
+            {
+                throw new ArgumentException("link set: a device is required ('link set dev DEV …')");
+            }
+            if (change == new LinkChange() && targetNs is null)
+            {
+                throw new ArgumentException("link set: nothing to change (try up, down, mtu N, …)");
+            }
+            using var c = NetlinkCli.Open(r.GetValue(netns));
+            using var nsHandle = targetNs is not null && !int.TryParse(targetNs, out _) ? NetNamespace.OpenHandle(targetNs) : null;
+            if (targetNs is not null)
+            {
+                change = nsHandle is not null
+                    ? change with { NamespaceFd = (int)nsHandle.DangerousGetHandle() }
+                    : change with { NamespacePid = int.Parse(targetNs, System.Globalization.CultureInfo.InvariantCulture) };
+            }
+            c.LinkSet(name, change);
             return CliRunner.Ok;
         }));
         return cmd;

@@ -15,6 +15,10 @@ internal static class NetlinkCli
 
     internal static Option<bool> JsonOption() => new("--json", "-j") { Description = "print JSON with iproute2's field names (like 'ip -j')" };
 
+    internal static Option<bool> BriefOption() => new("--brief", "-br") { Description = "one line per object: name, state, addresses (like 'ip -br')" };
+
+    internal static Option<bool> OnelineOption() => new("--oneline", "-o") { Description = "each record on one line, line breaks as '\\' (like 'ip -o')" };
+
     internal static RtNetlinkClient Open(string? netns) => netns is null ? RtNetlink.Open() : RtNetlink.OpenInNamespace(netns);
 
     internal static Dictionary<int, LinkInfo> ByIndex(IEnumerable<LinkInfo> links) => links.ToDictionary(l => l.Index);

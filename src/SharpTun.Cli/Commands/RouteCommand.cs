@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using SharpTun.Cli.Formatting;
+using SharpTun.Linux.Netlink;
 using SharpTun.Netlink;
 
 namespace SharpTun.Cli.Commands;
@@ -16,53 +17,85 @@ internal static class RouteCommand
         cmd.Subcommands.Add(Change("add", "Add a route (like 'ip route add 10.9.0.0/24 via 10.1.1.2 dev tap0 metric 10')."));
         cmd.Subcommands.Add(Change("del", "Delete a route (like 'ip route del 10.9.0.0/24')."));
         cmd.Subcommands.Add(Change("replace", "Add or replace a route (like 'ip route replace …')."));
+        cmd.Subcommands.Add(Change("change", "Change an existing route; fails if there is none (like 'ip route change …')."));
+        cmd.Subcommands.Add(Flush());
         cmd.Subcommands.Add(Get());
         return cmd;
     }
 
     private static Command Show()
     {
-        var words = NetlinkCli.Words("FILTER", "[table main|local|all|N] [dev DEV]");
+        var words = NetlinkCli.Words("FILTER", "[default|PREFIX|root P|match P] [table main|local|all|N] [dev DEV] [proto P] [scope S] [type T]");
         var v4 = new Option<bool>("-4") { Description = "IPv4 routes only" };
         var v6 = new Option<bool>("-6") { Description = "IPv6 routes only (like ip: IPv4 by default, both families for 'table all')" };
         var json = NetlinkCli.JsonOption();
         var netns = NetlinkCli.NetnsOption();
-        var cmd = new Command("show", "List routes of table main, or of 'table all|local|N' (like 'ip route show').") { words, v4, v6, json, netns };
+        var cmd = new Command("show", "List routes of table main, or of 'table all|local|N', selected as 'ip route show' selects.") { words, v4, v6, json, netns };
         cmd.Aliases.Add("list");
+        cmd.Aliases.Add("lst");
         cmd.SetAction(r => CliRunner.Run(() =>
         {
-            var w = new Words(r.GetValue(words) ?? [], "route show");
-            uint? table = 254;
-            string? dev = null;
-            while (w.Any)
-            {
-                var word = w.Next();
-                switch (word)
-                {
-                    case "table": var t = w.Value("table"); table = t == "all" ? null : RtNames.ParseTable(t); break;
-                    case "dev": dev = w.Value("dev"); break;
-                    default: throw w.Unknown(word);
-                }
-            }
+            var filter = RouteFilter.Parse(new Words(r.GetValue(words) ?? [], "route show"), "route show");
             using var c = NetlinkCli.Open(r.GetValue(netns));
             var byIndex = NetlinkCli.ByIndex(c.GetLinks());
-            var oif = dev is null ? (int?)null : c.GetLink(dev).Index;
-            // iproute2 lists IPv4 unless -6, except that 'table all' without -4/-6 lists both families.
-            var family = r.GetValue(v6) ? AddressFamily.InterNetworkV6
-                : r.GetValue(v4) || table is not null ? AddressFamily.InterNetwork : AddressFamily.Unspecified;
-            var routes = c.GetRoutes(family)
-                .Where(x => table is null || x.Table == table)
-                .Where(x => oif is null || x.OutputIndex == oif);
+            var routes = Select(c, filter, r.GetValue(v4), r.GetValue(v6));
+            var omit = filter.Omitted;
             if (r.GetValue(json))
             {
-                NetlinkCli.PrintJson(routes.Select(x => RouteFormat.Json(x, byIndex)));
+                NetlinkCli.PrintJson(routes.Select(x => RouteFormat.Json(x, byIndex, omit)));
             }
             else
             {
                 foreach (var x in routes)
                 {
-                    Console.WriteLine(RouteFormat.Text(x, byIndex));
+                    Console.WriteLine(RouteFormat.Text(x, byIndex, omit));
                 }
+            }
+            return CliRunner.Ok;
+        }));
+        return cmd;
+    }
+
+    private static List<RouteInfo> Select(RtNetlinkClient c, RouteFilter filter, bool v4, bool v6)
+    {
+        var oif = filter.Device is null ? (int?)null : c.GetLink(filter.Device).Index;
+        // iproute2 lists IPv4 unless -6 (or an IPv6 prefix), except that 'table all' without -4/-6 lists both families.
+        var family = v6 ? AddressFamily.InterNetworkV6
+            : v4 ? AddressFamily.InterNetwork
+            : filter.Family ?? (filter.Table is not null ? AddressFamily.InterNetwork : AddressFamily.Unspecified);
+        return [.. c.GetRoutes(family).Where(x => filter.Matches(x, oif))];
+    }
+
+    private static Command Flush()
+    {
+        var words = NetlinkCli.Words("FILTER", "the selectors of 'route show': [PREFIX] [table T] [dev DEV] [proto P] [scope S] [type T]");
+        var v4 = new Option<bool>("-4") { Description = "IPv4 routes only" };
+        var v6 = new Option<bool>("-6") { Description = "IPv6 routes only" };
+        var netns = NetlinkCli.NetnsOption();
+        var cmd = new Command("flush", "Delete every route the selectors choose (like 'ip route flush dev DEV'); selectors are required.") { words, v4, v6, netns };
+        cmd.SetAction(r => CliRunner.Run(() =>
+        {
+            var filter = RouteFilter.Parse(new Words(r.GetValue(words) ?? [], "route flush"), "route flush");
+            if (!filter.Any)
+            {
+                throw new ArgumentException("route flush: selectors are required (as ip says: \"Flush requires arguments\")");
+            }
+            using var c = NetlinkCli.Open(r.GetValue(netns));
+            var byIndex = NetlinkCli.ByIndex(c.GetLinks());
+            foreach (var x in Select(c, filter, r.GetValue(v4), r.GetValue(v6)))
+            {
+                c.RouteDelete(new RouteSpec
+                {
+                    Destination = x.Destination is null ? null : new IpPrefix(x.Destination, x.DestinationLength),
+                    IPv6 = x.Family == AddressFamily.InterNetworkV6,
+                    Gateway = x.Gateway,
+                    Device = x.OutputIndex is { } o && byIndex.TryGetValue(o, out var l) ? l.Name : null,
+                    Metric = x.Metric,
+                    Table = x.Table,
+                    Protocol = x.Protocol,
+                    Scope = x.Scope,
+                    Type = x.Type,
+                });
             }
             return CliRunner.Ok;
         }));
@@ -88,6 +121,7 @@ internal static class RouteCommand
             {
                 case "add": c.RouteAdd(spec); break;
                 case "del": c.RouteDelete(spec); break;
+                case "change": c.RouteChange(spec); break;
                 default: c.RouteReplace(spec); break;
             }
             return CliRunner.Ok;
@@ -121,7 +155,7 @@ internal static class RouteCommand
                     {
                         throw w.Unknown(word);
                     }
-                    spec = spec with { Destination = IpPrefix.Parse(word) };
+                    spec = spec with { Destination = IpPrefix.ParseIproute2(word) };
                     haveDst = true;
                     break;
             }
@@ -130,7 +164,7 @@ internal static class RouteCommand
     }
 
     private static IPAddress Address(string text, string what) =>
-        IPAddress.TryParse(text, out var a) ? a : throw new ArgumentException($"invalid {what} address '{text}'");
+        IpPrefix.TryParseIproute2Address(text) ?? throw new ArgumentException($"invalid {what} address '{text}'");
 
     private static Command Get()
     {

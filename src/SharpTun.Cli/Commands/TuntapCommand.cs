@@ -25,34 +25,69 @@ internal static class TuntapCommand
 
     private static Command Add()
     {
-        var name = new Argument<string?>("NAME")
-        {
-            Description = "device name (at most 15 bytes); omit it or use a template like 'tun%d' to let the kernel pick",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var words = NetlinkCli.Words("DEVICE",
+            "[dev] NAME [mode tun|tap] [user U] [group G] [pi] [vnet_hdr] [multi_queue] (ip tuntap's words; omit NAME or use 'tun%d' to let the kernel pick)");
         var mode = ModeOption();
         var user = new Option<string?>("--user", "-u") { Description = "owner (name or uid) allowed to attach without root" };
         var group = new Option<string?>("--group", "-g") { Description = "group (name or gid) whose members may attach without root" };
         var pi = new Option<bool>("--pi") { Description = "keep the 4-byte packet-information header on each packet" };
         var mq = new Option<bool>("--multi-queue") { Description = "create a multi-queue device (one fd per queue)" };
         var vnet = new Option<bool>("--vnet-hdr") { Description = "prefix each packet with a virtio_net_hdr" };
-        var cmd = new Command("add", "Create a persistent tun/tap device and print its name. Needs root (CAP_NET_ADMIN).")
+        var cmd = new Command("add", "Create a persistent tun/tap device and print its name; fails if it exists (as 'ip tuntap add'). Needs root (CAP_NET_ADMIN).")
         {
-            name, mode, user, group, pi, mq, vnet,
+            words, mode, user, group, pi, mq, vnet,
         };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
+            var w = new Words(r.GetValue(words) ?? [], "tuntap add");
+            string? name = null;
+            var modeText = r.GetResult(mode) is { Implicit: false } ? r.GetValue(mode) : null;
+            var userText = r.GetValue(user);
+            var groupText = r.GetValue(group);
+            bool withPi = r.GetValue(pi), multiQueue = r.GetValue(mq), vnetHdr = r.GetValue(vnet);
+            while (w.Any)
+            {
+                var word = w.Next();
+                switch (word)
+                {
+                    case "dev" or "name": name = w.Value(word); break;
+                    case "mode": modeText = w.Value("mode"); break;
+                    case "user": userText = w.Value("user"); break;
+                    case "group": groupText = w.Value("group"); break;
+                    case "pi": withPi = true; break;
+                    case "vnet_hdr": vnetHdr = true; break;
+                    case "multi_queue": multiQueue = true; break;
+                    case "one_queue": break;
+                    default:
+                        if (name is not null)
+                        {
+                            throw w.Unknown(word);
+                        }
+                        name = word;
+                        break;
+                }
+            }
             var options = new TunOptions
             {
-                Name = r.GetValue(name),
-                Mode = CliRunner.ParseMode(r.GetValue(mode)),
-                PacketInfo = r.GetValue(pi),
-                MultiQueue = r.GetValue(mq),
-                VnetHdr = r.GetValue(vnet),
+                Name = name,
+                Mode = CliRunner.ParseMode(modeText),
+                PacketInfo = withPi,
+                MultiQueue = multiQueue,
+                VnetHdr = vnetHdr,
+                // As ip (IFF_TUN_EXCL): an existing device is an error, never silently re-owned.
+                Exclusive = true,
             };
-            var uid = r.GetValue(user) is { } u ? UserDatabase.ResolveUser(u) : (int?)null;
-            var gid = r.GetValue(group) is { } g ? UserDatabase.ResolveGroup(g) : (int?)null;
-            var created = TunControl.AddPersistent(options, uid, gid);
+            var uid = userText is { } u ? UserDatabase.ResolveUser(u) : (int?)null;
+            var gid = groupText is { } g ? UserDatabase.ResolveGroup(g) : (int?)null;
+            string created;
+            try
+            {
+                created = TunControl.AddPersistent(options, uid, gid);
+            }
+            catch (TunException) when (name is not null && !name.Contains('%') && Directory.Exists($"/sys/class/net/{name}"))
+            {
+                throw new IOException($"cannot create {(options.Mode == TunMode.Tap ? "tap" : "tun")} device '{name}': it already exists (device or resource busy)");
+            }
             Console.WriteLine(created);
             return CliRunner.Ok;
         }));

@@ -119,6 +119,23 @@ internal static class LinkFormat
         return o;
     }
 
+    /// <summary>"NAME@PEER" as ip prints it (<c>@ifN</c> for a peer in another namespace), and whether that peer is down.</summary>
+    internal static (string Name, bool PeerDown) NameWithLink(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex)
+    {
+        if (l.LinkIndex is { } li and not 0)
+        {
+            if (l.LinkNetNsId is not null)
+            {
+                return ($"{l.Name}@if{li}", false);
+            }
+            if (byIndex.TryGetValue(li, out var peer))
+            {
+                return ($"{l.Name}@{peer.Name}", !peer.IsUp);
+            }
+        }
+        return (l.Name, false);
+    }
+
     /// <summary>The two (or more) text lines <c>ip link show</c> prints for a link.</summary>
     internal static string Text(LinkInfo l, IReadOnlyDictionary<int, LinkInfo> byIndex, bool linkMode, bool details, bool stats,
         IReadOnlyDictionary<int, string>? namespaceNames = null)

@@ -13,10 +13,13 @@ internal static class RouteFormat
     private const uint TableMain = 254;
     private const byte ProtoBoot = 3;
 
-    internal static JsonObject Json(RouteInfo r, IReadOnlyDictionary<int, LinkInfo> byIndex)
+    /// <summary>Fields a route filter fixed, which ip then leaves out of each line (e.g. <c>ip route show dev X</c> prints no "dev X").</summary>
+    internal readonly record struct Omit(bool Type = false, bool Device = false, bool Table = false, bool Protocol = false, bool Scope = false);
+
+    internal static JsonObject Json(RouteInfo r, IReadOnlyDictionary<int, LinkInfo> byIndex, Omit omit = default)
     {
         var o = new JsonObject();
-        if (r.Type != RtnUnicast)
+        if (r.Type != RtnUnicast && !omit.Type)
         {
             o["type"] = RtNames.RouteType(r.Type);
         }
@@ -29,19 +32,19 @@ internal static class RouteFormat
         {
             o["gateway"] = r.Gateway.ToString();
         }
-        if (r.OutputIndex is { } oif)
+        if (r.OutputIndex is { } oif && !omit.Device)
         {
             o["dev"] = byIndex.TryGetValue(oif, out var l) ? l.Name : $"if{oif}";
         }
-        if (r.Table != TableMain)
+        if (r.Table != TableMain && !omit.Table)
         {
             o["table"] = RtNames.Table(r.Table);
         }
-        if (r.Protocol is not (ProtoBoot or 0))
+        if (r.Protocol is not (ProtoBoot or 0) && !omit.Protocol)
         {
             o["protocol"] = RtNames.Protocol(r.Protocol);
         }
-        if (r.Scope != 0)
+        if (r.Scope != 0 && !omit.Scope)
         {
             o["scope"] = RtNames.Scope(r.Scope);
         }
@@ -69,10 +72,10 @@ internal static class RouteFormat
         return o;
     }
 
-    internal static string Text(RouteInfo r, IReadOnlyDictionary<int, LinkInfo> byIndex)
+    internal static string Text(RouteInfo r, IReadOnlyDictionary<int, LinkInfo> byIndex, Omit omit = default)
     {
         var sb = new StringBuilder();
-        if (r.Type != RtnUnicast)
+        if (r.Type != RtnUnicast && !omit.Type)
         {
             sb.Append(RtNames.RouteType(r.Type)).Append(' ');
         }
@@ -85,19 +88,19 @@ internal static class RouteFormat
         {
             sb.Append(" via ").Append(r.Gateway);
         }
-        if (r.OutputIndex is { } oif)
+        if (r.OutputIndex is { } oif && !omit.Device)
         {
             sb.Append(" dev ").Append(byIndex.TryGetValue(oif, out var l) ? l.Name : $"if{oif}");
         }
-        if (r.Table != TableMain)
+        if (r.Table != TableMain && !omit.Table)
         {
             sb.Append(" table ").Append(RtNames.Table(r.Table));
         }
-        if (r.Protocol is not (ProtoBoot or 0))
+        if (r.Protocol is not (ProtoBoot or 0) && !omit.Protocol)
         {
             sb.Append(" proto ").Append(RtNames.Protocol(r.Protocol));
         }
-        if (r.Scope != 0)
+        if (r.Scope != 0 && !omit.Scope)
         {
             sb.Append(" scope ").Append(RtNames.Scope(r.Scope));
         }

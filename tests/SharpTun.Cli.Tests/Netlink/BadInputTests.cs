@@ -28,7 +28,7 @@ public class BadInputTests
         Fails(1, "cannot add address 10.0.0.1/24 to 'nope0': no such device", "addr", "add", "10.0.0.1/24", "dev", "nope0");
         Fails(1, "cannot add address 198.18.1.1/24 to 'st0': file exists", "addr", "add", "198.18.1.1/24", "dev", "st0");
         Fails(2, "invalid prefix length 33 for 198.18.1.9: IPv4 allows 0..32", "addr", "add", "198.18.1.9/33", "dev", "st0");
-        Fails(2, "invalid address '198.18.1' in '198.18.1/24'", "addr", "add", "198.18.1/24", "dev", "st0");
+        Fails(2, "invalid address '198.18.1.256' in '198.18.1.256/24'", "addr", "add", "198.18.1.256/24", "dev", "st0");
         Fails(1, "cannot add route 198.19.0.0/24 via 198.20.0.1: network is unreachable", "route", "add", "198.19.0.0/24", "via", "198.20.0.1");
         Fails(1, "cannot delete address 198.18.1.7/24 from 'st0': cannot assign requested address", "addr", "del", "198.18.1.7/24", "dev", "st0");
         Fails(1, "cannot delete route 198.19.9.0/24: no such process", "route", "del", "198.19.9.0/24");
