@@ -98,7 +98,7 @@ public sealed class NetworkSetup
         }
     }
 
-    /// <summary>Adds routes for prefixes added while running (<c>wg set … allowed-ips</c>), like wg-quick's own save/strip logic does not: only at up.</summary>
+    /// <summary>Deletes the routes <see cref="AddRoutes"/> added (those already gone with the link are skipped).</summary>
     public void Undo()
     {
         for (var i = _routes.Count - 1; i >= 0; i--)

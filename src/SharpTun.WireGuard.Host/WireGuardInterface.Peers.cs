@@ -215,20 +215,45 @@ public sealed partial class WireGuardInterface
 
     private static ReadOnlySpan<byte> PskOrEmpty(byte[] psk) => psk.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? default : psk;
 
-    /// <summary>Re-opens the UDP socket on a new port/fwmark (the old one is shut down, disposed at <see cref="Dispose"/>).</summary>
+    /// <summary>
+    /// Applies a listen port / fwmark change: nothing when already so, SO_MARK on the same socket, else a
+    /// new socket (the old one is shut down and disposed at <see cref="Dispose"/>; a taken port throws first).
+    /// </summary>
     internal void RebindLocked(ushort port, uint fwmark)
     {
-        if (port == ListenPort && fwmark == FwMark && _bind.LocalPort != 0)
+        var current = _bind.LocalPort;
+        if ((port == current || (port == 0 && current != 0 && ListenPort == 0)) && fwmark == FwMark)
         {
+            // Already on that port (wg setconf of what wg showconf printed): nothing to reopen.
+            ListenPort = port;
             return;
         }
-        var fresh = _bindFactory(port, fwmark); // throws when the port is taken: nothing changed
+        if (port == current && _bind is SharpTun.Linux.Net.UdpBind udp)
+        {
+            // Same socket, new SO_MARK: no reopening (the pumps keep using it).
+            udp.SetFirewallMark(fwmark);
+            FwMark = fwmark;
+            _log.Info(Name, fwmark == 0 ? "fwmark cleared" : $"fwmark 0x{fwmark:x}");
+            return;
+        }
+        IDatagramBind fresh;
         var old = _bind;
+        if (port == current)
+        {
+            // Same port, new fwmark: the port is ours, so close first, then reopen it.
+            old.Shutdown();
+            old.Dispose();
+            fresh = _bindFactory(port, fwmark);
+        }
+        else
+        {
+            fresh = _bindFactory(port, fwmark); // throws when the port is taken: nothing changed
+            old.Shutdown();
+            _retiredBinds.Add(old);
+        }
         Volatile.Write(ref _bind, fresh);
         ListenPort = port;
         FwMark = fwmark;
-        old.Shutdown();
-        _retiredBinds.Add(old);
         if (_netThread is not null)
         {
             // A new pump with its own buffers: the old thread may still finish its last batch.

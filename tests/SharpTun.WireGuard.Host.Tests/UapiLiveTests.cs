@@ -18,7 +18,8 @@ public sealed class UapiLiveTests(ITestOutputHelper output) : IDisposable
     private WireGuardInterface Start()
     {
         _interface = NetNamespace.Run(_ns.Name, () =>
-            new WireGuardInterface(TunDevice.Open(new TunOptions { Name = _name, Exclusive = true }), _key, WireGuardHost.DefaultBind, 0,
+            new WireGuardInterface(TunDevice.Open(new TunOptions { Name = _name, Exclusive = true }), _key,
+                (port, mark) => NetNamespace.Run(_ns.Name, () => WireGuardHost.DefaultBind(port, mark)), 0,
                 log: new HostLog(new XunitWriter(output), HostLogLevel.Debug)));
         _interface.Start();
         _server = UapiServer.Start(_name, new UapiHandler(_interface, new HostLog(new XunitWriter(output), HostLogLevel.Debug)).Handle);
@@ -106,6 +107,20 @@ public sealed class UapiLiveTests(ITestOutputHelper output) : IDisposable
         {
             File.Delete(file);
         }
+    }
+
+    [RootFact]
+    public void WgSetListenPort_RebindsLive_AndATakenPortChangesNothing()
+    {
+        var wg = Start();
+        Wg("set", _name, "listen-port", "51999");
+        Assert.Equal(51999, wg.ActualListenPort);
+        Assert.Equal("51999", Wg("show", _name, "listen-port").Trim());
+        // A port another socket holds: EADDRINUSE, the interface keeps its socket.
+        using var blocker = SharpTun.Linux.Namespaces.NetNamespace.Run(_ns.Name, () => WireGuardHost.DefaultBind(52000, 0));
+        var r = _ns.Exec("wg", ["set", _name, "listen-port", "52000"]);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal(51999, wg.ActualListenPort);
     }
 
     [RootFact]
