@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SharpTun.Linux.Interop;
+using SharpTun.Netlink;
 
 namespace SharpTun.Linux;
 
