@@ -1,4 +1,5 @@
 using System.Net;
+using SharpTun.Linux.Net;
 using SharpTun.Linux.Netlink;
 using SharpTun.Linux.Tun;
 using SharpTun.Netlink;
@@ -46,7 +47,7 @@ public sealed class WireGuardHost : IDisposable
     /// <summary>
     /// Brings the interface up. On any failure everything made so far is removed again and the error
     /// names the object and the cause. <paramref name="bindFactory"/>: how to open the UDP socket
-    /// (default: the portable socket bind).
+    /// (default: <see cref="DefaultBind"/>).
     /// </summary>
     public static WireGuardHost Up(HostConfig config, HostLog log, BindFactory? bindFactory = null,
         string uapiDirectory = UapiServer.SocketDirectory, string pidDirectory = PidFile.Directory)
@@ -69,15 +70,9 @@ public sealed class WireGuardHost : IDisposable
         }
     }
 
-    /// <summary>The portable bind on a port (fwmark is not supported by it: refused when non-zero).</summary>
-    public static IDatagramBind DefaultBind(ushort port, uint fwmark)
-    {
-        if (fwmark != 0)
-        {
-            throw new NotSupportedException($"FwMark 0x{fwmark:x}: the UDP socket in use cannot set SO_MARK");
-        }
-        return new SocketDatagramBind(port);
-    }
+    /// <summary>The batched Linux bind (recvmmsg/sendmmsg, IP_PKTINFO) on a dual-stack socket, with SO_MARK when <paramref name="fwmark"/> is set.</summary>
+    public static IDatagramBind DefaultBind(ushort port, uint fwmark) =>
+        UdpBind.Open(new UdpBindOptions { Port = port, FirewallMark = fwmark == 0 ? null : fwmark });
 
     private void Bring(BindFactory bindFactory, string uapiDirectory, string pidDirectory, List<IPNetwork> allowed)
     {

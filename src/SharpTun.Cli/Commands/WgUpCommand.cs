@@ -8,7 +8,8 @@ namespace SharpTun.Cli.Commands;
 /// <summary>
 /// <c>sharptun wg up FILE|NAME [--background] [--log-level L]</c>: wg-quick up with the tunnel in this
 /// process. Foreground (the default, what a systemd unit wants): logs to stdout, runs until SIGTERM
-/// (<c>sharptun wg down</c>) or SIGINT, then takes everything down again and exits 143/130.
+/// (<c>sharptun wg down</c>, systemd: a requested stop, exit 0) or SIGINT (Ctrl-C, exit 130), then
+/// takes everything down again.
 /// <c>--background</c>: starts itself detached (setsid), waits until the interface is up, prints the PID.
 /// </summary>
 internal static class WgUpCommand
@@ -71,7 +72,8 @@ internal static class WgUpCommand
         void OnSignal(PosixSignalContext ctx)
         {
             ctx.Cancel = true;
-            Interlocked.CompareExchange(ref signal, ctx.Signal == PosixSignal.SIGINT ? CliRunner.Interrupted : 143, 0);
+            // SIGTERM is the requested stop (wg down, systemd): a clean exit 0, as wireguard-go; Ctrl-C is an interruption.
+            Interlocked.CompareExchange(ref signal, ctx.Signal == PosixSignal.SIGINT ? CliRunner.Interrupted : -1, 0);
             stop.Set();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -89,6 +91,6 @@ internal static class WgUpCommand
             Console.Error.WriteLine($"sharptun: interface '{config.Name}' stopped: {cause.Message}");
             return CliRunner.Failed;
         }
-        return signal == 0 ? CliRunner.Ok : signal;
+        return signal is 0 or -1 ? CliRunner.Ok : signal;
     }
 }

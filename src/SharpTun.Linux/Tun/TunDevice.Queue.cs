@@ -55,6 +55,10 @@ public sealed partial class TunDevice
     /// <inheritdoc/>
     public int Read(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, int offset)
     {
+        if (buffers.IsEmpty || sizes.IsEmpty)
+        {
+            return 0; // nothing to fill: do not wait (and spin) for packets that cannot be taken
+        }
         while (Volatile.Read(ref _shutdown) == 0)
         {
             var n = TryRead(buffers, sizes, offset);

@@ -7,11 +7,13 @@ namespace SharpTun.WireGuard;
 /// <summary>
 /// Cryptokey routing table: longest-prefix match from IPv4/IPv6 prefixes to a value (the peer), as a
 /// path-compressed binary trie per family (the structure of wireguard-go's allowedips). Lookups walk
-/// at most 33/129 nodes and allocate nothing. Not thread-safe for concurrent writers.
+/// at most 33/129 nodes and allocate nothing. Thread-safe: lookups share a reader lock, changes take
+/// the writer lock (a lookup sees the table before or after a change, never half of it).
 /// </summary>
 /// <typeparam name="T">The value stored per prefix.</typeparam>
 public sealed class AllowedIps<T> where T : class
 {
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private Node? _v4;
     private Node? _v6;
 
@@ -21,23 +23,42 @@ public sealed class AllowedIps<T> where T : class
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(value);
         var (key, bits, v6) = Key(address, prefixLength);
-        if (v6)
+        _lock.EnterWriteLock();
+        try
         {
-            Insert(ref _v6, key, bits, value);
+            if (v6)
+            {
+                Insert(ref _v6, key, bits, value);
+            }
+            else
+            {
+                Insert(ref _v4, key, bits, value);
+            }
         }
-        else
+        finally
         {
-            Insert(ref _v4, key, bits, value);
+            _lock.ExitWriteLock();
         }
     }
 
     /// <summary>The value of the longest prefix containing the address (4 or 16 bytes), or null.</summary>
-    public T? Lookup(ReadOnlySpan<byte> address) => address.Length switch
+    public T? Lookup(ReadOnlySpan<byte> address)
     {
-        4 => Lookup(_v4, (UInt128)BinaryPrimitives.ReadUInt32BigEndian(address) << 96),
-        16 => Lookup(_v6, BinaryPrimitives.ReadUInt128BigEndian(address)),
-        _ => null,
-    };
+        if (address.Length is not (4 or 16))
+        {
+            return null;
+        }
+        var key = address.Length == 4 ? (UInt128)BinaryPrimitives.ReadUInt32BigEndian(address) << 96 : BinaryPrimitives.ReadUInt128BigEndian(address);
+        _lock.EnterReadLock();
+        try
+        {
+            return Lookup(address.Length == 4 ? _v4 : _v6, key);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     /// <summary>The value for an address, or null.</summary>
     public T? Lookup(IPAddress address)
@@ -67,16 +88,32 @@ public sealed class AllowedIps<T> where T : class
     /// <summary>Removes every prefix that maps to <paramref name="value"/>.</summary>
     public void RemoveAll(T value)
     {
-        _v4 = Remove(_v4, value);
-        _v6 = Remove(_v6, value);
+        _lock.EnterWriteLock();
+        try
+        {
+            _v4 = Remove(_v4, value);
+            _v6 = Remove(_v6, value);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
     }
 
     /// <summary>Every prefix mapping to <paramref name="value"/> (allocates; for display).</summary>
     public List<(IPAddress Address, int PrefixLength)> PrefixesOf(T value)
     {
         var list = new List<(IPAddress, int)>();
-        Collect(_v4, value, false, list);
-        Collect(_v6, value, true, list);
+        _lock.EnterReadLock();
+        try
+        {
+            Collect(_v4, value, false, list);
+            Collect(_v6, value, true, list);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
         return list;
     }
 

@@ -16,6 +16,7 @@ internal sealed class CookieChecker
     private readonly Func<long> _now;
     private readonly byte[] _secret = new byte[32];
     private long _secretSet = long.MinValue;
+    private readonly Lock _lock = new(); // the secret and its age (mac2 checks and cookie replies, under load only)
 
     internal CookieChecker(LocalIdentity local, IRandomSource random, Func<long> now)
     {
@@ -36,6 +37,14 @@ internal sealed class CookieChecker
     /// <summary>True when mac2 = MAC(cookie(source), msg[..mac2]) with the current, unexpired secret.</summary>
     internal bool CheckMac2(ReadOnlySpan<byte> msg, in NetEndpoint source)
     {
+        lock (_lock)
+        {
+            return CheckMac2Locked(msg, source);
+        }
+    }
+
+    private bool CheckMac2Locked(ReadOnlySpan<byte> msg, in NetEndpoint source)
+    {
         if (_secretSet == long.MinValue || _now() - _secretSet > WireGuardConstants.CookieRefreshTime.Ticks)
         {
             return false;
@@ -50,6 +59,14 @@ internal sealed class CookieChecker
 
     /// <summary>Writes a 64-byte cookie reply to a handshake message <paramref name="msg"/> from <paramref name="source"/>.</summary>
     internal void CreateReply(ReadOnlySpan<byte> msg, uint receiverIndex, in NetEndpoint source, Span<byte> reply)
+    {
+        lock (_lock)
+        {
+            CreateReplyLocked(msg, receiverIndex, source, reply);
+        }
+    }
+
+    private void CreateReplyLocked(ReadOnlySpan<byte> msg, uint receiverIndex, in NetEndpoint source, Span<byte> reply)
     {
         var now = _now();
         if (_secretSet == long.MinValue || now - _secretSet > WireGuardConstants.CookieRefreshTime.Ticks)

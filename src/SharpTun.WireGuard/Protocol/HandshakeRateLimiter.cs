@@ -15,6 +15,7 @@ internal sealed class HandshakeRateLimiter
     private readonly TimeProvider _time;
     private readonly Dictionary<UInt128, Entry> _table = [];
     private long _lastSweep;
+    private readonly Lock _lock = new();
 
     internal HandshakeRateLimiter(TimeProvider time)
     {
@@ -26,6 +27,14 @@ internal sealed class HandshakeRateLimiter
 
     /// <summary>True when a handshake from <paramref name="source"/> may be processed now.</summary>
     internal bool Allow(in NetEndpoint source)
+    {
+        lock (_lock)
+        {
+            return AllowLocked(source);
+        }
+    }
+
+    private bool AllowLocked(in NetEndpoint source)
     {
         var now = Now();
         if (now - _lastSweep > TimeSpan.TicksPerSecond)

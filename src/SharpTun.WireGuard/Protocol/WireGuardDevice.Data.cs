@@ -12,31 +12,43 @@ public sealed partial class WireGuardDevice
     public WireGuardResult Encapsulate(ReadOnlySpan<byte> packet, Span<byte> destination)
     {
         var peer = AllowedIps.LookupPacket(packet, source: false);
-        return peer is null ? WireGuardResult.Fail(WireGuardError.NoRoute) : Encapsulate(peer, packet, destination);
+        return peer is null ? Counted(WireGuardResult.Fail(WireGuardError.NoRoute)) : Encapsulate(peer, packet, destination);
     }
 
     /// <summary>
     /// Encrypts a packet for <paramref name="peer"/> (empty = keepalive). Without a usable session the
     /// packet is queued and a handshake initiation is returned instead (or Done while one is pending).
+    /// The counter is reserved under the peer's lock; the encryption runs outside it.
     /// </summary>
     public WireGuardResult Encapsulate(WireGuardPeer peer, ReadOnlySpan<byte> packet, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var now = Now();
-        var keypair = peer.Current;
-        if (keypair is null || !CanSend(keypair, now))
+        Reservation r;
+        lock (peer.Sync)
         {
-            if (!packet.IsEmpty)
+            if (peer.Removed)
             {
-                while (peer.Queued.Count >= Math.Max(1, MaxQueuedPerPeer))
-                {
-                    peer.Queued.Dequeue();
-                }
-                peer.Queued.Enqueue(packet.ToArray());
+                return Counted(WireGuardResult.Fail(WireGuardError.PeerRemoved, peer));
             }
-            return SendInitiation(peer, destination, isRetry: false);
+            var keypair = peer.Current;
+            if (keypair is null || !CanSend(keypair, now))
+            {
+                if (!packet.IsEmpty)
+                {
+                    var max = Math.Max(1, MaxQueuedPerPeer);
+                    while (peer.Queued.Count >= max)
+                    {
+                        peer.Queued.Dequeue();
+                        peer.CountDrop(WireGuardError.QueueFull);
+                    }
+                    peer.Queued.Enqueue(packet.ToArray());
+                }
+                return Counted(SendInitiationLocked(peer, destination, isRetry: false));
+            }
+            r = ReserveLocked(peer, keypair, packet.Length, destination.Length, now);
         }
-        return EncryptData(peer, keypair, packet, destination, now);
+        return Counted(Seal(peer, r, packet, destination));
     }
 
     /// <summary>Encrypts the next packet queued while the handshake was pending; Done when none is left or no session exists.</summary>
@@ -44,13 +56,19 @@ public sealed partial class WireGuardDevice
     {
         ArgumentNullException.ThrowIfNull(peer);
         var now = Now();
-        var keypair = peer.Current;
-        if (peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
+        Reservation r;
+        byte[] packet;
+        lock (peer.Sync)
         {
-            return WireGuardResult.Done(peer);
+            var keypair = peer.Current;
+            if (peer.Removed || peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
+            {
+                return WireGuardResult.Done(peer);
+            }
+            packet = peer.Queued.Dequeue();
+            r = ReserveLocked(peer, keypair, packet.Length, destination.Length, now);
         }
-        var packet = peer.Queued.Dequeue();
-        return EncryptData(peer, keypair, packet, destination, now);
+        return Counted(Seal(peer, r, packet, destination));
     }
 
     /// <summary>
@@ -62,56 +80,89 @@ public sealed partial class WireGuardDevice
     {
         if (datagram.Length < 4)
         {
-            return WireGuardResult.Fail(WireGuardError.InvalidMessage);
+            return Counted(WireGuardResult.Fail(WireGuardError.InvalidMessage));
         }
-        return BinaryPrimitives.ReadUInt32LittleEndian(datagram) switch
+        return Counted(BinaryPrimitives.ReadUInt32LittleEndian(datagram) switch
         {
             TypeInitiation when datagram.Length == WireGuardConstants.InitiationSize => ReceiveInitiation(source, datagram, destination),
             TypeResponse when datagram.Length == WireGuardConstants.ResponseSize => ReceiveResponse(source, datagram, destination),
             TypeCookieReply when datagram.Length == WireGuardConstants.CookieReplySize => ReceiveCookieReply(datagram),
             TypeData when datagram.Length >= WireGuardConstants.DataMinimumSize => ReceiveData(source, datagram, destination),
             _ => WireGuardResult.Fail(WireGuardError.InvalidMessage),
-        };
+        });
     }
 
     private static bool CanSend(Keypair keypair, long now) =>
         now - keypair.Created < WireGuardConstants.RejectAfterTime.Ticks && keypair.SendCounter < WireGuardConstants.RejectAfterMessages;
 
-    private WireGuardResult SendKeepalive(WireGuardPeer peer, Span<byte> dst)
-    {
-        var now = Now();
-        var keypair = peer.Current;
-        return keypair is null || !CanSend(keypair, now) ? WireGuardResult.Done(peer) : EncryptData(peer, keypair, default, dst, now);
-    }
+    /// <summary>What a data message needs after its counter is reserved: keypair, counter, sizes, destination endpoint.</summary>
+    private readonly record struct Reservation(Keypair? Keypair, ulong Counter, int Padded, int Total, NetEndpoint Endpoint, WireGuardError Error);
 
-    private WireGuardResult EncryptData(WireGuardPeer peer, Keypair keypair, ReadOnlySpan<byte> packet, Span<byte> dst, long now)
+    /// <summary>Reserves a counter and does the send bookkeeping (timers, bytes, rekey wish); under the peer's lock.</summary>
+    private static Reservation ReserveLocked(WireGuardPeer peer, Keypair keypair, int packetLength, int destinationLength, long now)
     {
-        var padded = (packet.Length + WireGuardConstants.PaddingMultiple - 1) & ~(WireGuardConstants.PaddingMultiple - 1);
+        var padded = (packetLength + WireGuardConstants.PaddingMultiple - 1) & ~(WireGuardConstants.PaddingMultiple - 1);
         var total = WireGuardConstants.DataOverhead + padded;
-        if (dst.Length < total)
+        if (destinationLength < total)
         {
-            return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
+            return new Reservation(null, 0, 0, 0, default, WireGuardError.BufferTooSmall);
         }
         var counter = keypair.SendCounter++;
-        BinaryPrimitives.WriteUInt32LittleEndian(dst, TypeData);
-        BinaryPrimitives.WriteUInt32LittleEndian(dst[DataReceiver..], keypair.RemoteIndex);
-        BinaryPrimitives.WriteUInt64LittleEndian(dst[DataCounter..], counter);
-        var body = dst.Slice(WireGuardConstants.DataHeaderSize, padded);
-        packet.CopyTo(body);
-        body[packet.Length..].Clear();
-        keypair.Send.Seal(counter, body, default, dst.Slice(WireGuardConstants.DataHeaderSize, padded + WireGuardConstants.TagSize));
-
         if (keypair.IsInitiator && (keypair.SendCounter >= WireGuardConstants.RekeyAfterMessages
             || now - keypair.Created >= WireGuardConstants.RekeyAfterTime.Ticks))
         {
             peer.WantHandshake = true;
         }
-        if (!packet.IsEmpty && peer.DataSentUnanswered == long.MinValue)
+        if (packetLength > 0 && peer.DataSentUnanswered == long.MinValue)
         {
             peer.DataSentUnanswered = now;
         }
         AfterSend(peer, total, now);
-        return WireGuardResult.Network(total, peer, peer.Endpoint);
+        return new Reservation(keypair, counter, padded, total, peer.EndpointLocked, WireGuardError.None);
+    }
+
+    /// <summary>Writes header, packet and padding and seals them; outside any lock (the AEAD is thread-safe).</summary>
+    private static WireGuardResult Seal(WireGuardPeer peer, in Reservation r, ReadOnlySpan<byte> packet, Span<byte> dst)
+    {
+        if (r.Keypair is not { } keypair)
+        {
+            return WireGuardResult.Fail(r.Error, peer);
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(dst, TypeData);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[DataReceiver..], keypair.RemoteIndex);
+        BinaryPrimitives.WriteUInt64LittleEndian(dst[DataCounter..], r.Counter);
+        var body = dst.Slice(WireGuardConstants.DataHeaderSize, r.Padded);
+        packet.CopyTo(body);
+        body[packet.Length..].Clear();
+        // False only when the keypair was retired (disposed) between the reservation and here.
+        return keypair.Send.TrySeal(r.Counter, body, default, dst.Slice(WireGuardConstants.DataHeaderSize, r.Padded + WireGuardConstants.TagSize))
+            ? WireGuardResult.Network(r.Total, peer, r.Endpoint)
+            : WireGuardResult.Fail(WireGuardError.ExpiredSession, peer);
+    }
+
+    /// <summary>A keepalive (or confirmation) on the current session; under the peer's lock, sealed in it (rare).</summary>
+    private WireGuardResult SendKeepaliveLocked(WireGuardPeer peer, Span<byte> dst)
+    {
+        var now = Now();
+        var keypair = peer.Current;
+        if (keypair is null || !CanSend(keypair, now))
+        {
+            return WireGuardResult.Done(peer);
+        }
+        return Seal(peer, ReserveLocked(peer, keypair, 0, dst.Length, now), default, dst);
+    }
+
+    /// <summary>The first queued packet on the new session; under the peer's lock.</summary>
+    private WireGuardResult DequeuePendingLocked(WireGuardPeer peer, Span<byte> dst)
+    {
+        var now = Now();
+        var keypair = peer.Current;
+        if (peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
+        {
+            return WireGuardResult.Done(peer);
+        }
+        var packet = peer.Queued.Dequeue();
+        return Seal(peer, ReserveLocked(peer, keypair, packet.Length, dst.Length, now), packet, dst);
     }
 
     private WireGuardResult ReceiveData(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
@@ -134,37 +185,48 @@ public sealed partial class WireGuardDevice
             return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
         }
         var plain = dst[..plainLength];
+        // Outside every lock; false also when the keypair was retired meanwhile (its key is gone).
         if (!keypair.Receive.TryOpen(counter, msg[WireGuardConstants.DataHeaderSize..], default, plain))
         {
             return WireGuardResult.Fail(WireGuardError.DecryptionFailed, peer);
         }
-        if (!keypair.Replay.Validate(counter, WireGuardConstants.RejectAfterMessages))
+        lock (keypair.ReplayLock)
         {
-            return WireGuardResult.Fail(WireGuardError.Replay, peer);
+            if (!keypair.Replay.Validate(counter, WireGuardConstants.RejectAfterMessages))
+            {
+                return WireGuardResult.Fail(WireGuardError.Replay, peer);
+            }
         }
-        if (ReferenceEquals(keypair, peer.Next))
+        lock (peer.Sync)
         {
-            // First data on the responder's new keypair confirms it: it becomes current.
-            DropKeypair(peer.Previous);
-            peer.Previous = peer.Current;
-            peer.Current = keypair;
-            peer.Next = null;
-        }
-        peer.Endpoint = source;
-        AfterReceive(peer, msg.Length, now);
-        if (ReferenceEquals(keypair, peer.Current) && keypair.IsInitiator && !peer.RekeyRequestedOnReceive
-            && now - keypair.Created >= (WireGuardConstants.RejectAfterTime - WireGuardConstants.KeepaliveTimeout - WireGuardConstants.RekeyTimeout).Ticks)
-        {
-            peer.RekeyRequestedOnReceive = true;
-            peer.WantHandshake = true;
+            if (peer.Removed)
+            {
+                return WireGuardResult.Fail(WireGuardError.PeerRemoved, peer);
+            }
+            if (ReferenceEquals(keypair, peer.Next))
+            {
+                // First data on the responder's new keypair confirms it: it becomes current.
+                DropKeypair(peer.Previous);
+                peer.Previous = peer.Current;
+                Volatile.Write(ref peer.Current, keypair);
+                peer.Next = null;
+            }
+            peer.EndpointLocked = source;
+            AfterReceive(peer, msg.Length, now);
+            if (ReferenceEquals(keypair, peer.Current) && keypair.IsInitiator && !peer.RekeyRequestedOnReceive
+                && now - keypair.Created >= (WireGuardConstants.RejectAfterTime - WireGuardConstants.KeepaliveTimeout - WireGuardConstants.RekeyTimeout).Ticks)
+            {
+                peer.RekeyRequestedOnReceive = true;
+                peer.WantHandshake = true;
+            }
+            if (plainLength > 0 && peer.DataReceivedUnacked == long.MinValue)
+            {
+                peer.DataReceivedUnacked = now;
+            }
         }
         if (plainLength == 0)
         {
             return WireGuardResult.Done(peer);
-        }
-        if (peer.DataReceivedUnacked == long.MinValue)
-        {
-            peer.DataReceivedUnacked = now;
         }
         var length = InnerLength(plain);
         if (length < 0)
@@ -175,7 +237,7 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.SourceNotAllowed, peer);
         }
-        return WireGuardResult.Tunnel(length, peer);
+        return WireGuardResult.Tunnel(length, peer, source);
     }
 
     /// <summary>The IP packet's own length (padding stripped), or −1 when it is not a consistent IPv4/IPv6 packet.</summary>
@@ -194,17 +256,19 @@ public sealed partial class WireGuardDevice
         return -1;
     }
 
+    /// <summary>Send bookkeeping; under the peer's lock.</summary>
     private static void AfterSend(WireGuardPeer peer, int bytes, long now)
     {
         peer.LastSent = now;
-        peer.TransmitBytes += bytes;
+        peer.AddTransmitted(bytes);
         peer.DataReceivedUnacked = long.MinValue;
     }
 
+    /// <summary>Receive bookkeeping; under the peer's lock.</summary>
     private static void AfterReceive(WireGuardPeer peer, int bytes, long now)
     {
         peer.LastReceived = now;
-        peer.ReceiveBytes += bytes;
+        peer.AddReceived(bytes);
         peer.DataSentUnanswered = long.MinValue;
     }
 }

@@ -12,16 +12,20 @@ public sealed partial class WireGuardDevice
     public WireGuardResult InitiateHandshake(WireGuardPeer peer, Span<byte> destination, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        return SendInitiation(peer, destination, force);
+        lock (peer.Sync)
+        {
+            return Counted(peer.Removed ? WireGuardResult.Fail(WireGuardError.PeerRemoved, peer) : SendInitiationLocked(peer, destination, force));
+        }
     }
 
-    private WireGuardResult SendInitiation(WireGuardPeer peer, Span<byte> dst, bool isRetry)
+    /// <summary>Writes an initiation; under the peer's lock.</summary>
+    private WireGuardResult SendInitiationLocked(WireGuardPeer peer, Span<byte> dst, bool isRetry)
     {
         if (dst.Length < WireGuardConstants.InitiationSize)
         {
             return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
         }
-        if (!peer.Endpoint.IsSet)
+        if (!peer.EndpointLocked.IsSet)
         {
             return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
         }
@@ -36,7 +40,7 @@ public sealed partial class WireGuardDevice
         var msg = dst[..WireGuardConstants.InitiationSize];
         if (!Noise.CreateInitiation(_local, hs, index, _time.GetUtcNow(), _random, msg))
         {
-            _indices.Remove(index);
+            _indices.TryRemove(index, out _);
             hs.Clear();
             return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
         }
@@ -52,7 +56,7 @@ public sealed partial class WireGuardDevice
         peer.RetryAt = now + WireGuardConstants.RekeyTimeout.Ticks + jitterTicks;
         peer.WantHandshake = false;
         AfterSend(peer, msg.Length, now);
-        return WireGuardResult.Network(msg.Length, peer, peer.Endpoint);
+        return WireGuardResult.Network(msg.Length, peer, peer.EndpointLocked);
     }
 
     /// <summary>mac1, then under load mac2 (answered by a cookie reply when missing) and the per-IP rate limit.</summary>
@@ -103,7 +107,29 @@ public sealed partial class WireGuardDevice
             {
                 return WireGuardResult.Fail(WireGuardError.UnknownPeer);
             }
-            var peer = FindPeer(remoteStatic)!;
+            var peer = FindPeer(remoteStatic);
+            if (peer is null)
+            {
+                return WireGuardResult.Fail(WireGuardError.UnknownPeer); // removed meanwhile
+            }
+            lock (peer.Sync)
+            {
+                return peer.Removed ? WireGuardResult.Fail(WireGuardError.PeerRemoved, peer)
+                    : ConsumeInitiationLocked(peer, source, msg, dst, hash, chainingKey, timestamp);
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(hash);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(chainingKey);
+        }
+    }
+
+    /// <summary>The state change of an authenticated initiation and the response; under the peer's lock.</summary>
+    private WireGuardResult ConsumeInitiationLocked(WireGuardPeer peer, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst,
+        ReadOnlySpan<byte> hash, ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> timestamp)
+    {
+        {
             var hs = peer.Handshake;
             var now = Now();
             if (!Tai64N.IsAfter(timestamp, hs.LatestTimestamp))
@@ -127,14 +153,14 @@ public sealed partial class WireGuardDevice
             msg.Slice(InitEphemeral, 32).CopyTo(hs.RemoteEphemeral);
             hs.RemoteIndex = BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]);
             hs.State = HandshakeState.InitiationConsumed;
-            peer.Endpoint = source;
+            peer.EndpointLocked = source;
             AfterReceive(peer, msg.Length, now);
 
             var index = NewIndex(peer, null);
             var response = dst[..WireGuardConstants.ResponseSize];
             if (!Noise.CreateResponse(hs, index, _random, response))
             {
-                _indices.Remove(index);
+                _indices.TryRemove(index, out _);
                 hs.Clear();
                 return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
             }
@@ -147,11 +173,6 @@ public sealed partial class WireGuardDevice
             peer.Next = keypair;
             AfterSend(peer, response.Length, now);
             return WireGuardResult.Network(response.Length, peer, source);
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(hash);
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(chainingKey);
         }
     }
 
@@ -167,6 +188,19 @@ public sealed partial class WireGuardDevice
             return WireGuardResult.Fail(WireGuardError.UnknownIndex);
         }
         var peer = entry.Peer;
+        lock (peer.Sync)
+        {
+            return peer.Removed ? WireGuardResult.Fail(WireGuardError.PeerRemoved, peer) : ConsumeResponseLocked(peer, receiver, source, msg, dst);
+        }
+    }
+
+    /// <summary>An authenticated response completes our handshake: new current keypair, then the confirmation; under the peer's lock.</summary>
+    private WireGuardResult ConsumeResponseLocked(WireGuardPeer peer, uint receiver, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    {
+        if (peer.Handshake.LocalIndex != receiver)
+        {
+            return WireGuardResult.Fail(WireGuardError.UnknownIndex, peer); // a newer initiation replaced it meanwhile
+        }
         if (!Noise.ConsumeResponse(_local, peer.Handshake, msg))
         {
             return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
@@ -185,11 +219,11 @@ public sealed partial class WireGuardDevice
             DropKeypair(peer.Previous);
             peer.Previous = peer.Current;
         }
-        peer.Current = keypair;
-        peer.Endpoint = source;
+        Volatile.Write(ref peer.Current, keypair);
+        peer.EndpointLocked = source;
         AfterReceive(peer, msg.Length, now);
         // Confirm the session to the responder at once: the first queued packet, or a keepalive.
-        return peer.Queued.Count > 0 ? DequeuePending(peer, dst) : SendKeepalive(peer, dst);
+        return peer.Queued.Count > 0 ? DequeuePendingLocked(peer, dst) : SendKeepaliveLocked(peer, dst);
     }
 
     private WireGuardResult ReceiveCookieReply(ReadOnlySpan<byte> msg)
@@ -199,12 +233,15 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.UnknownIndex);
         }
-        return entry.Peer.Cookies.ConsumeReply(msg)
-            ? WireGuardResult.Done(entry.Peer)
-            : WireGuardResult.Fail(WireGuardError.HandshakeFailed, entry.Peer);
+        bool ok;
+        lock (entry.Peer.Sync)
+        {
+            ok = entry.Peer.Cookies.ConsumeReply(msg);
+        }
+        return ok ? WireGuardResult.Done(entry.Peer) : WireGuardResult.Fail(WireGuardError.HandshakeFailed, entry.Peer);
     }
 
-    /// <summary>Turns the finished handshake into a keypair registered under the handshake's local index; clears the transcript.</summary>
+    /// <summary>Turns the finished handshake into a keypair registered under the handshake's local index; clears the transcript; under the peer's lock.</summary>
     private Keypair NewKeypair(WireGuardPeer peer, bool initiator, long now)
     {
         var hs = peer.Handshake;
@@ -217,7 +254,7 @@ public sealed partial class WireGuardDevice
         _indices[hs.LocalIndex] = new IndexEntry(peer, keypair);
         hs.Clear();
         peer.LastHandshakeTicks = now;
-        peer.LastHandshake = _time.GetUtcNow();
+        peer.SetLastHandshakeLocked(_time.GetUtcNow());
         peer.AttemptStarted = long.MinValue;
         peer.RetryAt = long.MinValue;
         peer.WantHandshake = false;

@@ -13,6 +13,14 @@ public sealed partial class WireGuardDevice
     public WireGuardResult UpdateTimers(WireGuardPeer peer, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        lock (peer.Sync)
+        {
+            return peer.Removed ? WireGuardResult.Done(peer) : Counted(UpdateTimersLocked(peer, destination));
+        }
+    }
+
+    private WireGuardResult UpdateTimersLocked(WireGuardPeer peer, Span<byte> destination)
+    {
         var now = Now();
         var reject = WireGuardConstants.RejectAfterTime.Ticks;
         ExpireKeypair(ref peer.Current, now, reject);
@@ -34,12 +42,14 @@ public sealed partial class WireGuardDevice
                 peer.AttemptStarted = long.MinValue;
                 peer.WantHandshake = false;
                 peer.DataSentUnanswered = long.MinValue;
+                // Counted per queued packet dropped (the result itself is not a drop; see Counted).
+                peer.CountDrop(WireGuardError.ConnectionExpired, peer.Queued.Count);
                 peer.Queued.Clear();
                 RemoveIndex(peer.Handshake.LocalIndex, peer);
                 peer.Handshake.Clear();
                 return WireGuardResult.Fail(WireGuardError.ConnectionExpired, peer);
             }
-            return SendInitiation(peer, destination, isRetry: true);
+            return SendInitiationLocked(peer, destination, isRetry: true);
         }
 
         if (peer.DataSentUnanswered != long.MinValue
@@ -51,7 +61,7 @@ public sealed partial class WireGuardDevice
         }
         if (peer.WantHandshake && peer.RetryAt == long.MinValue)
         {
-            var r = SendInitiation(peer, destination, isRetry: false);
+            var r = SendInitiationLocked(peer, destination, isRetry: false);
             if (r.Action != WireGuardAction.Done)
             {
                 return r;
@@ -61,13 +71,13 @@ public sealed partial class WireGuardDevice
         if (peer.DataReceivedUnacked != long.MinValue && now - peer.DataReceivedUnacked >= WireGuardConstants.KeepaliveTimeout.Ticks)
         {
             peer.DataReceivedUnacked = long.MinValue;
-            return SendKeepalive(peer, destination);
+            return SendKeepaliveLocked(peer, destination);
         }
         if (peer.PersistentKeepalive > TimeSpan.Zero && (peer.LastSent == long.MinValue || now - peer.LastSent >= peer.PersistentKeepalive.Ticks))
         {
             return peer.Current is not null && CanSend(peer.Current, now)
-                ? SendKeepalive(peer, destination)
-                : peer.RetryAt == long.MinValue ? SendInitiation(peer, destination, isRetry: false) : WireGuardResult.Done(peer);
+                ? SendKeepaliveLocked(peer, destination)
+                : peer.RetryAt == long.MinValue ? SendInitiationLocked(peer, destination, isRetry: false) : WireGuardResult.Done(peer);
         }
         return WireGuardResult.Done(peer);
     }
@@ -77,7 +87,7 @@ public sealed partial class WireGuardDevice
         if (slot is not null && now - slot.Created >= reject)
         {
             DropKeypair(slot);
-            slot = null;
+            Volatile.Write(ref slot, null);
         }
     }
 }

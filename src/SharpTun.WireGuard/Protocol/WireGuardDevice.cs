@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 
 namespace SharpTun.WireGuard;
 
@@ -12,7 +13,27 @@ namespace SharpTun.WireGuard;
 /// <item><see cref="DequeuePending"/>: the packets queued while no session existed, encrypted; call it until Done whenever a result's peer has <see cref="WireGuardPeer.QueuedPackets"/> &gt; 0 and <see cref="WireGuardPeer.HasSession"/>.</item>
 /// </list>
 /// Time comes from the injected <see cref="TimeProvider"/>, randomness from <see cref="IRandomSource"/>.
-/// Not thread-safe: the caller serializes calls. Data-packet paths allocate nothing.
+/// Data-packet paths allocate nothing.
+/// <para><b>Thread safety.</b> Every public member may be called from any number of threads at once
+/// (as wireguard-go and boringtun allow): encrypt and decrypt on several cores, timers on another,
+/// peers added, removed and configured (UAPI set) while traffic flows. How:</para>
+/// <list type="bullet">
+/// <item>Per peer, one small lock (<c>WireGuardPeer.Sync</c>) guards the cheap state: keypair choice and
+/// rotation, send-counter reservation, endpoint (roaming), timer fields, the handshake queue. Handshake
+/// messages of one peer are processed under it too (rare).</item>
+/// <item>Per keypair, a lock guards the replay window (checked after the tag verified).</item>
+/// <item>ChaCha20-Poly1305 seal/open of data messages runs outside every lock; a keypair retired
+/// meanwhile waits for those calls to finish before its keys are zeroed.</item>
+/// <item>The receiver-index table and the key → peer map are concurrent dictionaries (lock-free reads);
+/// the peer list is copy-on-write; <see cref="AllowedIps"/> is a reader-writer-locked trie. Adding or
+/// removing peers takes one device-wide configuration lock (never held on the data path).</item>
+/// </list>
+/// <para>Order: datagrams for one peer carry counters in the order their reservations were made; when
+/// two threads encrypt for the same peer at once, the caller keeps per-peer order if it needs it (the
+/// receiver's replay window, 8128 messages wide, accepts reordering). A peer removed while a call for
+/// it runs makes that call return <see cref="WireGuardError.PeerRemoved"/> or its last result.</para>
+/// <para>Drops are counted per peer (<see cref="WireGuardPeer.Drops"/>) and, when no peer is known, per
+/// device (<see cref="Drops"/>), with Interlocked.</para>
 /// </summary>
 public sealed partial class WireGuardDevice : IDisposable
 {
@@ -23,10 +44,14 @@ public sealed partial class WireGuardDevice : IDisposable
     private readonly Func<long> _nowFunc;
     private readonly CookieChecker _cookieChecker;
     private readonly HandshakeRateLimiter _rateLimiter;
-    private readonly Dictionary<uint, IndexEntry> _indices = [];
-    private readonly List<WireGuardPeer> _peers = [];
-    private readonly Dictionary<KeyId, WireGuardPeer> _peersByKey = [];
+    private readonly ConcurrentDictionary<uint, IndexEntry> _indices = new();
+    private readonly ConcurrentDictionary<KeyId, WireGuardPeer> _peersByKey = new();
+    private readonly Lock _configLock = new();
     private readonly Noise.PeerLookup _lookupHandshake;
+    private readonly long[] _drops = new long[WireGuardErrors.Count];
+    private volatile WireGuardPeer[] _peers = [];
+    private volatile bool _underLoad;
+    private volatile int _maxQueuedPerPeer = 128;
 
     /// <summary>Creates the protocol state for a private key (32 bytes, as from <c>wg genkey</c>).</summary>
     public WireGuardDevice(ReadOnlySpan<byte> privateKey, TimeProvider? time = null, IRandomSource? random = null)
@@ -36,7 +61,7 @@ public sealed partial class WireGuardDevice : IDisposable
             throw new ArgumentException($"a WireGuard private key is 32 bytes, got {privateKey.Length}", nameof(privateKey));
         }
         _time = time ?? TimeProvider.System;
-        _random = random ?? SystemRandomSource.Instance;
+        _random = random is null or SystemRandomSource ? SystemRandomSource.Instance : new LockedRandom(random);
         _origin = _time.GetTimestamp();
         _nowFunc = Now;
         _local = new LocalIdentity(privateKey);
@@ -49,20 +74,31 @@ public sealed partial class WireGuardDevice : IDisposable
     /// <summary>Our public key.</summary>
     public ReadOnlyMemory<byte> PublicKey => _local.PublicKey;
 
-    /// <summary>Cryptokey routing: which peer owns which prefixes (outgoing peer choice and incoming source check).</summary>
+    /// <summary>Cryptokey routing: which peer owns which prefixes (outgoing peer choice and incoming source check). Thread-safe.</summary>
     public AllowedIps<WireGuardPeer> AllowedIps { get; }
 
-    /// <summary>The peers, in the order added.</summary>
+    /// <summary>The peers, in the order added: a snapshot (adding or removing a peer publishes a new list).</summary>
     public IReadOnlyList<WireGuardPeer> Peers => _peers;
 
     /// <summary>
     /// Set by the transport while it is overloaded (e.g. its handshake queue is long): handshake
     /// messages then need a valid mac2 (else a cookie reply is sent) and pass a per-IP rate limiter.
     /// </summary>
-    public bool UnderLoad { get; set; }
+    public bool UnderLoad
+    {
+        get => _underLoad;
+        set => _underLoad = value;
+    }
 
-    /// <summary>Most packets queued per peer while waiting for a handshake; older ones are dropped first.</summary>
-    public int MaxQueuedPerPeer { get; set; } = 128;
+    /// <summary>Most packets queued per peer while waiting for a handshake; older ones are dropped first (counted as <see cref="WireGuardError.QueueFull"/>).</summary>
+    public int MaxQueuedPerPeer
+    {
+        get => _maxQueuedPerPeer;
+        set => _maxQueuedPerPeer = value;
+    }
+
+    /// <summary>Inputs dropped for <paramref name="reason"/> that concern no known peer (unknown index or key, malformed, no route…).</summary>
+    public long Drops(WireGuardError reason) => (uint)reason < (uint)_drops.Length ? Volatile.Read(ref _drops[(int)reason]) : 0;
 
     /// <summary>Adds a peer by public key, with an optional preshared key (32 bytes or empty).</summary>
     public WireGuardPeer AddPeer(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey = default)
@@ -75,29 +111,41 @@ public sealed partial class WireGuardDevice : IDisposable
         {
             throw new ArgumentException($"a preshared key is 32 bytes, got {presharedKey.Length}", nameof(presharedKey));
         }
-        if (_peersByKey.ContainsKey(KeyId.From(publicKey)))
+        lock (_configLock)
         {
-            throw new ArgumentException($"peer {Convert.ToBase64String(publicKey)} already exists", nameof(publicKey));
+            if (_peersByKey.ContainsKey(KeyId.From(publicKey)))
+            {
+                throw new ArgumentException($"peer {Convert.ToBase64String(publicKey)} already exists", nameof(publicKey));
+            }
+            var peer = new WireGuardPeer(_local, publicKey, presharedKey, _nowFunc);
+            _peersByKey[KeyId.From(publicKey)] = peer;
+            _peers = [.. _peers, peer];
+            return peer;
         }
-        var peer = new WireGuardPeer(_local, publicKey, presharedKey, _nowFunc);
-        _peers.Add(peer);
-        _peersByKey.Add(KeyId.From(publicKey), peer);
-        return peer;
     }
 
-    /// <summary>Removes a peer, its sessions, indices and allowed IPs.</summary>
+    /// <summary>Removes a peer, its sessions, indices and allowed IPs. Calls for it in flight on other threads end with <see cref="WireGuardError.PeerRemoved"/>.</summary>
     public void RemovePeer(WireGuardPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        if (!_peers.Remove(peer))
+        lock (_configLock)
         {
-            return;
+            if (Array.IndexOf(_peers, peer) < 0)
+            {
+                return;
+            }
+            _peers = [.. _peers.Where(p => !ReferenceEquals(p, peer))];
+            _peersByKey.TryRemove(KeyId.From(peer.PublicKey.Span), out _);
+            AllowedIps.RemoveAll(peer);
+            lock (peer.Sync)
+            {
+                peer.Removed = true;
+                ClearSessions(peer);
+                RemoveIndex(peer.Handshake.LocalIndex, peer);
+                peer.Handshake.ZeroAll();
+                peer.Queued.Clear();
+            }
         }
-        _peersByKey.Remove(KeyId.From(peer.PublicKey.Span));
-        ClearSessions(peer);
-        RemoveIndex(peer.Handshake.LocalIndex, peer);
-        peer.Handshake.ZeroAll();
-        AllowedIps.RemoveAll(peer);
     }
 
     /// <summary>Finds a peer by public key.</summary>
@@ -107,7 +155,7 @@ public sealed partial class WireGuardDevice : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var p in _peers.ToArray())
+        foreach (var p in _peers)
         {
             RemovePeer(p);
         }
@@ -119,6 +167,27 @@ public sealed partial class WireGuardDevice : IDisposable
 
     internal int IndexCount => _indices.Count;
 
+    /// <summary>
+    /// Counts a failed result on its peer, or on the device when it has none; returns it.
+    /// ConnectionExpired is counted where it happens, once per queued packet it drops.
+    /// </summary>
+    private WireGuardResult Counted(WireGuardResult r)
+    {
+        if (r.Action == WireGuardAction.Error && r.Error != WireGuardError.ConnectionExpired)
+        {
+            if (r.Peer is { } p)
+            {
+                p.CountDrop(r.Error);
+            }
+            else
+            {
+                Interlocked.Increment(ref _drops[(int)r.Error]);
+            }
+        }
+        return r;
+    }
+
+    /// <summary>A fresh random index registered for the peer (and keypair); under the peer's lock.</summary>
     private uint NewIndex(WireGuardPeer peer, Keypair? keypair)
     {
         Span<byte> b = stackalloc byte[4];
@@ -133,14 +202,16 @@ public sealed partial class WireGuardDevice : IDisposable
         }
     }
 
+    /// <summary>Removes the handshake index of a peer (only if it still names that peer's handshake).</summary>
     private void RemoveIndex(uint index, WireGuardPeer peer)
     {
         if (_indices.TryGetValue(index, out var e) && ReferenceEquals(e.Peer, peer) && e.Keypair is null)
         {
-            _indices.Remove(index);
+            _indices.TryRemove(new KeyValuePair<uint, IndexEntry>(index, e));
         }
     }
 
+    /// <summary>Unregisters and disposes a keypair (waits for seals/opens in flight); under the peer's lock.</summary>
     private void DropKeypair(Keypair? keypair)
     {
         if (keypair is null)
@@ -149,7 +220,7 @@ public sealed partial class WireGuardDevice : IDisposable
         }
         if (_indices.TryGetValue(keypair.LocalIndex, out var e) && ReferenceEquals(e.Keypair, keypair))
         {
-            _indices.Remove(keypair.LocalIndex);
+            _indices.TryRemove(new KeyValuePair<uint, IndexEntry>(keypair.LocalIndex, e));
         }
         keypair.Dispose();
     }
@@ -159,7 +230,8 @@ public sealed partial class WireGuardDevice : IDisposable
         DropKeypair(peer.Current);
         DropKeypair(peer.Previous);
         DropKeypair(peer.Next);
-        peer.Current = peer.Previous = peer.Next = null;
+        Volatile.Write(ref peer.Current, null);
+        peer.Previous = peer.Next = null;
     }
 
     private readonly record struct IndexEntry(WireGuardPeer Peer, Keypair? Keypair);

@@ -3,18 +3,24 @@ namespace SharpTun.WireGuard;
 /// <summary>
 /// A remote WireGuard peer as the protocol core sees it: its static key, current endpoint (changed
 /// only by authenticated packets — roaming), sessions (current/previous/next keypair), handshake,
-/// timer state and counters. Created by <see cref="WireGuardDevice.AddPeer"/>.
+/// timer state, byte counters and drop counters. Created by <see cref="WireGuardDevice.AddPeer"/>.
+/// <para>Thread safety: every public member may be used from any thread. The session, handshake and
+/// timer state below is guarded by <see cref="Sync"/> (the per-peer lock of the thread-safety contract
+/// on <see cref="WireGuardDevice"/>); counters are Interlocked.</para>
 /// </summary>
 public sealed class WireGuardPeer
 {
+    /// <summary>The per-peer lock: keypair slots, handshake, timer fields, queue, endpoint.</summary>
+    internal readonly object Sync = new();
     internal readonly Handshake Handshake;
     internal readonly CookieGenerator Cookies;
     internal readonly Queue<byte[]> Queued = new();
     internal Keypair? Current;
     internal Keypair? Previous;
     internal Keypair? Next;
+    internal volatile bool Removed;
 
-    // Timer state, all in device clock ticks (long.MinValue = never / not armed).
+    // Timer state, all in device clock ticks (long.MinValue = never / not armed); under Sync.
     internal long LastSent = long.MinValue;
     internal long LastReceived = long.MinValue;
     internal long LastInitiationSent = long.MinValue;
@@ -25,6 +31,13 @@ public sealed class WireGuardPeer
     internal long LastHandshakeTicks = long.MinValue;
     internal bool WantHandshake;
     internal bool RekeyRequestedOnReceive;
+
+    private readonly long[] _drops = new long[WireGuardErrors.Count];
+    private NetEndpoint _endpoint;
+    private DateTimeOffset? _lastHandshake;
+    private long _transmitBytes;
+    private long _receiveBytes;
+    private long _persistentKeepaliveTicks;
 
     internal WireGuardPeer(LocalIdentity local, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, Func<long> now)
     {
@@ -37,26 +50,102 @@ public sealed class WireGuardPeer
     public ReadOnlyMemory<byte> PublicKey { get; }
 
     /// <summary>Where datagrams for this peer go; updated on every authenticated packet from it.</summary>
-    public NetEndpoint Endpoint { get; set; }
+    public NetEndpoint Endpoint
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _endpoint;
+            }
+        }
+        set
+        {
+            lock (Sync)
+            {
+                _endpoint = value;
+            }
+        }
+    }
 
     /// <summary>Send a keepalive when nothing was sent for this long (zero = off), like wg's persistent-keepalive.</summary>
-    public TimeSpan PersistentKeepalive { get; set; }
+    public TimeSpan PersistentKeepalive
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _persistentKeepaliveTicks));
+        set => Volatile.Write(ref _persistentKeepaliveTicks, value.Ticks);
+    }
 
     /// <summary>Wall-clock time of the last completed handshake, if any.</summary>
-    public DateTimeOffset? LastHandshake { get; internal set; }
+    public DateTimeOffset? LastHandshake
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _lastHandshake;
+            }
+        }
+        internal set
+        {
+            lock (Sync)
+            {
+                _lastHandshake = value;
+            }
+        }
+    }
 
     /// <summary>Bytes of UDP payload sent to this peer.</summary>
-    public long TransmitBytes { get; internal set; }
+    public long TransmitBytes => Volatile.Read(ref _transmitBytes);
 
     /// <summary>Bytes of authenticated UDP payload received from this peer.</summary>
-    public long ReceiveBytes { get; internal set; }
+    public long ReceiveBytes => Volatile.Read(ref _receiveBytes);
 
     /// <summary>True while a session usable for sending exists.</summary>
-    public bool HasSession => Current is not null;
+    public bool HasSession => Volatile.Read(ref Current) is not null;
 
     /// <summary>Packets waiting for a handshake to finish.</summary>
-    public int QueuedPackets => Queued.Count;
+    public int QueuedPackets
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return Queued.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many inputs concerning this peer were dropped for <paramref name="reason"/> (exact, Interlocked;
+    /// <see cref="WireGuardError.QueueFull"/> counts packets pushed out of the handshake queue).
+    /// </summary>
+    public long Drops(WireGuardError reason) => (uint)reason < (uint)_drops.Length ? Volatile.Read(ref _drops[(int)reason]) : 0;
+
+    /// <summary>Every drop of this peer, over all reasons.</summary>
+    public long TotalDrops
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 1; i < _drops.Length; i++)
+            {
+                sum += Volatile.Read(ref _drops[i]);
+            }
+            return sum;
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Convert.ToBase64String(PublicKey.Span);
+
+    internal void CountDrop(WireGuardError reason, long count = 1) => Interlocked.Add(ref _drops[(int)reason], count);
+
+    internal void AddTransmitted(long bytes) => Interlocked.Add(ref _transmitBytes, bytes);
+
+    internal void AddReceived(long bytes) => Interlocked.Add(ref _receiveBytes, bytes);
+
+    /// <summary>The endpoint, for callers already holding <see cref="Sync"/>.</summary>
+    internal ref NetEndpoint EndpointLocked => ref _endpoint;
+
+    internal void SetLastHandshakeLocked(DateTimeOffset value) => _lastHandshake = value;
 }

@@ -64,14 +64,23 @@ public enum WireGuardError
     /// <summary>No peer's allowed IPs contain the destination of an outgoing packet.</summary>
     NoRoute,
 
-    /// <summary>The caller's buffer is too small for the output.</summary>
+    /// <summary>Too big: the packet (or reply) does not fit the caller's buffer.</summary>
     BufferTooSmall,
 
     /// <summary>The peer has no endpoint yet (none configured, none learned): nothing can be sent to it.</summary>
     NoEndpoint,
 
-    /// <summary>Handshake retries gave up after REKEY_ATTEMPT_TIME; queued packets were dropped.</summary>
+    /// <summary>Handshake retries gave up after REKEY_ATTEMPT_TIME; queued packets were dropped (counted per packet).</summary>
     ConnectionExpired,
+
+    /// <summary>
+    /// The peer's queue of packets waiting for a handshake was full (<see cref="WireGuardDevice.MaxQueuedPerPeer"/>):
+    /// the oldest was dropped. Never a result's error (the call itself succeeds); counted in <see cref="WireGuardPeer.Drops"/>.
+    /// </summary>
+    QueueFull,
+
+    /// <summary>The peer was removed while the call ran (or before it, by a reference the caller kept).</summary>
+    PeerRemoved,
 }
 
 /// <summary>The outcome of one protocol call: an action, the bytes it concerns in the caller's buffer, and the peer.</summary>
@@ -85,6 +94,6 @@ public readonly record struct WireGuardResult(WireGuardAction Action, int Length
     internal static WireGuardResult Network(int length, WireGuardPeer? peer, NetEndpoint endpoint) =>
         new(WireGuardAction.WriteToNetwork, length, peer, endpoint, WireGuardError.None);
 
-    internal static WireGuardResult Tunnel(int length, WireGuardPeer peer) =>
-        new(WireGuardAction.WriteToTunnel, length, peer, peer.Endpoint, WireGuardError.None);
+    internal static WireGuardResult Tunnel(int length, WireGuardPeer peer, in NetEndpoint endpoint) =>
+        new(WireGuardAction.WriteToTunnel, length, peer, endpoint, WireGuardError.None);
 }

@@ -70,7 +70,7 @@ public sealed class FakePacketQueue : IPacketQueue
     /// <inheritdoc/>
     public int Read(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, int offset)
     {
-        while (!_shutdown)
+        while (!_shutdown && !buffers.IsEmpty && !sizes.IsEmpty)
         {
             var n = TryRead(buffers, sizes, offset);
             if (n > 0)

@@ -13,7 +13,7 @@ internal sealed class Capture : IDisposable
     {
         _host = host;
         File = Path.Combine(Path.GetTempPath(), UniqueName.Next("cap") + ".pcap");
-        _tcpdump = Daemon.StartIn(host.Name, "tcpdump", ["-i", dev, "-n", "-U", "-s", "2048", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", File, filter]);
+        _tcpdump = Daemon.StartIn(host.Name, "tcpdump", ["-i", dev, "-n", "-U", "--immediate-mode", "-s", "2048", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", File, filter]);
         _tcpdump.WaitForOutput("listening on", TimeSpan.FromSeconds(30));
     }
 

@@ -57,6 +57,14 @@ public sealed partial class RestartAndDownLiveTests(ITestOutputHelper output)
         Assert.Contains(fg.Process.ExitCode, new[] { 0, 143 });
         AssertNothingLeft(h, fg.Name, fg.Process.Pid);
 
+        // After kill -9 the device went with the fd, but the socket file stays: down clears what is left.
+        var killed = SharpTunWg.Start(h, config);
+        killed.Kill();
+        Assert.True(File.Exists(killed.SocketPath), "expected the socket file to outlive kill -9 (else this check proves nothing)");
+        var after = killed.Down();
+        output.WriteLine($"down after kill -9: exit {after.ExitCode}: {after.StdOut.Trim()} {after.StdErr.Trim()}");
+        AssertNothingLeft(h, killed.Name, killed.Process.Pid);
+
         // Background: up prints the PID of the detached daemon and returns; down stops it.
         var name = UniqueName.Next("wgb");
         var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
@@ -92,6 +100,61 @@ public sealed partial class RestartAndDownLiveTests(ITestOutputHelper output)
             }
             Directory.Delete(dir, recursive: true);
             foreach (var f in new[] { $"/run/sharptun/{name}.pid", $"/run/sharptun/{name}.log" })
+            {
+                if (File.Exists(f))
+                {
+                    File.Delete(f);
+                }
+            }
+        }
+    }
+
+    [RootFact]
+    public void UpByName_ReadsEtcWireguard_BadConfig_NamesFileLineKey_LeavesNothing()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(WgKey.Generate().Public, "198.19.9.0/24", "198.18.0.9:51820")]);
+        var name = UniqueName.Next("wge");
+        var createdDir = !Directory.Exists("/etc/wireguard");
+        var conf = $"/etc/wireguard/{name}.conf";
+        try
+        {
+            Directory.CreateDirectory("/etc/wireguard");
+            File.WriteAllText(conf, config.WgQuick());
+            using (var up = Daemon.StartIn(h.Name, "dotnet", Repo.Cli("wg", "up", name)))
+            {
+                up.WaitUntil(() => Uapi.Answers(name) && config.Addresses.All(LinkStats.Addresses(h, name).Contains),
+                    $"'wg up {name}' to bring up {name} from {conf}", TimeSpan.FromSeconds(60));
+                var down = h.Sharptun("wg", "down", name);
+                Assert.True(down.ExitCode == 0, down.ToString());
+                Assert.True(up.WaitForExit(TimeSpan.FromSeconds(20)), up.Output);
+                AssertNothingLeft(h, name, up.Pid);
+            }
+
+            // Line 9 of the file: the [Peer]'s AllowedIPs (see WgConfig.WgQuick's layout).
+            var lines = config.WgQuick().Split('\n');
+            var line = Array.FindIndex(lines, l => l.StartsWith("AllowedIPs", StringComparison.Ordinal)) + 1;
+            lines[line - 1] = "AllowedIPs = 10.0.0.300/24";
+            File.WriteAllText(conf, string.Join('\n', lines));
+            var bad = h.Sharptun("wg", "up", name);
+            output.WriteLine($"bad config: exit {bad.ExitCode}: {bad.StdErr.Trim()} {bad.StdOut.Trim()}");
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Contains($"{name}.conf:{line}:", bad.StdErr + bad.StdOut, StringComparison.Ordinal);
+            Assert.Contains("AllowedIPs", bad.StdErr + bad.StdOut, StringComparison.Ordinal);
+            Assert.Contains("10.0.0.300/24", bad.StdErr + bad.StdOut, StringComparison.Ordinal);
+            Assert.False(LinkStats.Exists(h, name), $"a failed 'wg up' left device {name}");
+            Assert.False(File.Exists(Uapi.SocketPath(name)), $"a failed 'wg up' left {Uapi.SocketPath(name)}");
+        }
+        finally
+        {
+            File.Delete(conf);
+            if (createdDir && Directory.Exists("/etc/wireguard") && !Directory.EnumerateFileSystemEntries("/etc/wireguard").Any())
+            {
+                Directory.Delete("/etc/wireguard");
+            }
+            foreach (var f in new[] { Uapi.SocketPath(name), $"/run/sharptun/{name}.pid" })
             {
                 if (File.Exists(f))
                 {
