@@ -46,16 +46,17 @@ public sealed class WgCommandTests
     }
 
     [Theory]
-    [InlineData("not-a-key!!", "not valid base64")]
-    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "wrong length 31 bytes")]
-    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "wrong length 33 bytes")]
-    [InlineData("", "empty input")]
+    // wg's own wording for what is not 44 base64 characters; sharptun's for a wrong decoded length.
+    [InlineData("not-a-key!!", "private key on stdin: key is not the correct length or format")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "invalid private key on stdin: wrong length 31 bytes")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "invalid private key on stdin: wrong length 33 bytes")]
+    [InlineData("", "private key on stdin: key is not the correct length or format")]
     public void MalformedKey_IsAClearError(string input, string expected)
     {
         var r = Sharptun(input, "wg", "pubkey");
         Assert.NotEqual(0, r.ExitCode);
         Assert.Equal("", r.StdOut);
-        Assert.Contains("sharptun: invalid private key on stdin: " + expected, r.StdErr);
+        Assert.Contains("sharptun: " + expected, r.StdErr);
         // wg rejects the same input too.
         Assert.NotEqual(0, Wg(input, "pubkey").ExitCode);
     }

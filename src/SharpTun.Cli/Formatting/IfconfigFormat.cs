@@ -7,7 +7,7 @@ using SharpTun.Netlink;
 namespace SharpTun.Cli.Formatting;
 
 /// <summary>
-/// The classic net-tools <c>ifconfig</c> block, from rtnetlink (link, addresses, stats64). The counters are
+/// The net-tools 1.60 <c>ifconfig</c> block (<c>sharptun ifconfig --layout 1.60</c>; <see cref="Ifconfig210Format"/> is the default), from rtnetlink (link, addresses, stats64). The counters are
 /// combined as the kernel combines them for /proc/net/dev, which is where ifconfig reads them.
 /// </summary>
 internal static class IfconfigFormat
@@ -55,9 +55,9 @@ internal static class IfconfigFormat
     }
 
     /// <summary>net-tools' size: divide by 1024 while above 1024, one decimal truncated: "0.0 B", "1.2 KB", "3.4 MB".</summary>
-    internal static string HumanSize(ulong bytes)
+    internal static string HumanSize(ulong bytes, bool iec = false)
     {
-        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
+        string[] units = iec ? ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] : ["B", "KB", "MB", "GB", "TB", "PB"];
         var tenths = (decimal)bytes * 10;
         var unit = 0;
         var value = (decimal)bytes;
@@ -71,7 +71,7 @@ internal static class IfconfigFormat
         return $"{t / 10}.{t % 10} {units[unit]}";
     }
 
-    private static string Encap(ushort type) => type switch
+    internal static string Encap(ushort type) => type switch
     {
         1 => "Ethernet",
         772 => "Local Loopback",
@@ -93,7 +93,7 @@ internal static class IfconfigFormat
     };
 
     /// <summary>net-tools' flag order.</summary>
-    private static IEnumerable<string> FlagWords(LinkFlags f)
+    internal static IEnumerable<string> FlagWords(LinkFlags f)
     {
         (LinkFlags Flag, string Name)[] order =
         [

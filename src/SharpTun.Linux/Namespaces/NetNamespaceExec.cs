@@ -25,7 +25,7 @@ public static class NetNamespaceExec
                 throw new NetNamespaceException(
                     errno is Errno.EPERM or Errno.EACCES
                         ? $"cannot enter namespace '{name}': permission denied (needs CAP_SYS_ADMIN; run as root)"
-                        : $"cannot enter namespace '{name}': {Errno.Describe(errno)}", errno);
+                        : $"cannot enter namespace '{name}': {ErrnoText.Describe(errno)}", errno);
             }
         }
         return ProcessImage.ExecFromPath(argv);

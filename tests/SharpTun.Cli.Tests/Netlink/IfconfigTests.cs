@@ -6,6 +6,9 @@ namespace SharpTun.Cli.Tests.Netlink;
 /// <summary><c>sharptun ifconfig DEV</c> against <c>ip -s -j link show DEV</c> after real traffic.</summary>
 public partial class IfconfigTests
 {
+    [GeneratedRegex(@"(packets|bytes) \d+( \([\d.]+ \w+\))?")]
+    private static partial Regex Counters();
+
     [GeneratedRegex(@"(\w+)( addr)?:(\S+)")]
     private static partial Regex Field();
 
@@ -26,7 +29,7 @@ public partial class IfconfigTests
         b.Ip("link set vb up");
         a.Exec("ping", ["-c", "5", "-i", "0.2", "-s", "1000", "-W", "5", "198.18.0.2"]).EnsureSuccess();
 
-        var text = a.St("ifconfig", "va").EnsureSuccess().StdOut;
+        var text = a.St("ifconfig", "va", "--layout", "1.60").EnsureSuccess().StdOut;
         var ip = JsonNode.Parse(a.Ip("-s -j link show va"))![0]!;
         var rx = ip["stats64"]!["rx"]!;
         var tx = ip["stats64"]!["tx"]!;
@@ -55,6 +58,35 @@ public partial class IfconfigTests
         // 5 × (1000 + 8 + 20 + 14) bytes and ARP: a few KB, shown as net-tools does.
         Assert.Matches(@"TX bytes:\d+ \(\d+\.\d KB\)", text);
         Assert.Equal($"txqueuelen:{ip["txqlen"]}", Regex.Match(text, @"txqueuelen:\d+").Value);
+    }
+
+    /// <summary>The default layout is net-tools 2.10's, judged by Debian's own ifconfig on the same namespace, line for line.</summary>
+    [RootFact]
+    public void Default_layout_is_net_tools_2_10()
+    {
+        Assert.True(Run.Exec("sh", ["-c", "command -v ifconfig"]).ExitCode == 0, "net-tools' ifconfig is needed (apt-get install net-tools)");
+        using var a = NetNs.Create();
+        using var b = NetNs.Create();
+        a.Sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 && sysctl -qw net.ipv6.conf.default.disable_ipv6=1").EnsureSuccess();
+        a.Ip($"link add va type veth peer name vb netns {b.Name}");
+        a.Ip("addr add 198.18.0.1/24 brd + dev va");
+        a.Ip("addr add 198.18.3.1/24 dev va label va:7");
+        a.Ip("addr add 198.18.4.1/32 dev va");
+        b.Ip("addr add 198.18.0.2/24 dev vb");
+        a.Ip("link set va up");
+        b.Ip("link set vb up");
+        a.St("tuntap", "add", "dev", "sttun0", "mode", "tun").EnsureSuccess();
+        a.Ip("addr add 198.19.0.1 peer 198.19.0.2 dev sttun0");
+        a.Ip("link set sttun0 up");
+        a.Sh("sysctl -qw net.ipv6.conf.lo.disable_ipv6=0").EnsureSuccess();
+        a.Exec("ping", ["-c", "3", "-i", "0.2", "-s", "1200", "-W", "5", "198.18.0.2"]).EnsureSuccess();
+        foreach (var args in new[] { new[] { "-a" }, [], ["va"], ["lo"] })
+        {
+            // Counters may move between the two reads (ARP); CountersMatchIp_AfterTraffic checks their values.
+            var expected = Counters().Replace(a.Exec("ifconfig", args).EnsureSuccess().StdOut, "$1 N");
+            var actual = Counters().Replace(a.St(["ifconfig", .. args]).EnsureSuccess().StdOut, "$1 N");
+            Assert.Equal(expected, actual);
+        }
     }
 
     [Theory]
