@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side tunnel benchmark, one run: the bare veth wire (the limit), SharpTun TCP and UDP,
-# socat TUN over TCP and UDP, OpenVPN 2.6 p2p (cleartext UDP/TCP and AES-256-GCM UDP/TCP), and
+# socat TUN over TCP and UDP, OpenVPN 2.6 p2p (cleartext UDP/TCP and AES-256-GCM UDP/TCP),
+# WireGuard (SharpTun, wireguard-go Debian + upstream, and the mixed pair), and
 # simpletun when SIMPLETUN=/path/to/simpletun is set (built outside this repository).
 # Topology (TESTBED.md): ns A 198.18.0.1/24 <-veth-> ns B 198.18.0.2/24; each tunnel puts
 # 198.19.0.1 in A and 198.19.0.2 in B. For each: idle ping RTT (20 pings), iperf3 single stream
@@ -153,16 +154,67 @@ for crypto in clear gcm; do
   done
 done
 
+# 7. WireGuard: SharpTun (`sharptun wg up`), wireguard-go (Debian's package and the newest upstream
+# build from ../shared/tools when present), and the mixed pair SharpTun <-> upstream wireguard-go.
+# Interfaces wgA/wgB (UAPI sockets live in the root's /var/run/wireguard, shared by the namespaces),
+# MTU 1420 (wg-quick's default), ListenPort 51820, the peer's /32 as AllowedIPs.
+if command -v wg >/dev/null; then
+  ka=$(wg genkey); kb=$(wg genkey); pa=$(echo "$ka" | wg pubkey); pb=$(echo "$kb" | wg pubkey)
+  wgconf() { # file key peerkey addr peerwire peeraddr quick
+    {
+      echo "[Interface]"; echo "PrivateKey = $2"; echo "ListenPort = 51820"
+      [ "$7" = quick ] && echo "Address = $4/24"
+      echo "[Peer]"; echo "PublicKey = $3"; echo "AllowedIPs = $6/32"; echo "Endpoint = $5:51820"
+    } >"$1"
+  }
+  wg_sharptun() { # ns name key peerkey addr peerwire peeraddr
+    wgconf "$work/$2.conf" "$3" "$4" "$5" "$6" "$7" quick
+    start "$1" dotnet "$dll" wg up "$work/$2.conf" --log-level error
+  }
+  wg_go() { # binary ns name key peerkey addr peerwire peeraddr
+    wgconf "$work/$3.setconf" "$4" "$5" "$6" "$7" "$8" plain
+    ip netns exec "$2" env WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 LOG_LEVEL=error "$1" -f "$3" >>"$work/log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do [ -S "/var/run/wireguard/$3.sock" ] && break; sleep 0.1; done
+    wg setconf "$3" "$work/$3.setconf" && ip -n "$2" addr add "$6"/24 dev "$3" && ip -n "$2" link set "$3" mtu 1420 up
+  }
+  wg_stop() { stop_tunnel; rm -f /var/run/wireguard/wgA.sock /var/run/wireguard/wgB.sock; ip -n "$A" link del wgA 2>/dev/null; ip -n "$B" link del wgB 2>/dev/null; return 0; }
+  upstream="$root/../shared/tools/wireguard-go/wireguard-go"
+  wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
+  wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
+  measure "SharpTun WireGuard" 198.19.0.1
+  wg_stop
+  for variant in debian upstream; do
+    bin=/usr/bin/wireguard-go; [ $variant = upstream ] && bin=$upstream
+    [ -x "$bin" ] || { echo "bench: $bin missing; its rows skipped" >&2; continue; }
+    ver=$("$bin" --version 2>/dev/null | awk '{print $2; exit}')
+    wg_go "$bin" "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
+    wg_go "$bin" "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
+    measure "wireguard-go $ver ($variant)" 198.19.0.1
+    wg_stop
+    if [ $variant = upstream ]; then
+      # mixed pair: SharpTun in A (the iperf3 receiver), wireguard-go in B (the sender)
+      wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
+      wg_go "$bin" "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
+      measure "SharpTun WG <- wireguard-go $ver" 198.19.0.1
+      wg_stop
+    fi
+  done
+else
+  echo "bench: wg (wireguard-tools) missing; WireGuard rows skipped" >&2
+fi
+
 # The table
 wire=$(echo "${results[0]}" | cut -d'|' -f2)
 st_tcp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun TCP" {print $2}')
 st_udp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 ~ /^SharpTun UDP/ {print $2}')
+st_wg=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun WireGuard" {print $2}')
 table=$(
-  echo "| path | 1 stream Gbit/s | x wire | x SharpTun (same transport) | 4 streams Gbit/s | idle RTT ms (median) | tunnel CPU % (1 stream) | CPU % per Gbit/s |"
+  echo "| path | 1 stream Gbit/s | x wire | x SharpTun (same kind) | 4 streams Gbit/s | idle RTT ms (median) | tunnel CPU % (1 stream) | CPU % per Gbit/s |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for r in "${results[@]}"; do
     IFS='|' read -r name g1 g4 rtt cpu <<<"$r"
-    ref=$st_tcp; case "$name" in *UDP*) ref=$st_udp ;; esac
+    ref=$st_tcp; case "$name" in *WireGuard*|*wireguard-go*|*WG*) ref=$st_wg ;; *UDP*) ref=$st_udp ;; esac
     awk -v n="$name" -v g1="$g1" -v g4="$g4" -v rtt="$rtt" -v cpu="$cpu" -v w="$wire" -v ref="$ref" 'BEGIN {
       gb1 = (g1 == "-") ? "-" : sprintf("%.2f", g1 / 1000)
       gb4 = (g4 == "-") ? "-" : sprintf("%.2f", g4 / 1000)

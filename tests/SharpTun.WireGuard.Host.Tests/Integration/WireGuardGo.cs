@@ -9,9 +9,14 @@ internal sealed class WireGuardGo : WgNode
     /// <summary>Debian's package.</summary>
     internal const string Debian = "/usr/bin/wireguard-go";
 
-    /// <summary>The newest upstream build shared on this machine (see its README); may be absent.</summary>
+    /// <summary>
+    /// The newest upstream build in <c>../shared/tools/wireguard-go/</c> beside the repository (as CI
+    /// has it; see its README), or SHARPTUN_WIREGUARD_GO_UPSTREAM; may be absent.
+    /// </summary>
     internal static string Upstream =>
-        Environment.GetEnvironmentVariable("SHARPTUN_WIREGUARD_GO_UPSTREAM") is { Length: > 0 } p ? p : "/work/shared/tools/wireguard-go/wireguard-go";
+        Environment.GetEnvironmentVariable("SHARPTUN_WIREGUARD_GO_UPSTREAM") is { Length: > 0 } p
+            ? p
+            : Path.GetFullPath(Path.Combine(Repo.Root, "..", "shared", "tools", "wireguard-go", "wireguard-go"));
 
     private readonly Daemon _process;
     private readonly string _confFile;
