@@ -11,6 +11,28 @@ public static class UserDatabase
     /// <summary>The gid for a group name or number; throws <see cref="ArgumentException"/> naming the group if unknown.</summary>
     public static int ResolveGroup(string group) => Resolve(group, "/etc/group", "group");
 
+    /// <summary>
+    /// The uid and primary gid of a user name or number from <c>/etc/passwd</c>; a number that has no
+    /// entry there gets the gid of the same number. Throws <see cref="ArgumentException"/> naming the user if unknown.
+    /// </summary>
+    public static (int Uid, int Gid) ResolveAccount(string user)
+    {
+        var uid = ResolveUser(user);
+        if (File.Exists("/etc/passwd"))
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var fields = line.Split(':');
+                if (fields.Length >= 4 && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var u) && u == uid &&
+                    int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
+                {
+                    return (uid, gid);
+                }
+            }
+        }
+        return (uid, uid);
+    }
+
     private static int Resolve(string value, string file, string what)
     {
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))

@@ -42,7 +42,14 @@ public static class PidFile
     {
         if (Read(interfaceName, directory) is { } recorded && recorded == (pid ?? Environment.ProcessId))
         {
-            File.Delete(PathFor(interfaceName, directory));
+            try
+            {
+                File.Delete(PathFor(interfaceName, directory));
+            }
+            catch (UnauthorizedAccessException) when (pid is null)
+            {
+                // Dropped privileges (wg up --user): 'sharptun wg down' removes it after this process exits.
+            }
         }
     }
 

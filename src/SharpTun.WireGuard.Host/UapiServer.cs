@@ -111,6 +111,10 @@ public sealed class UapiServer : IDisposable
         {
             // Already gone.
         }
+        catch (UnauthorizedAccessException)
+        {
+            // Dropped privileges (wg up --user): 'sharptun wg down' removes the stale file.
+        }
         _listener.Dispose();
         if (_acceptThread != Thread.CurrentThread)
         {

@@ -13,7 +13,7 @@ internal static class WgBackground
 {
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
 
-    internal static int Start(string path, string name, string level)
+    internal static int Start(string path, string name, string level, string? user = null)
     {
         Directory.CreateDirectory(PidFile.Directory);
         var logPath = Path.Combine(PidFile.Directory, name + ".log");
@@ -25,6 +25,10 @@ internal static class WgBackground
             command.Add(typeof(WgBackground).Assembly.Location);
         }
         command.AddRange(["wg", "up", Path.GetFullPath(path), "--log-level", level]);
+        if (user is not null)
+        {
+            command.AddRange(["--user", user]);
+        }
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("exec setsid \"$@\" </dev/null >>\"$LOG\" 2>&1");

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using SharpTun.Linux;
 using SharpTun.WireGuard;
 using SharpTun.WireGuard.Host;
 
 namespace SharpTun.Cli.Commands;
 
 /// <summary>
-/// <c>sharptun wg up FILE|NAME [--background] [--log-level L]</c>: wg-quick up with the tunnel in this
+/// <c>sharptun wg up FILE|NAME [--background] [--user U] [--log-level L]</c>: wg-quick up with the tunnel in this
 /// process. Foreground (the default, what a systemd unit wants): logs to stdout, runs until SIGTERM
 /// (<c>sharptun wg down</c>, systemd: a requested stop, exit 0) or SIGINT (Ctrl-C, exit 130), then
 /// takes everything down again.
@@ -21,7 +22,7 @@ internal static class WgUpCommand
     {
         var target = new Argument<string>("FILE|NAME") { Description = "a wg-quick config NAME.conf (the interface is named NAME), or NAME alone for /etc/wireguard/NAME.conf" };
         var background = new Option<bool>("--background") { Description = "detach, print the PID once the interface is up; logs go to /run/sharptun/NAME.log" };
-        var user = new Option<string?>("--user") { Description = "drop privileges to this user once the device and socket exist (not supported yet: refused)", HelpName = "USER" };
+        var user = new Option<string?>("--user") { Description = "once the interface is up, run as this user (name or number, its primary group, no supplementary groups); the main thread keeps CAP_NET_ADMIN for the teardown", HelpName = "USER" };
         var level = new Option<string>("--log-level") { Description = "silent, error, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
         var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes, UAPI socket for 'wg', DNS, hooks.")
         {
@@ -30,17 +31,15 @@ internal static class WgUpCommand
         cmd.SetAction(r => CliRunner.Run(() =>
         {
             var logLevel = ParseLevel(r.GetValue(level)!);
-            if (r.GetValue(user) is { } u)
-            {
-                throw new NotSupportedException($"--user {u}: dropping privileges is not supported yet; run as root (the interface keeps running as root)");
-            }
+            var userName = r.GetValue(user);
+            (int Uid, int Gid)? account = userName is null ? null : UserDatabase.ResolveAccount(userName);
             var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
             var config = Load(path, name);
             if (r.GetValue(background))
             {
-                return WgBackground.Start(path, name, r.GetValue(level)!);
+                return WgBackground.Start(path, name, r.GetValue(level)!, userName);
             }
-            return Run(config, logLevel);
+            return Run(config, logLevel, account, userName);
         }));
         return cmd;
     }
@@ -64,7 +63,7 @@ internal static class WgUpCommand
         _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, info or debug"),
     };
 
-    private static int Run(HostConfig config, HostLogLevel level)
+    private static int Run(HostConfig config, HostLogLevel level, (int Uid, int Gid)? account, string? userName)
     {
         var log = new HostLog(Console.Out, level);
         using var stop = new ManualResetEventSlim();
@@ -82,6 +81,13 @@ internal static class WgUpCommand
         foreach (var note in host.Notes)
         {
             Console.Error.WriteLine($"sharptun: note: {note}");
+        }
+        if (account is { } a)
+        {
+            // Every thread that already runs (pumps, UAPI) becomes the user with no capabilities; this
+            // thread keeps CAP_NET_ADMIN (+ NET_BIND_SERVICE) so that the teardown still works.
+            PrivilegeDrop.ToUser(a.Uid, a.Gid, keepNetAdmin: true);
+            log.Info(config.Name, $"running as user '{userName}' (uid {a.Uid}, gid {a.Gid})");
         }
         host.Completion.ContinueWith(_ => stop.Set(), TaskScheduler.Default);
         stop.Wait();
