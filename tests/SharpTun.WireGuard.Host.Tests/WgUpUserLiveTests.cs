@@ -75,6 +75,21 @@ public sealed class WgUpUserLiveTests(ITestOutputHelper output)
             Assert.Contains(kb.Public, dump, StringComparison.Ordinal);
             Assert.True(a.IsRunning, a.Output);
 
+            // Live changes after the drop: a rebind to an unprivileged port works (no capability needed);
+            // SO_MARK needs CAP_NET_ADMIN, which the UAPI threads no longer have: refused, tunnel unharmed.
+            ha.Must("wg", "set", name, "listen-port", "51821");
+            Assert.Equal("51821", ha.Must("wg", "show", name, "listen-port").StdOut.Trim());
+            var mark = ha.Exec("wg", "set", name, "fwmark", "0x99");
+            output.WriteLine($"wg set fwmark after the drop: {mark}");
+            Assert.NotEqual(0, mark.ExitCode);
+            // The daemon's log names the object and the cause (EPERM or EACCES, by kernel version).
+            a.WaitUntil(() => a.Output.Contains("cannot set fwmark 0x99", StringComparison.Ordinal)
+                && (a.Output.Contains("permission denied", StringComparison.Ordinal) || a.Output.Contains("not permitted", StringComparison.Ordinal)),
+                "the log to say why fwmark was refused", TimeSpan.FromSeconds(10));
+            Assert.Equal("51821", ha.Must("wg", "show", name, "listen-port").StdOut.Trim());
+            Traffic.Ping(ha, hb.InnerV4);
+            Traffic.Ping(hb, ha.InnerV4);
+
             // down (as root) stops it and removes everything, also what the unprivileged process cannot unlink.
             var down = ha.Sharptun("wg", "down", name);
             Assert.True(down.ExitCode == 0, down.ToString());
