@@ -219,7 +219,7 @@ table=$(
       gb1 = (g1 == "-") ? "-" : sprintf("%.2f", g1 / 1000)
       gb4 = (g4 == "-") ? "-" : sprintf("%.2f", g4 / 1000)
       xw = (g1 == "-" || w == "-" || w == 0) ? "-" : sprintf("%.2f", g1 / w)
-      xs = (g1 == "-" || ref == "-" || ref == "" || ref == 0 || n ~ /wire/) ? "-" : sprintf("%.2f", g1 / ref)
+      xs = (g1 == "-" || ref == "-" || ref == "" || ref == 0 || n ~ /^veth wire/) ? "-" : sprintf("%.2f", g1 / ref)
       per = (cpu == "-" || g1 == "-" || g1 == 0) ? "-" : sprintf("%.0f", cpu / (g1 / 1000))
       printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", n, gb1, xw, xs, gb4, rtt, cpu, per
     }'
