@@ -45,6 +45,17 @@ for proj in tests/*.Tests/*.Tests.csproj; do
     --results-directory "$results" "$@"
   rc=$?
   trx="$results/$name.trx"
+  if [ $rc -ne 0 ] && [ -f "$trx" ] && grep -q 'outcome="Failed"' "$trx" && ! grep -q '<UnitTestResult[^>]*outcome="Failed"' "$trx"; then
+    # The test host died without any test failing (a crash, not an assertion). Known open defect:
+    # one such crash of SharpTun.WireGuard.Tests in ~10 full runs, not reproduced in isolation.
+    # Run the project once more and say so loudly; a second crash counts as a failure.
+    echo "test.sh: WARNING: the $name test host crashed with no failed test; running $name once more" >&2
+    mv "$trx" "$results/$name.crashed.trx"
+    dotnet test "$proj" -c Release --no-build -nologo -v q \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results" "$@"
+    rc=$?
+  fi
   if [ -f "$trx" ]; then
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
     get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
