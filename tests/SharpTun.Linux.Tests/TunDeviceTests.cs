@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SharpTun.Linux.Namespaces;
+using SharpTun.Linux.Tests.IO;
 using SharpTun.Linux.Tun;
 
 namespace SharpTun.Linux.Tests;
@@ -218,7 +219,7 @@ public sealed class TunDeviceTests
         p[9] = 1;
         src.CopyTo(p[12..]);
         dst.CopyTo(p[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(p[10..], Checksum(p[..20]));
+        BinaryPrimitives.WriteUInt16BigEndian(p[10..], Icmp.Checksum(p[..20]));
         p[20] = 8;
         BinaryPrimitives.WriteUInt16BigEndian(p[24..], id);
         BinaryPrimitives.WriteUInt16BigEndian(p[26..], seq);
@@ -233,25 +234,6 @@ public sealed class TunDeviceTests
     {
         p[22] = 0;
         p[23] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(p[22..], Checksum(p[20..]));
-    }
-
-    // RFC 1071 one's-complement sum, written here independently of SharpTun.Packets.
-    private static ushort Checksum(ReadOnlySpan<byte> data)
-    {
-        uint sum = 0;
-        for (var i = 0; i + 1 < data.Length; i += 2)
-        {
-            sum += (uint)(data[i] << 8 | data[i + 1]);
-        }
-        if ((data.Length & 1) != 0)
-        {
-            sum += (uint)data[^1] << 8;
-        }
-        while (sum >> 16 != 0)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (ushort)~sum;
+        BinaryPrimitives.WriteUInt16BigEndian(p[22..], Icmp.Checksum(p[20..]));
     }
 }

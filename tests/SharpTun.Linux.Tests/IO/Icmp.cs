@@ -42,8 +42,8 @@ internal static class Icmp
         BinaryPrimitives.WriteUInt16BigEndian(frame[12..], 0x0800);
     }
 
-    // RFC 1071 one's-complement sum.
-    private static ushort Checksum(ReadOnlySpan<byte> data)
+    // RFC 1071 one's-complement sum, written here independently of SharpTun.Packets (the tests' judge).
+    internal static ushort Checksum(ReadOnlySpan<byte> data)
     {
         uint sum = 0;
         for (var i = 0; i + 1 < data.Length; i += 2)
