@@ -102,6 +102,10 @@ public sealed partial class WireGuardInterface
                 var length = _sizes[i] - _vnet;
                 if (length <= 0)
                 {
+                    if (length < 0)
+                    {
+                        _owner.Offload(OffloadError.HeaderTooShort);
+                    }
                     continue;
                 }
                 if (_vnet == 0)
