@@ -71,6 +71,13 @@ internal sealed unsafe class MessageBuffers : IDisposable
         Iovecs[index].Length = (nuint)slice.Length;
     }
 
+    /// <summary>Points iovec <paramref name="index"/> at native memory the caller keeps alive.</summary>
+    internal void SetIovec(int index, byte* pointer, int length)
+    {
+        Iovecs[index].Base = pointer;
+        Iovecs[index].Length = (nuint)length;
+    }
+
     /// <summary>Ends a call: releases the pins taken for this call only.</summary>
     internal void End()
     {

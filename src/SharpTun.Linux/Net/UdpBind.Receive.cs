@@ -8,17 +8,15 @@ namespace SharpTun.Linux.Net;
 public sealed unsafe partial class UdpBind
 {
     // With GRO on, at most this many messages per recvmmsg: each may hold up to 64 KB of coalesced
-    // datagrams, and what does not fit the caller's buffers waits in the overflow (this many messages' worth).
+    // datagrams, and what does not fit the caller's buffers waits in the queue (this many messages' worth).
     private const int MaxGroMessages = 16;
 
     private readonly MessageBuffers _rx;
     private readonly ReceivedMessage[] _received;
-    private GroOverflow? _overflow;
-    private bool _groWanted;
-    private bool _groOn;
+    private readonly GroQueue? _gro;
 
     // Segments per message the next receive plans for (largest seen lately, halving when smaller):
-    // max / estimate messages are asked for, so a split usually fits without the overflow.
+    // max / estimate messages are asked for, so a split usually fits the caller's buffers.
     private int _groEstimate = 1;
 
     /// <inheritdoc/>
@@ -29,16 +27,17 @@ public sealed unsafe partial class UdpBind
         {
             return 0;
         }
-        if (_overflow is { IsEmpty: false } waiting)
+        buffers = buffers[..max];
+        if (_gro is { IsEmpty: false } waiting)
         {
             // Datagrams split out of an earlier message come before anything still in the socket.
-            return waiting.Drain(buffers[..max], sizes, endpoints, offset);
+            return waiting.Drain(buffers, sizes, endpoints, offset);
         }
-        if (_groWanted && !_groOn)
-        {
-            TryEnableGro(buffers[..max], offset);
-        }
-        var take = _groOn ? Math.Clamp(max / _groEstimate, 1, Math.Min(max, MaxGroMessages)) : max;
+        // With GRO on, a caller whose buffers cannot hold a coalesced message receives through the queue.
+        var staged = _gro is not null && !HoldCoalesced(buffers, offset);
+        var take = _gro is null ? max
+            : staged ? Math.Min(max, _gro.Messages)
+            : Math.Clamp(max / _groEstimate, 1, Math.Min(max, MaxGroMessages));
         while (Volatile.Read(ref _shutdown) == 0)
         {
             int n;
@@ -47,7 +46,14 @@ public sealed unsafe partial class UdpBind
             {
                 for (var i = 0; i < take; i++)
                 {
-                    _rx.SetIovec(i, buffers[i], offset);
+                    if (staged)
+                    {
+                        _rx.SetIovec(i, _gro!.Slot(i), GroQueue.SlotSize);
+                    }
+                    else
+                    {
+                        _rx.SetIovec(i, buffers[i], offset);
+                    }
                     ref var h = ref _rx.Messages[i].Header;
                     h.Name = _rx.Names + i * SockAddr.Space;
                     h.NameLength = SockAddr.Space;
@@ -68,7 +74,7 @@ public sealed unsafe partial class UdpBind
             if (n > 0)
             {
                 Interlocked.Increment(ref _receiveCalls);
-                return Deliver(n, max, buffers, sizes, endpoints, offset);
+                return staged ? Stage(n, buffers, sizes, endpoints, offset) : Deliver(n, buffers, sizes, endpoints, offset);
             }
             var errno = n < 0 ? Marshal.GetLastPInvokeError() : Errno.EAGAIN;
             switch (errno)
@@ -87,30 +93,78 @@ public sealed unsafe partial class UdpBind
         return 0;
     }
 
+    /// <summary>Reads message <paramref name="j"/>'s header: length (-1 when cut), endpoint, segments.</summary>
+    private int Parse(int j, int first)
+    {
+        ref var m = ref _rx.Messages[j];
+        var remote = SockAddr.Read(new ReadOnlySpan<byte>(m.Header.Name, (int)m.Header.NameLength));
+        ControlMessages.Parse(m.Header.Control, m.Header.ControlLength, out var local, out var ifindex, out var segment);
+        ref var r = ref _received[j];
+        r.Endpoint = local.IsSet ? new DatagramEndpoint(remote, local, ifindex) : new DatagramEndpoint(remote);
+        r.Length = (m.Header.Flags & Libc.MSG_TRUNC) != 0 ? -1 : (int)m.Length;
+        r.SegmentSize = segment;
+        r.Segments = segment > 0 && r.Length > segment ? (r.Length + segment - 1) / segment : 1;
+        r.First = first;
+        return r.Segments;
+    }
+
+    /// <summary>Messages received into the queue's slots: queued as they are, then handed out.</summary>
+    private int Stage(int n, ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, Span<DatagramEndpoint> endpoints, int offset)
+    {
+        long coalesced = 0, segments = 0;
+        for (var j = 0; j < n; j++)
+        {
+            var s = Parse(j, 0);
+            ref var r = ref _received[j];
+            _gro!.AddSlot(j, r.Length, s > 1 ? r.SegmentSize : 0, r.Endpoint);
+            if (s > 1)
+            {
+                coalesced++;
+                segments += s;
+            }
+        }
+        CountGro(coalesced, segments);
+        return _gro!.Drain(buffers, sizes, endpoints, offset);
+    }
+
+    private void CountGro(long coalesced, long segments)
+    {
+        if (coalesced > 0)
+        {
+            Interlocked.Add(ref _groReceives, coalesced);
+            Interlocked.Add(ref _groSegments, segments);
+        }
+    }
+
+    private static bool HoldCoalesced(ReadOnlySpan<Memory<byte>> buffers, int offset)
+    {
+        foreach (var b in buffers)
+        {
+            if (b.Length - offset < SockOpt.GroMaxMessage)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>
     /// Turns the <paramref name="n"/> received messages into one datagram per buffer. Message j sits
     /// in buffer j; a coalesced one holds several datagrams back to back. The datagrams are laid out
     /// from the last message backwards: message j's land at or after index j, on buffers that are free
-    /// or already emptied, so nothing is overwritten before it is read. Those past <paramref name="max"/>
-    /// are copied to the overflow first.
+    /// or already emptied, so nothing is overwritten before it is read. Those past the last buffer are
+    /// copied to the queue first.
     /// </summary>
-    private int Deliver(int n, int max, ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, Span<DatagramEndpoint> endpoints, int offset)
+    private int Deliver(int n, ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, Span<DatagramEndpoint> endpoints, int offset)
     {
+        var max = buffers.Length;
         var total = 0;
         var largest = 1;
         for (var j = 0; j < n; j++)
         {
-            ref var m = ref _rx.Messages[j];
-            var remote = SockAddr.Read(new ReadOnlySpan<byte>(m.Header.Name, (int)m.Header.NameLength));
-            ControlMessages.Parse(m.Header.Control, m.Header.ControlLength, out var local, out var ifindex, out var segment);
-            ref var r = ref _received[j];
-            r.Endpoint = local.IsSet ? new DatagramEndpoint(remote, local, ifindex) : new DatagramEndpoint(remote);
-            r.Length = (m.Header.Flags & Libc.MSG_TRUNC) != 0 ? -1 : (int)m.Length;
-            r.SegmentSize = segment;
-            r.Segments = segment > 0 && r.Length > segment ? (r.Length + segment - 1) / segment : 1;
-            r.First = total;
-            total += r.Segments;
-            largest = Math.Max(largest, r.Segments);
+            var s = Parse(j, total);
+            total += s;
+            largest = Math.Max(largest, s);
         }
         _groEstimate = Math.Max(largest, _groEstimate / 2);
         if (total == n)
@@ -131,7 +185,7 @@ public sealed unsafe partial class UdpBind
                 {
                     var from = Math.Max(0, max - r.First) * r.SegmentSize;
                     var rest = r.Length < 0 ? ReadOnlySpan<byte>.Empty : buffers[j].Span.Slice(offset + from, r.Length - from);
-                    _overflow!.Add(rest, r.Length < 0, r.SegmentSize, r.Endpoint);
+                    _gro!.Add(rest, r.Length < 0, r.SegmentSize, r.Endpoint);
                 }
             }
         }
@@ -169,28 +223,8 @@ public sealed unsafe partial class UdpBind
                 sizes[g] = length;
             }
         }
-        Interlocked.Add(ref _groReceives, coalesced);
-        Interlocked.Add(ref _groSegments, segments);
+        CountGro(coalesced, segments);
         return Math.Min(total, max);
-    }
-
-    /// <summary>Sets UDP_GRO once the caller's buffers hold a whole coalesced message each (else it would be cut).</summary>
-    private void TryEnableGro(ReadOnlySpan<Memory<byte>> buffers, int offset)
-    {
-        foreach (var b in buffers)
-        {
-            if (b.Length - offset < SockOpt.GroMaxMessage)
-            {
-                return;
-            }
-        }
-        if (!TrySetInt(_socket, SockOpt.SOL_UDP, SockOpt.UDP_GRO, 1))
-        {
-            _groWanted = false; // kernel before 5.0
-            return;
-        }
-        _overflow = new GroOverflow(MaxGroMessages, MaxGroMessages * SockOpt.GroMaxMessage);
-        Volatile.Write(ref _groOn, true);
     }
 
     /// <summary>One message of a recvmmsg batch, parsed before its datagrams are moved.</summary>

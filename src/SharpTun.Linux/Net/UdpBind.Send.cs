@@ -88,10 +88,11 @@ public sealed unsafe partial class UdpBind
                 }
                 return errno;
             }
-            if (gso && tx.Datagrams[0] > 1 && errno is Errno.EIO or Errno.EINVAL)
+            if (gso && tx.Datagrams[0] > 1 && errno is Errno.EIO or Errno.EINVAL or Errno.EMSGSIZE)
             {
-                // udp_send_skb: EIO when the route's device cannot checksum (or xfrm), EINVAL when
-                // gso_size does not fit the path MTU or the kernel lacks UDP_SEGMENT. Resend without.
+                // udp_send_skb: EIO for a route through IPsec (or, before 6.11, a device without
+                // checksum offload); EMSGSIZE (EINVAL before 6.3) when gso_size + headers exceed the
+                // path MTU; EINVAL from a kernel without UDP_SEGMENT. Resend without GSO.
                 gso = false;
                 refused = errno;
                 continue;

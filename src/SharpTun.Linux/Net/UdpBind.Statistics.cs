@@ -18,7 +18,7 @@ public sealed partial class UdpBind
     public bool GsoEnabled => Volatile.Read(ref _gso) != 0;
 
     /// <inheritdoc/>
-    public bool GroEnabled => Volatile.Read(ref _groOn);
+    public bool GroEnabled => _gro is not null;
 
     /// <inheritdoc/>
     public long GsoSends => Interlocked.Read(ref _gsoSends);
@@ -38,6 +38,20 @@ public sealed partial class UdpBind
     /// <inheritdoc/>
     public long ReceiveCalls => Interlocked.Read(ref _receiveCalls);
 
+    /// <summary>How many times the bind pinned an array (tests: a steady pump pins its buffers once).</summary>
+    internal long ArrayPins
+    {
+        get
+        {
+            var pins = _rx.Pins.Pins;
+            foreach (var tx in _tx)
+            {
+                pins += tx.Pins.Pins;
+            }
+            return pins;
+        }
+    }
+
     /// <summary>Turns GSO off for good after the kernel refused a GSO send that went through without it; reports it once.</summary>
     private void DisableGso(int errno, in DatagramEndpoint destination)
     {
@@ -45,9 +59,13 @@ public sealed partial class UdpBind
         {
             return;
         }
-        var why = errno == SharpTun.Netlink.Errno.EIO
-            ? "the route's device cannot compute UDP checksums (EIO)"
-            : SharpTun.Netlink.Errno.Describe(errno);
+        var why = errno switch
+        {
+            SharpTun.Netlink.Errno.EIO => "the route cannot carry GSO packets: no checksum offload before Linux 6.11, or IPsec (EIO)",
+            SharpTun.Netlink.Errno.EMSGSIZE => "a datagram with its headers is larger than the route's MTU (EMSGSIZE)",
+            SharpTun.Netlink.Errno.EINVAL => "the kernel does not accept UDP_SEGMENT here (EINVAL)",
+            _ => SharpTun.Netlink.Errno.Describe(errno),
+        };
         var reason = $"{_label}: UDP GSO refused sending to {destination.Remote} ({why}); sending datagram by datagram (sendmmsg) from now on";
         Volatile.Write(ref _gsoDisabledReason, reason);
         _log?.Invoke(reason);

@@ -32,7 +32,7 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
     private int _shutdown;
     private int _disposed;
 
-    private UdpBind(Socket socket, UdpBindOptions options, bool gso)
+    private UdpBind(Socket socket, UdpBindOptions options, bool gso, bool gro)
     {
         var batchSize = options.BatchSize;
         _socket = socket;
@@ -49,7 +49,7 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
         }
         _log = options.Log;
         _gso = gso ? 1 : 0;
-        _groWanted = options.Gro;
+        _gro = gro ? new GroQueue(Math.Min(batchSize, MaxGroMessages)) : null;
         _received = new ReceivedMessage[batchSize];
     }
 
@@ -109,7 +109,9 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
                 var hint = e.NativeErrorCode == Errno.EADDRNOTAVAIL ? " (it is not an address of this host)" : "";
                 throw new PacketIOException($"cannot bind UDP socket to {at}: {Errno.Describe(e.NativeErrorCode)}{hint}", what, e.NativeErrorCode);
             }
-            return new UdpBind(socket, options, options.Gso && HasSegmentation(socket));
+            // UDP_GRO (5.0+) refused: the kernel cuts coalesced packets before queueing them, as without it.
+            var gro = options.Gro && TrySetInt(socket, SockOpt.SOL_UDP, SockOpt.UDP_GRO, 1);
+            return new UdpBind(socket, options, options.Gso && HasSegmentation(socket), gro);
         }
         catch
         {
@@ -142,7 +144,7 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
         _socket.Dispose();
         _ready.Dispose();
         _rx.Dispose();
-        _overflow?.Dispose();
+        _gro?.Dispose();
         foreach (var tx in _tx)
         {
             tx.Dispose();

@@ -40,8 +40,9 @@ public sealed record UdpBindOptions
 
     /// <summary>
     /// UDP GRO on receive (UDP_GRO, Linux 5.0+): same-flow datagrams arrive coalesced and are split
-    /// again into the caller's buffers. Turned on at the first receive whose buffers all hold a
-    /// whole coalesced message (65535 bytes past the offset); smaller buffers keep it off.
+    /// again, one datagram per caller buffer. Buffers that hold 65535 bytes past the offset receive
+    /// in place (only the second and later datagrams of a coalesced message are copied); smaller
+    /// ones receive through the bind's own 64 KB slots (every datagram copied once).
     /// </summary>
     public bool Gro { get; init; } = true;
 
