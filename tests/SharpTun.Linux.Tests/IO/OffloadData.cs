@@ -13,11 +13,15 @@ internal static class OffloadData
     internal const int GroBuffer = 65536;
 
     /// <summary>Datagrams of the given sizes (each at least 3 bytes), each preceded by <paramref name="offset"/> bytes of 0xEE.</summary>
-    internal static Memory<byte>[] Make(IReadOnlyList<int> sizes, int offset, byte tag)
+    internal static Memory<byte>[] Make(IReadOnlyList<int> sizes, int offset, byte tag) => Make(sizes, 0, sizes.Count, offset, tag);
+
+    /// <summary>Datagrams <paramref name="first"/> … <paramref name="first"/>+<paramref name="count"/>-1 of a sequence of the given sizes.</summary>
+    internal static Memory<byte>[] Make(IReadOnlyList<int> sizes, int first, int count, int offset, byte tag)
     {
-        var d = new Memory<byte>[sizes.Count];
-        for (var i = 0; i < d.Length; i++)
+        var d = new Memory<byte>[count];
+        for (var k = 0; k < d.Length; k++)
         {
+            var i = first + k;
             var b = new byte[offset + sizes[i]];
             b.AsSpan(0, offset).Fill(0xEE);
             var p = b.AsSpan(offset);
@@ -28,7 +32,7 @@ internal static class OffloadData
             {
                 p[j] = (byte)(j * 7 + i * 13);
             }
-            d[i] = b;
+            d[k] = b;
         }
         return d;
     }
