@@ -41,6 +41,12 @@ internal sealed class PeerState
 
     internal DropCounters Drops { get; } = new();
 
+    /// <summary>Held while one thread sends this peer's queued packets, so two drainers never reorder them.</summary>
+    internal Lock DrainLock { get; } = new();
+
+    /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
+    internal bool DrainWanted { get; set; }
+
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
     internal DatagramEndpoint Destination(in NetEndpoint remote)
     {
