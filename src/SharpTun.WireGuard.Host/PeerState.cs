@@ -24,6 +24,12 @@ internal sealed class PeerState
 
     internal DropCounters Drops { get; } = new();
 
+    /// <summary>The transport replies and timers use now: UDP, or TCP (SharpTun's encrypted fallback); follows <see cref="Endpoint"/>.</summary>
+    internal DatagramTransport Transport => Endpoint.Transport;
+
+    /// <summary>The path MTU to the endpoint as the kernel knows it (IP_MTU, after ICMP and probes); 0 = not known yet.</summary>
+    internal int PathMtu { get; set; }
+
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
     internal DatagramEndpoint Destination(in NetEndpoint remote) =>
         Endpoint.Remote == remote ? Endpoint : new DatagramEndpoint(remote);
