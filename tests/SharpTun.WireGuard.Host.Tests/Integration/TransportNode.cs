@@ -66,6 +66,9 @@ internal sealed class TransportNode : WgNode
     {
         _process.Dispose();
         DeleteStaleSocket();
-        Directory.Delete(_dir, recursive: true);
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
     }
 }
