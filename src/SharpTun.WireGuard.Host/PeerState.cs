@@ -30,7 +30,7 @@ internal sealed class PeerState
         set
         {
             var current = Volatile.Read(ref _endpoint).Value;
-            if (current.Remote != value.Remote || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
+            if (current.Remote != value.Remote || current.Transport != value.Transport || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
             {
                 Volatile.Write(ref _endpoint, new EndpointBox(value));
             }
