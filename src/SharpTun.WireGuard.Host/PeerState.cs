@@ -30,7 +30,7 @@ internal sealed class PeerState
         set
         {
             var current = Volatile.Read(ref _endpoint).Value;
-            if (current.Remote != value.Remote || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
+            if (current.Remote != value.Remote || current.Transport != value.Transport || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
             {
                 Volatile.Write(ref _endpoint, new EndpointBox(value));
             }
@@ -46,6 +46,12 @@ internal sealed class PeerState
 
     /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
     internal bool DrainWanted { get; set; }
+
+    /// <summary>The transport replies and timers use now: UDP, or TCP (SharpTun's encrypted fallback); follows <see cref="Endpoint"/>.</summary>
+    internal DatagramTransport Transport => Endpoint.Transport;
+
+    /// <summary>The path MTU to the endpoint as the kernel knows it (IP_MTU, after ICMP and probes); 0 = not known yet.</summary>
+    internal int PathMtu { get; set; }
 
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
     internal DatagramEndpoint Destination(in NetEndpoint remote)

@@ -42,7 +42,7 @@ public sealed partial class WireGuardInterface
                 var r = _device.UpdateTimers(peer, _timerScratch);
                 if (r.Action == WireGuardAction.WriteToNetwork)
                 {
-                    SendFromScratch(_timerScratch, r.Length, state.Destination(r.Endpoint), state, bind, _timerOne);
+                    SendFromScratch(_timerScratch, r.Length, TimerDestination(state, r, _timerScratch.AsSpan(0, r.Length), now), state, bind, _timerOne);
                     continue;
                 }
                 if (r.Action == WireGuardAction.Error)
@@ -55,6 +55,7 @@ public sealed partial class WireGuardInterface
             {
                 SendPending(state, _timerScratch, bind);
             }
+            TransportTick(state, bind, now);
         }
     }
 
