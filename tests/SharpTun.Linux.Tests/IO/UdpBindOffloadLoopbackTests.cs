@@ -66,6 +66,19 @@ public sealed class UdpBindOffloadLoopbackTests
     }
 
     [Fact]
+    public void A_flush_of_several_64_KB_reads_to_one_peer_is_one_system_call()
+    {
+        using var a = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        using var b = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        // 200 datagrams: GSO messages of 45, 45, 45, 45, 20 in one sendmmsg (64 message slots, 256 iovecs).
+        var sizes = OffloadData.Sizes(199, Wire, last: 1000);
+        Assert.Equal(0, a.Send(OffloadData.Make(sizes, 0, 0x58), 0, new DatagramEndpoint(NetEndpoint.From(b.LocalEndPoint))));
+        Assert.Equal((1, 5, 200, 0, 0), OffloadData.Counters(a));
+        OffloadData.ReceiveInOrder(new BindHarness(b, OffloadData.GroBuffer), sizes, 0x58);
+        Assert.Equal((5L, 200L), (b.GroReceives, b.GroSegments));
+    }
+
+    [Fact]
     public void Batches_to_several_destinations_each_arrive_whole_at_their_own()
     {
         using var a = UdpBind.Open(new UdpBindOptions());
