@@ -8,6 +8,9 @@
 # and -P 4 (BENCH_SECONDS each, default 5) from B to A, and the CPU (utime+stime from
 # /proc/PID/stat) of the tunnel processes during the single-stream run. Prints a table and
 # writes it to bench/RESULTS.md. Needs root; removes everything it made, also on Ctrl-C.
+# BENCH_BASELINE=/path/to/sharptun.dll adds relay rows for another build (before/after in one run).
+# BENCH_ONLY=relay runs only the wire, the SharpTun relay rows, simpletun and OpenVPN cleartext
+# (the relay's targets), prints the table and leaves bench/RESULTS.md as it is.
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
@@ -16,6 +19,8 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
+only=${BENCH_ONLY:-all}
+case "$only" in all|relay) ;; *) echo "bench: BENCH_ONLY must be 'relay' or unset" >&2; exit 2 ;; esac
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stb$$"; A="${tag}a"; B="${tag}b"
 work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
@@ -101,6 +106,14 @@ for t in tcp udp; do
   # OpenVPN gets the same effect from its default --mssfix.
   measure "SharpTun ${t^^}$([ $t = udp ] && echo " (MTU 1472)")" 198.19.0.1
   stop_tunnel
+  # BENCH_BASELINE=/path/to/other/sharptun.dll: the same row for another build (before/after in one run)
+  if [ -n "${BENCH_BASELINE:-}" ]; then
+    start "$A" dotnet "$BENCH_BASELINE" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
+    sleep 0.5
+    start "$B" dotnet "$BENCH_BASELINE" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
+    measure "baseline build, ${t^^}" 198.19.0.1
+    stop_tunnel
+  fi
 done
 
 # 4. simpletun (TCP), if given
@@ -114,6 +127,7 @@ if [ -n "${SIMPLETUN:-}" ]; then
 fi
 
 # 5. socat TUN over TCP and UDP (socat does not frame: over TCP packet boundaries are lost under load)
+if [ "$only" = all ]; then
 tunopt="tun-type=tun,iff-no-pi,iff-up,tun-name=tun0"
 start "$A" socat TCP-LISTEN:55556,bind=198.18.0.1,reuseaddr "TUN:198.19.0.1/24,$tunopt"
 sleep 0.3
@@ -125,6 +139,7 @@ sleep 0.3
 start "$B" socat UDP:198.18.0.1:55556 "TUN:198.19.0.2/24,$tunopt"
 measure "socat TUN over UDP" 198.19.0.1
 stop_tunnel
+fi
 
 # 6. OpenVPN 2.6 p2p: cleartext (no crypto at all) and AES-256-GCM (TLS p2p, self-signed certs pinned by fingerprint)
 for side in a b; do
@@ -133,7 +148,8 @@ for side in a b; do
 done
 fp() { openssl x509 -in "$work/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2; }
 ovpn_common="--dev tun0 --dev-type tun --disable-dco --verb 1 --ping 10"
-for crypto in clear gcm; do
+cryptos="clear gcm"; [ "$only" = relay ] && cryptos=clear
+for crypto in $cryptos; do
   for proto in udp tcp; do
     if [ $proto = udp ]; then pa="--proto udp --local 198.18.0.1 --lport 1194 --remote 198.18.0.2 --rport 1194"
       pb="--proto udp --local 198.18.0.2 --lport 1194 --remote 198.18.0.1 --rport 1194"
@@ -158,7 +174,9 @@ done
 # build from ../shared/tools when present), and the mixed pair SharpTun <-> upstream wireguard-go.
 # Interfaces wgA/wgB (UAPI sockets live in the root's /var/run/wireguard, shared by the namespaces),
 # MTU 1420 (wg-quick's default), ListenPort 51820, the peer's /32 as AllowedIPs.
-if command -v wg >/dev/null; then
+if [ "$only" = relay ]; then
+  : # the WireGuard rows are not the relay's
+elif command -v wg >/dev/null; then
   ka=$(wg genkey); kb=$(wg genkey); pa=$(echo "$ka" | wg pubkey); pb=$(echo "$kb" | wg pubkey)
   wgconf() { # file key peerkey addr peerwire peeraddr quick
     {
@@ -227,6 +245,11 @@ table=$(
 )
 echo
 echo "$table"
+echo "Load average (1/5/15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$only" != all ]; then
+  echo "bench: BENCH_ONLY=$only: bench/RESULTS.md left as it is"
+  exit 0
+fi
 {
   echo "# Tunnel benchmark results"
   echo
