@@ -54,7 +54,7 @@ public sealed class DnsSummaryTests
         yield return Udp(s, c, 53, 40005, Response(0x0e0e, "example.com", 1, [], rcode: 2));
         yield return Udp(c, s, 40006, 53, Query(0x0f0f, "example.com", 65));
         yield return Udp(c, s, 40007, 53, Query(0x1010, "example.com", 1)[..20]); // the question is cut short
-        yield return Udp(c, s, 40008, 5353 + 1, Query(0x1111, "example.com", 1));  // not port 53: plain UDP
+        yield return Udp(c, s, 40008, 5000, [1, 2, 3]);                            // not port 53: plain UDP
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class DnsSummaryTests
         var pcap = Tshark.WritePcap(LinkType.Raw, packets);
         try
         {
-            var rows = Tshark.Fields(pcap, [], "_ws.col.protocol", "_ws.col.info");
+            var rows = Tshark.Fields(pcap, [], "_ws.col.Protocol", "_ws.col.Info");
             Assert.Equal(packets.Count, rows.Count);
             for (var i = 0; i < packets.Count; i++)
             {
