@@ -19,12 +19,40 @@ internal sealed class PeerState
     /// <summary>32 bytes, or all zero for none (as UAPI reports it).</summary>
     internal byte[] PresharedKey { get; set; }
 
-    /// <summary>Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.</summary>
-    internal DatagramEndpoint Endpoint { get; set; }
+    /// <summary>
+    /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
+    /// Read by the tun pump while the net pump sets it: kept in an immutable box so no reader sees half
+    /// of an update, and replaced (one small allocation) only when it really changes.
+    /// </summary>
+    internal DatagramEndpoint Endpoint
+    {
+        get => Volatile.Read(ref _endpoint).Value;
+        set
+        {
+            var current = Volatile.Read(ref _endpoint).Value;
+            if (current.Remote != value.Remote || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
+            {
+                Volatile.Write(ref _endpoint, new EndpointBox(value));
+            }
+        }
+    }
+
+    private EndpointBox _endpoint = new(default);
 
     internal DropCounters Drops { get; } = new();
 
+    /// <summary>Held while one thread sends this peer's queued packets, so two drainers never reorder them.</summary>
+    internal Lock DrainLock { get; } = new();
+
+    /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
+    internal bool DrainWanted { get; set; }
+
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
-    internal DatagramEndpoint Destination(in NetEndpoint remote) =>
-        Endpoint.Remote == remote ? Endpoint : new DatagramEndpoint(remote);
+    internal DatagramEndpoint Destination(in NetEndpoint remote)
+    {
+        var known = Endpoint;
+        return known.Remote == remote ? known : new DatagramEndpoint(remote);
+    }
+
+    private sealed record EndpointBox(DatagramEndpoint Value);
 }
