@@ -37,6 +37,15 @@ public sealed class UapiHandler
         {
             return DropsText();
         }
+        if (request == UapiClient.StatusRequest)
+        {
+            return StatusText.Format(_interface);
+        }
+        if (request.StartsWith(UapiClient.CaptureRequestPrefix, StringComparison.Ordinal))
+        {
+            _log.Error(_interface.Name, "UAPI: a capture request needs a streaming connection");
+            return UapiCodec.FormatStatus(UapiErrno.Invalid);
+        }
         if (!UapiCodec.TryParseSet(request, out var set, out var error))
         {
             _log.Error(_interface.Name, error!.Message + "; nothing changed");

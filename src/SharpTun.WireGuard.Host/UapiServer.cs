@@ -168,7 +168,7 @@ public sealed class UapiServer : IDisposable
                 var request = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[..end]);
                 pending.RemoveRange(0, end);
                 if (!request.StartsWith("get=1\n", StringComparison.Ordinal) && !request.StartsWith("set=1\n", StringComparison.Ordinal)
-                    && request != UapiClient.DropsRequest)
+                    && !UapiClient.IsExtension(request))
                 {
                     _log.Error(_name, $"invalid UAPI operation '{request.Split('\n')[0]}'; connection closed");
                     return;

@@ -23,12 +23,12 @@ internal sealed class FakePair : IDisposable
     internal readonly byte[] KeyA = WireGuardKeys.GeneratePrivateKey();
     internal readonly byte[] KeyB = WireGuardKeys.GeneratePrivateKey();
 
-    internal FakePair(bool bKnowsEndpointOfA = true)
+    internal FakePair(bool bKnowsEndpointOfA = true, TimeProvider? time = null)
     {
         BindA = new FakeBind(Network, AddressA);
         BindB = new FakeBind(Network, AddressB);
-        A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820);
-        B = new WireGuardInterface(TunB, KeyB, (_, _) => BindB, 51820);
+        A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820, time: time);
+        B = new WireGuardInterface(TunB, KeyB, (_, _) => BindB, 51820, time: time);
         A.SetPeer(WireGuardKeys.PublicKey(KeyB), endpoint: AddressB, allowedIps: [IPNetwork.Parse("198.19.0.2/32")]);
         B.SetPeer(WireGuardKeys.PublicKey(KeyA), endpoint: bKnowsEndpointOfA ? AddressA : null, allowedIps: [IPNetwork.Parse("198.19.0.1/32")]);
     }

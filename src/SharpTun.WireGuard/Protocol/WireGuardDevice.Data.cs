@@ -117,6 +117,10 @@ public sealed partial class WireGuardDevice
         {
             peer.DataSentUnanswered = now;
         }
+        if (packetLength > 0)
+        {
+            peer.CountTransmittedPacket();
+        }
         AfterSend(peer, total, now);
         return new Reservation(keypair, counter, padded, total, peer.EndpointLocked, WireGuardError.None);
     }
@@ -237,6 +241,7 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.SourceNotAllowed, peer);
         }
+        peer.CountReceivedPacket();
         return WireGuardResult.Tunnel(length, peer, source);
     }
 

@@ -16,6 +16,9 @@ internal sealed class FakeTun(string name) : IPacketQueue
 
     internal SlotRing Written { get; } = new(256, 2048);
 
+    /// <summary>When true, Write accepts nothing (as a tun whose queue is gone).</summary>
+    internal bool RefuseWrites { get; set; }
+
     public string Name => name;
 
     public bool IsEthernet => false;
@@ -45,6 +48,10 @@ internal sealed class FakeTun(string name) : IPacketQueue
 
     public int Write(ReadOnlySpan<Memory<byte>> packets, int offset)
     {
+        if (RefuseWrites)
+        {
+            return 0;
+        }
         foreach (var p in packets)
         {
             Written.Push(p.Span[offset..]);
