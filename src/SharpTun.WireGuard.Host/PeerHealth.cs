@@ -3,10 +3,13 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// The health state machine, a pure function of the core's timers:
 /// <code>
-///   never ──handshake──▶ up ──180 s without handshake / attempt gave up / data unanswered 15 s──▶ stale
-///     │                   ▲                                                                      │
-///     └─attempt───▶ handshaking since T ◀──attempt running ≥ 5 s, or attempt without a fresh session─┘
+///   never ──attempt──▶ handshaking since T ──handshake──▶ up
+///                            ▲                           │ 180 s without a handshake, an attempt unanswered 5 s
+///                            │ attempt, no fresh session  ▼ or given up, data unanswered 15 s
+///                            └────────────────────────── stale ──handshake──▶ up
 /// </code>
+/// "handshaking since" is shown only while no fresh (under 180 s) session exists: a peer that has one but
+/// stops answering is stale at once, which is what an operator needs to see.
 /// </summary>
 public static class PeerHealth
 {
@@ -24,7 +27,7 @@ public static class PeerHealth
     {
         var now = timers.Now;
         var fresh = latestHandshake is { } hs && now - hs < FreshHandshake;
-        if (timers.HandshakeAttemptStarted is { } since && (!fresh || now - since >= RoutineRekey))
+        if (timers.HandshakeAttemptStarted is { } since && !fresh)
         {
             return (PeerHealthState.Handshaking, since);
         }
@@ -33,6 +36,7 @@ public static class PeerHealth
             return (PeerHealthState.Never, null);
         }
         if (!fresh || timers.HandshakeAttemptFailed > last
+            || (timers.HandshakeAttemptStarted is { } attempt && now - attempt >= RoutineRekey)
             || (timers.DataSentUnansweredSince is { } unanswered && now - unanswered >= AnswerTimeout))
         {
             return (PeerHealthState.Stale, null);

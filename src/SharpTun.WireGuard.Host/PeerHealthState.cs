@@ -6,12 +6,12 @@ public enum PeerHealthState
     /// <summary>No handshake ever completed, and none is in progress.</summary>
     Never,
 
-    /// <summary>A handshake attempt is in progress without a usable, answered session (since <see cref="PeerStatus.HandshakingSince"/>).</summary>
+    /// <summary>A handshake attempt is in progress and no handshake completed within 180 s (since <see cref="PeerStatus.HandshakingSince"/>).</summary>
     Handshaking,
 
     /// <summary>A handshake completed within 180 s and what we sent was answered.</summary>
     Up,
 
-    /// <summary>The latest handshake is older than 180 s, an attempt after it gave up, or data went unanswered for 15 s.</summary>
+    /// <summary>The latest handshake is older than 180 s, a handshake after it went unanswered 5 s or gave up, or data went unanswered for 15 s.</summary>
     Stale,
 }

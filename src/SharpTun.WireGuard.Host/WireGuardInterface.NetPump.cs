@@ -113,6 +113,7 @@ public sealed partial class WireGuardInterface
                 switch (r.Action)
                 {
                     case WireGuardAction.WriteToTunnel:
+                        _owner.Captured(r.Peer!, slot.Slice(Headroom, r.Length));
                         if (_vnet > 0)
                         {
                             slot.Slice(_writeOffset, _vnet).Clear();

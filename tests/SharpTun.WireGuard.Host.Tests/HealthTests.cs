@@ -47,7 +47,7 @@ public sealed class HealthTests
     }
 
     [Fact]
-    public void PeerGone_DataUnanswered_Handshaking_ThenGivesUp_Stale_QueuedPacketCountedExpiredOnce()
+    public void PeerGone_DataUnanswered_StaleOnceTheRetryIsUnanswered5s_ThenGivesUp_StaysStale()
     {
         var clock = new ManualTimeProvider();
         using var pair = new FakePair(time: clock);
@@ -60,24 +60,25 @@ public sealed class HealthTests
         pair.TunA.Inject(Packets.Echo("198.19.0.1", "198.19.0.2", sequence: 2));
         Assert.True(pair.A.PumpTunOnce());
         Drain(pair.BindB);
-        var started = default(DateTimeOffset?);
+        var staleAt = default(DateTimeOffset?);
         for (var s = 0; s < 24; s++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
             pair.A.Tick();
             Drain(pair.BindB);
             var st = Peer(pair.A);
-            if (st.State == PeerHealthState.Handshaking)
+            if (st.State == PeerHealthState.Stale)
             {
-                started = st.HandshakingSince;
+                staleAt = clock.GetUtcNow();
                 break;
             }
             // Before the 15 s answer timeout and the 5 s of a routine rekey, the peer still counts as up.
             Assert.Equal(PeerHealthState.Up, st.State);
         }
-        Assert.NotNull(started);
-        var now = clock.GetUtcNow();
-        Assert.InRange((now - started!.Value).TotalSeconds, 5, 6.01);
+        Assert.NotNull(staleAt);
+        var timers = pair.A.Configure(d => d.GetTimers(d.Peers[0]));
+        Assert.NotNull(timers.HandshakeAttemptStarted);
+        Assert.InRange((staleAt!.Value - timers.HandshakeAttemptStarted!.Value).TotalSeconds, 5, 6.01);
 
         // The attempt gives up after 90 s: stale (the handshake before it is not trusted any more).
         for (var s = 0; s < 100 && Peer(pair.A).HandshakesFailed == 0; s++)
@@ -160,7 +161,8 @@ public sealed class HealthTests
     [InlineData(null, 0, 0, 3, null, PeerHealthState.Handshaking)]
     [InlineData(10, 0, 0, null, null, PeerHealthState.Up)]
     [InlineData(10, 0, 0, 2, null, PeerHealthState.Up)]       // a routine rekey under 5 s
-    [InlineData(10, 0, 0, 5, null, PeerHealthState.Handshaking)]
+    [InlineData(10, 0, 0, 5, null, PeerHealthState.Stale)]    // a handshake unanswered for 5 s with a session
+    [InlineData(200, 0, 0, 3, null, PeerHealthState.Handshaking)] // no fresh session: handshaking since
     [InlineData(180, 0, 0, null, null, PeerHealthState.Stale)]
     [InlineData(179, 0, 0, null, null, PeerHealthState.Up)]
     [InlineData(30, 15, 0, null, null, PeerHealthState.Stale)] // data unanswered 15 s
