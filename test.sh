@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-PACKAGES="iproute2 net-tools iputils-ping iperf3 tshark tcpdump socat wireguard-tools wireguard-go openvpn bridge-utils util-linux procps kmod"
+PACKAGES="iproute2 net-tools ethtool iputils-ping iperf3 tshark tcpdump socat wireguard-tools wireguard-go openvpn bridge-utils util-linux procps kmod"
 missing=()
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,8 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
+# BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard.
+ONLY=${BENCH_ONLY:-all}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stb$$"; A="${tag}a"; B="${tag}b"
 work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
@@ -55,16 +57,25 @@ inA() { ip netns exec "$A" "$@"; }
 inB() { ip netns exec "$B" "$@"; }
 start() { local ns=$1; shift; ip netns exec "$ns" "$@" >>"$work/log" 2>&1 & pids+=($!); }
 ticks() { local t=0; for p in "${pids[@]}"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+peak_rss() { # the largest peak RSS (VmHWM, MiB) among the tunnel processes and their children
+  local m=0 v p c
+  for p in "${pids[@]}"; do
+    for c in $p $(pgrep -P "$p" 2>/dev/null); do
+      v=$(awk '/^VmHWM:/ {print int($2 / 1024)}' /proc/$c/status 2>/dev/null); [ -n "$v" ] && [ "$v" -gt "$m" ] && m=$v
+    done
+  done
+  [ ${#pids[@]} -eq 0 ] && echo "-" || echo "$m"
+}
 mktun() { # ns addr: a configured persistent tun0 for tools that attach to one
   ip -n "$1" tuntap add tun0 mode tun && ip -n "$1" addr add "$2"/24 dev tun0 && ip -n "$1" link set tun0 up
 }
 
-iperf() { # target, parallel -> Mbit/s received (or "-")
+iperf() { # target, parallel [reverse] -> Mbit/s received (or "-")
   ip netns exec "$A" iperf3 -s -1 -B "$1" >/dev/null 2>&1 &
   local srv=$!
   for _ in $(seq 50); do inA ss -Hltn "sport = :5201" | grep -q 5201 && break; sleep 0.1; done
   local out
-  out=$(timeout $((S + 20)) ip netns exec "$B" iperf3 -c "$1" -t "$S" -P "$2" -f m 2>&1)
+  out=$(timeout $((S + 20)) ip netns exec "$B" iperf3 -c "$1" -t "$S" -P "$2" ${3:+-R} -f m 2>&1)
   kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
   echo "$out" | grep -q receiver || echo "bench: iperf3 -c $1 -P $2 failed: $(echo "$out" | tail -2 | tr '\n' ' ')" >&2
   echo "$out" | awk '/receiver/ {for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") v = $(i-1)} END {print (v == "" ? "-" : v)}'
@@ -75,25 +86,31 @@ measure() { # name target
   for _ in $(seq 100); do inB ping -c1 -W1 "$target" >/dev/null 2>&1 && { ok=1; break; }; sleep 0.1; done
   if [ -z "$ok" ]; then
     echo "bench: $name: no ping through the tunnel; skipped (log: $(tail -3 "$work/log" | tr '\n' ' '))" >&2
-    results+=("$name|-|-|-|-"); stop_tunnel; return
+    results+=("$name|-|-|-|-|-|-|-"); stop_tunnel; return
   fi
   local rtt
   # Median of 50 idle pings (20 ms apart): robust against the odd scheduling hiccup.
   rtt=$(inB ping -c 50 -i 0.02 "$target" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
-  local t0 t1 g1 g4 cpu
+  local t0 t1 g1 g4 gr cpu rss loaded
   t0=$(ticks); g1=$(iperf "$target" 1); t1=$(ticks)
   cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$S" 'BEGIN {printf "%.0f", d / hz / s * 100}')
   g4=$(iperf "$target" 4)
+  # The other direction (A -> B, iperf3 -R), with 50 pings during it: RTT under load.
+  ( sleep 1; inB ping -c 50 -i 0.05 "$target" >"$work/loaded-ping" 2>&1 ) & local pinger=$!
+  gr=$(iperf "$target" 1 reverse)
+  wait "$pinger" 2>/dev/null
+  loaded=$(sed -n 's/.*time=\([0-9.]*\) ms/\1/p' "$work/loaded-ping" | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+  rss=$(peak_rss)
   [ ${#pids[@]} -eq 0 ] && cpu="-"
-  echo "bench: $name: 1 stream $g1 Mbit/s, 4 streams $g4 Mbit/s, rtt $rtt ms, cpu $cpu %" >&2
-  results+=("$name|$g1|$g4|$rtt|$cpu")
+  echo "bench: $name: 1 stream $g1 Mbit/s, 4 streams $g4 Mbit/s, reverse $gr Mbit/s, rtt $rtt ms (loaded $loaded), cpu $cpu %, peak rss $rss MiB" >&2
+  results+=("$name|$g1|$g4|$rtt|$cpu|$gr|$loaded|$rss")
 }
 
 # 1. the bare wire
 measure "veth wire (limit)" 198.18.0.1
 
 # 2-3. SharpTun (tun MTU 1500 like every other contender)
-for t in tcp udp; do
+[ "$ONLY" = wg ] || for t in tcp udp; do
   start "$A" dotnet "$dll" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
   sleep 0.5
   start "$B" dotnet "$dll" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
@@ -104,7 +121,7 @@ for t in tcp udp; do
 done
 
 # 4. simpletun (TCP), if given
-if [ -n "${SIMPLETUN:-}" ]; then
+if [ -n "${SIMPLETUN:-}" ] && [ "$ONLY" != wg ]; then
   mktun "$A" 198.19.0.1; mktun "$B" 198.19.0.2
   start "$A" "$SIMPLETUN" -i tun0 -s
   sleep 0.3
@@ -115,6 +132,7 @@ fi
 
 # 5. socat TUN over TCP and UDP (socat does not frame: over TCP packet boundaries are lost under load)
 tunopt="tun-type=tun,iff-no-pi,iff-up,tun-name=tun0"
+if [ "$ONLY" != wg ]; then
 start "$A" socat TCP-LISTEN:55556,bind=198.18.0.1,reuseaddr "TUN:198.19.0.1/24,$tunopt"
 sleep 0.3
 start "$B" socat TCP:198.18.0.1:55556 "TUN:198.19.0.2/24,$tunopt"
@@ -125,6 +143,7 @@ sleep 0.3
 start "$B" socat UDP:198.18.0.1:55556 "TUN:198.19.0.2/24,$tunopt"
 measure "socat TUN over UDP" 198.19.0.1
 stop_tunnel
+fi
 
 # 6. OpenVPN 2.6 p2p: cleartext (no crypto at all) and AES-256-GCM (TLS p2p, self-signed certs pinned by fingerprint)
 for side in a b; do
@@ -135,6 +154,7 @@ fp() { openssl x509 -in "$work/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2
 ovpn_common="--dev tun0 --dev-type tun --disable-dco --verb 1 --ping 10"
 for crypto in clear gcm; do
   for proto in udp tcp; do
+    [ "$ONLY" = wg ] && { [ $crypto = gcm ] && [ $proto = udp ] || continue; }
     if [ $proto = udp ]; then pa="--proto udp --local 198.18.0.1 --lport 1194 --remote 198.18.0.2 --rport 1194"
       pb="--proto udp --local 198.18.0.2 --lport 1194 --remote 198.18.0.1 --rport 1194"
     else pa="--proto tcp-server --local 198.18.0.1 --lport 1194"; pb="--proto tcp-client --remote 198.18.0.1 1194"; fi
@@ -158,7 +178,9 @@ done
 # build from ../shared/tools when present), and the mixed pair SharpTun <-> upstream wireguard-go.
 # Interfaces wgA/wgB (UAPI sockets live in the root's /var/run/wireguard, shared by the namespaces),
 # MTU 1420 (wg-quick's default), ListenPort 51820, the peer's /32 as AllowedIPs.
-if command -v wg >/dev/null; then
+if [ "$ONLY" = relay ]; then
+  echo "bench: BENCH_ONLY=relay: WireGuard rows skipped" >&2
+elif command -v wg >/dev/null; then
   ka=$(wg genkey); kb=$(wg genkey); pa=$(echo "$ka" | wg pubkey); pb=$(echo "$kb" | wg pubkey)
   wgconf() { # file key peerkey addr peerwire peeraddr quick
     {
@@ -179,7 +201,7 @@ if command -v wg >/dev/null; then
     wg setconf "$3" "$work/$3.setconf" && ip -n "$2" addr add "$6"/24 dev "$3" && ip -n "$2" link set "$3" mtu 1420 up
   }
   wg_stop() { stop_tunnel; rm -f /var/run/wireguard/wgA.sock /var/run/wireguard/wgB.sock; ip -n "$A" link del wgA 2>/dev/null; ip -n "$B" link del wgB 2>/dev/null; return 0; }
-  upstream="$root/../shared/tools/wireguard-go/wireguard-go"
+  upstream="${SHARPTUN_WIREGUARD_GO_UPSTREAM:-$root/../shared/tools/wireguard-go/wireguard-go}"
   wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
   wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
   measure "SharpTun WireGuard" 198.19.0.1
@@ -210,23 +232,38 @@ st_tcp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun TCP" {print 
 st_udp=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 ~ /^SharpTun UDP/ {print $2}')
 st_wg=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 == "SharpTun WireGuard" {print $2}')
 table=$(
-  echo "| path | 1 stream Gbit/s | x wire | x SharpTun (same kind) | 4 streams Gbit/s | idle RTT ms (median) | tunnel CPU % (1 stream) | CPU % per Gbit/s |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| path | 1 stream Gbit/s | x wire | x SharpTun (same kind) | 4 streams Gbit/s | reverse 1 stream Gbit/s | idle RTT ms (median) | RTT under load ms | tunnel CPU % (1 stream) | CPU % per Gbit/s | peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for r in "${results[@]}"; do
-    IFS='|' read -r name g1 g4 rtt cpu <<<"$r"
+    IFS='|' read -r name g1 g4 rtt cpu gr loaded rss <<<"$r"
     ref=$st_tcp; case "$name" in *WireGuard*|*wireguard-go*|*WG*) ref=$st_wg ;; *UDP*) ref=$st_udp ;; esac
-    awk -v n="$name" -v g1="$g1" -v g4="$g4" -v rtt="$rtt" -v cpu="$cpu" -v w="$wire" -v ref="$ref" 'BEGIN {
+    awk -v n="$name" -v g1="$g1" -v g4="$g4" -v rtt="$rtt" -v cpu="$cpu" -v w="$wire" -v ref="$ref" -v gr="$gr" -v loaded="$loaded" -v rss="$rss" 'BEGIN {
       gb1 = (g1 == "-") ? "-" : sprintf("%.2f", g1 / 1000)
       gb4 = (g4 == "-") ? "-" : sprintf("%.2f", g4 / 1000)
       xw = (g1 == "-" || w == "-" || w == 0) ? "-" : sprintf("%.2f", g1 / w)
       xs = (g1 == "-" || ref == "-" || ref == "" || ref == 0 || n ~ /^veth wire/) ? "-" : sprintf("%.2f", g1 / ref)
       per = (cpu == "-" || g1 == "-" || g1 == 0) ? "-" : sprintf("%.0f", cpu / (g1 / 1000))
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", n, gb1, xw, xs, gb4, rtt, cpu, per
+      gbr = (gr == "-" || gr == "") ? "-" : sprintf("%.2f", gr / 1000)
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, gb1, xw, xs, gb4, gbr, rtt, loaded, cpu, per, rss
     }'
   done
 )
+# Ratios of SharpTun WireGuard to the newest wireguard-go (issue 9's targets), from this run only.
+ratios=$(printf '%s\n' "${results[@]}" | awk -F'|' '
+  $1 == "SharpTun WireGuard" {split($0, s, "|")}
+  $1 ~ /^wireguard-go .*upstream/ {split($0, u, "|")}
+  $1 ~ /^SharpTun WG <- wireguard-go/ {split($0, m, "|")}
+  function r(a, b) { return (a == "-" || b == "-" || b == 0 || a == "" || b == "") ? "-" : sprintf("%.2fx", a / b) }
+  function per(c, g) { return (c == "-" || g == "-" || g == 0) ? "-" : c / (g / 1000) }
+  END {
+    if (length(s) == 0 || length(u) == 0) exit
+    printf "SharpTun WireGuard / wireguard-go upstream: 1 stream %s, 4 streams %s, reverse %s, idle RTT %s, RTT under load %s, CPU per Gbit/s %s\n",
+      r(s[2], u[2]), r(s[3], u[3]), r(s[6], u[6]), r(s[4], u[4]), r(s[7], u[7]), r(per(s[5], s[2]), per(u[5], u[2]))
+    if (length(m) > 0) printf "Mixed (SharpTun <- wireguard-go upstream) / wireguard-go pair: 1 stream %s, reverse %s\n", r(m[2], u[2]), r(m[6], u[6])
+  }')
 echo
 echo "$table"
+[ -n "$ratios" ] && echo && echo "$ratios"
 {
   echo "# Tunnel benchmark results"
   echo
@@ -237,6 +274,7 @@ echo "$table"
   echo
   echo "$table"
   echo
+  [ -n "$ratios" ] && { echo "$ratios" | sed 's/^/- /'; echo; }
   echo "CPU is utime+stime of the tunnel's own processes (both ends) during the single-stream run, in % of one core;"
   echo "kernel work done in softirq context is not included. socat over TCP does not preserve packet boundaries."
 } >"$here/RESULTS.md.new"

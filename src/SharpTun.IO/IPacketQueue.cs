@@ -26,6 +26,12 @@ public interface IPacketQueue : IDisposable
     /// <summary>Bytes of virtio-net header in front of every packet read or written (0 without IFF_VNET_HDR).</summary>
     int VnetHeaderSize { get; }
 
+    /// <summary>
+    /// The offloads the device took (<see cref="PacketOffloads.None"/> unless it was opened for them):
+    /// what a reader must be ready to split and a writer may coalesce. Needs <see cref="VnetHeaderSize"/> &gt; 0.
+    /// </summary>
+    PacketOffloads Offloads => PacketOffloads.None;
+
     /// <summary>The most packets one <see cref="Read"/> returns; pass at least this many buffers to get whole batches.</summary>
     int BatchSize { get; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using SharpTun.IO;
 using SharpTun.Linux.Namespaces;
 using SharpTun.Linux.Net;
 using SharpTun.Linux.Netlink;
@@ -27,7 +28,7 @@ internal sealed class WireGuardLabPeer : IDisposable
     {
         var wg = NetNamespace.Run(nameSpace, () =>
         {
-            var tun = TunDevice.Open(new TunOptions { Name = Device, Exclusive = true });
+            var tun = WireGuardHost.OpenTun(Device);
             try
             {
                 return new WireGuardInterface(tun, privateKey,
@@ -63,6 +64,12 @@ internal sealed class WireGuardLabPeer : IDisposable
             new("peer rx bytes (UDP payload)", peer?.ReceiveBytes ?? 0),
             new("handshake completed", peer?.LatestHandshake is null ? 0 : 1),
         ];
+        var offloads = wg.Offloads;
+        if (offloads.Enabled != PacketOffloads.None)
+        {
+            counters.Add(new("tun super-packets split (TSO/USO)", offloads.SuperPacketsRead));
+            counters.Add(new("tun super-packets written (GRO)", offloads.SuperPacketsWritten));
+        }
         // Only the drop reasons that happened (no_route: the kernel's own IPv6 chatter has no peer).
         counters.AddRange(DropCounters.Reasons.Where(r => wg.Drops[r] > 0)
             .Select(r => new LabCounter("dropped " + DropCounters.Name(r).Replace('_', ' '), wg.Drops[r])));

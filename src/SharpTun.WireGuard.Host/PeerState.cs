@@ -13,7 +13,7 @@ internal sealed class PeerState
 
     private readonly Queue<EndpointChange> _history = new();
     private readonly TimeProvider _time;
-    private DatagramEndpoint _endpoint;
+    private EndpointBox _endpoint = new(default);
     private long _endpointChanges;
 
     internal PeerState(WireGuardPeer peer, byte[] presharedKey, TimeProvider? time = null)
@@ -21,7 +21,7 @@ internal sealed class PeerState
         Peer = peer;
         PresharedKey = presharedKey;
         _time = time ?? TimeProvider.System;
-        _endpoint = new DatagramEndpoint(peer.Endpoint);
+        _endpoint = new EndpointBox(new DatagramEndpoint(peer.Endpoint));
         Drops = new DropCounters(_time);
     }
 
@@ -32,20 +32,15 @@ internal sealed class PeerState
 
     /// <summary>
     /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
-    /// Set by the receive path on every authenticated packet (under the interface lock): a new remote is
-    /// recorded as a roam (or "learned" when there was none). Allocates only when the remote changes.
+    /// Read by the tun pump while the net pump sets it (on every authenticated packet): kept in an immutable
+    /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
+    /// changes. A new remote is recorded as a roam ("learned" when there was none), once: by the setter
+    /// whose swap won.
     /// </summary>
     internal DatagramEndpoint Endpoint
     {
-        get => _endpoint;
-        set
-        {
-            if (value.Remote != _endpoint.Remote)
-            {
-                Record(_endpoint.Remote, value.Remote, _endpoint.Remote.IsSet ? "roam" : "learned");
-            }
-            _endpoint = value;
-        }
+        get => Volatile.Read(ref _endpoint).Value;
+        set => Replace(value, null);
     }
 
     /// <summary>The transport the peer is reached over now: "udp" (the default) or what a fallback sets ("tcp").</summary>
@@ -60,14 +55,7 @@ internal sealed class PeerState
     internal long EndpointChanges => Volatile.Read(ref _endpointChanges);
 
     /// <summary>Sets the endpoint for <paramref name="cause"/> ("set" by configuration, "resolve", ...), recording a change.</summary>
-    internal void SetEndpoint(in NetEndpoint remote, string cause)
-    {
-        if (remote != _endpoint.Remote)
-        {
-            Record(_endpoint.Remote, remote, cause);
-        }
-        _endpoint = new DatagramEndpoint(remote);
-    }
+    internal void SetEndpoint(in NetEndpoint remote, string cause) => Replace(new DatagramEndpoint(remote), cause);
 
     /// <summary>The recorded changes, oldest first (a copy).</summary>
     internal EndpointChange[] History()
@@ -79,8 +67,33 @@ internal sealed class PeerState
     }
 
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
-    internal DatagramEndpoint Destination(in NetEndpoint remote) =>
-        _endpoint.Remote == remote ? _endpoint : new DatagramEndpoint(remote);
+    internal DatagramEndpoint Destination(in NetEndpoint remote)
+    {
+        var known = Endpoint;
+        return known.Remote == remote ? known : new DatagramEndpoint(remote);
+    }
+
+    private void Replace(DatagramEndpoint value, string? cause)
+    {
+        while (true)
+        {
+            var box = Volatile.Read(ref _endpoint);
+            var current = box.Value;
+            if (current.Remote == value.Remote && current.Local == value.Local && current.InterfaceIndex == value.InterfaceIndex)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _endpoint, new EndpointBox(value), box) != box)
+            {
+                continue; // another pump changed it meanwhile: judge against that
+            }
+            if (current.Remote != value.Remote)
+            {
+                Record(current.Remote, value.Remote, cause ?? (current.Remote.IsSet ? "roam" : "learned"));
+            }
+            return;
+        }
+    }
 
     private void Record(in NetEndpoint from, in NetEndpoint to, string cause)
     {
@@ -94,4 +107,6 @@ internal sealed class PeerState
         }
         Interlocked.Increment(ref _endpointChanges);
     }
+
+    private sealed record EndpointBox(DatagramEndpoint Value);
 }

@@ -74,6 +74,20 @@ public sealed class WireGuardHost : IDisposable
     public static IDatagramBind DefaultBind(ushort port, uint fwmark) =>
         UdpBind.Open(new UdpBindOptions { Port = port, FirewallMark = fwmark == 0 ? null : fwmark });
 
+    /// <summary>
+    /// Creates the interface's tun device, with a virtio-net header and every offload the kernel takes
+    /// when <paramref name="offloads"/> is on (the kernel may refuse some; none is not an error).
+    /// </summary>
+    public static TunDevice OpenTun(string name, bool offloads = true) =>
+        TunDevice.Open(new TunOptions
+        {
+            Name = name,
+            Mode = TunMode.Tun,
+            Exclusive = true,
+            VnetHdr = offloads,
+            Offloads = offloads ? PacketOffloads.Checksum | PacketOffloads.TcpSegmentation | PacketOffloads.UdpSegmentation : PacketOffloads.None,
+        });
+
     private void Bring(BindFactory bindFactory, string uapiDirectory, string pidDirectory, List<IPNetwork> allowed)
     {
         var name = _config.Name;
@@ -91,7 +105,7 @@ public sealed class WireGuardHost : IDisposable
             : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
 
         HookRunner.Run("PreUp", _config.PreUp, name, _log, stopOnFailure: true);
-        var tun = TunDevice.Open(new TunOptions { Name = name, Mode = TunMode.Tun, Exclusive = true });
+        var tun = OpenTun(name, _config.TunOffloads);
         try
         {
             _interface = new WireGuardInterface(tun, _config.PrivateKey, bindFactory, _config.ListenPort, _config.FwMark, _log);

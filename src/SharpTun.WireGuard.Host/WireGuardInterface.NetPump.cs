@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpTun.Packets.Offload;
 
 namespace SharpTun.WireGuard.Host;
 
@@ -24,23 +25,37 @@ public sealed partial class WireGuardInterface
         private readonly Memory<byte>[] _one = new Memory<byte>[1];
         private readonly int _writeOffset;
         private readonly int _vnet;
+        private readonly PacketCoalescer? _coalescer;
+        private readonly Memory<byte>[] _plain;
+        private readonly Memory<byte>[] _outputs;
+        private readonly int[] _outputSizes;
+        private int _plainCount;
 
         internal NetPump(WireGuardInterface owner)
         {
             _owner = owner;
             // The bind's batch size may change with a rebind; 128 covers every implementation we have.
             const int batch = 128;
-            var block = new byte[batch * SlotSize];
-            _buffers = new Memory<byte>[batch];
-            for (var i = 0; i < batch; i++)
-            {
-                _buffers[i] = block.AsMemory(i * SlotSize, SlotSize);
-            }
+            _buffers = Slots(batch, SlotSize, SlotSize);
             _sizes = new int[batch];
             _endpoints = new DatagramEndpoint[batch];
             _tunOut = new Memory<byte>[batch];
             _vnet = owner._tun.VnetHeaderSize;
             _writeOffset = Headroom - _vnet;
+            var offloads = _vnet > 0 ? owner._tun.Offloads : PacketOffloads.None;
+            if ((offloads & PacketOffloads.TcpSegmentation) != 0)
+            {
+                // GRO in user space: decrypted packets are merged into super-packets for the tun.
+                _coalescer = new PacketCoalescer(_vnet, coalesceUdp: (offloads & PacketOffloads.UdpSegmentation) != 0);
+                _plain = new Memory<byte>[batch];
+                _outputs = Slots(batch, _vnet + PacketCoalescer.MaxSuperPacket, _vnet + PacketCoalescer.MaxSuperPacket);
+                _outputSizes = new int[batch];
+            }
+            else
+            {
+                _plain = _outputs = [];
+                _outputSizes = [];
+            }
         }
 
         internal void Run(IDatagramBind bind)
@@ -59,20 +74,53 @@ public sealed partial class WireGuardInterface
             {
                 return false;
             }
-            int writes;
-            lock (_owner._gate)
+            _owner._pumpGate.EnterBatch();
+            try
             {
-                writes = Decrypt(count, bind);
-            }
-            if (writes > 0)
-            {
-                var accepted = _owner._tun.Write(_tunOut.AsSpan(0, writes), _writeOffset);
-                if (accepted < writes)
+                _plainCount = 0;
+                var writes = Decrypt(count, bind);
+                if (_coalescer is not null)
                 {
-                    _owner.Count(DropReason.TunWriteFailed, null, writes - accepted);
+                    WriteCoalesced();
+                }
+                else if (writes > 0)
+                {
+                    var accepted = _owner._tun.Write(_tunOut.AsSpan(0, writes), _writeOffset);
+                    if (accepted < writes)
+                    {
+                        _owner.Count(DropReason.TunWriteFailed, null, writes - accepted);
+                    }
                 }
             }
+            finally
+            {
+                _owner._pumpGate.ExitBatch();
+            }
             return true;
+        }
+
+        /// <summary>Merges the batch's decrypted packets into super-packets (GRO) and writes them.</summary>
+        private void WriteCoalesced()
+        {
+            if (_plainCount == 0)
+            {
+                return;
+            }
+            var coalescer = _coalescer!;
+            var superBefore = coalescer.SuperPackets;
+            var mergedBefore = coalescer.PacketsCoalesced;
+            var droppedBefore = coalescer.PacketsDropped;
+            var outputs = coalescer.Coalesce(_plain.AsSpan(0, _plainCount), _outputs, _outputSizes, 0, _tunOut);
+            _owner._offloadStats.Coalesced(coalescer.SuperPackets - superBefore, coalescer.PacketsCoalesced - mergedBefore);
+            if (coalescer.PacketsDropped != droppedBefore)
+            {
+                _owner.Count(DropReason.TooBig, null, coalescer.PacketsDropped - droppedBefore);
+            }
+            var accepted = _owner._tun.Write(_tunOut.AsSpan(0, outputs), 0);
+            if (accepted < outputs)
+            {
+                _owner.Count(DropReason.TunWriteFailed, null, outputs - accepted);
+            }
         }
 
         private int Decrypt(int count, IDatagramBind bind)
@@ -112,6 +160,9 @@ public sealed partial class WireGuardInterface
                 }
                 switch (r.Action)
                 {
+                    case WireGuardAction.WriteToTunnel when _coalescer is not null:
+                        _plain[_plainCount++] = _buffers[i].Slice(Headroom, r.Length);
+                        break;
                     case WireGuardAction.WriteToTunnel:
                         _owner.Captured(r.Peer!, slot.Slice(Headroom, r.Length));
                         if (_vnet > 0)

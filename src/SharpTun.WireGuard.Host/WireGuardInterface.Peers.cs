@@ -106,8 +106,12 @@ public sealed partial class WireGuardInterface
         {
             return false;
         }
-        _device.RemovePeer(peer);
-        _states.Remove(peer);
+        using (_pumpGate.Exclusive())
+        {
+            // No pump holds the peer mid-batch (it would track it again after the removal).
+            _device.RemovePeer(peer);
+            _states.TryRemove(peer, out _);
+        }
         _log.Info(Name, $"peer {peer} removed");
         return true;
     }
@@ -132,27 +136,32 @@ public sealed partial class WireGuardInterface
             return;
         }
         var fresh = new WireGuardDevice(privateKey, _time) { MaxQueuedPerPeer = _device.MaxQueuedPerPeer };
-        var old = _device;
-        var states = _states.Values.ToArray();
-        _states.Clear();
-        foreach (var oldPeer in old.Peers)
+        WireGuardDevice old;
+        // No pump is inside a batch while the peers move to the new core.
+        using (_pumpGate.Exclusive())
         {
-            var state = states.First(s => ReferenceEquals(s.Peer, oldPeer));
-            if (oldPeer.PublicKey.Span.SequenceEqual(current))
+            old = _device;
+            var states = _states.Values.ToArray();
+            _states.Clear();
+            foreach (var oldPeer in old.Peers)
             {
-                continue; // a peer with our new own key is dropped, as wireguard-go does
+                var state = states.First(s => ReferenceEquals(s.Peer, oldPeer));
+                if (oldPeer.PublicKey.Span.SequenceEqual(current))
+                {
+                    continue; // a peer with our new own key is dropped, as wireguard-go does
+                }
+                var peer = fresh.AddPeer(oldPeer.PublicKey.Span, PskOrEmpty(state.PresharedKey));
+                peer.Endpoint = oldPeer.Endpoint;
+                peer.PersistentKeepalive = oldPeer.PersistentKeepalive;
+                foreach (var (address, length) in old.AllowedIps.PrefixesOf(oldPeer))
+                {
+                    fresh.AllowedIps.Insert(address, length, peer);
+                }
+                state.Peer = peer;
+                _states[peer] = state;
             }
-            var peer = fresh.AddPeer(oldPeer.PublicKey.Span, PskOrEmpty(state.PresharedKey));
-            peer.Endpoint = oldPeer.Endpoint;
-            peer.PersistentKeepalive = oldPeer.PersistentKeepalive;
-            foreach (var (address, length) in old.AllowedIps.PrefixesOf(oldPeer))
-            {
-                fresh.AllowedIps.Insert(address, length, peer);
-            }
-            state.Peer = peer;
-            _states[peer] = state;
+            _device = fresh;
         }
-        _device = fresh;
         old.Dispose();
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         _privateKey = (byte[])privateKey.Clone();
@@ -163,9 +172,13 @@ public sealed partial class WireGuardInterface
     {
         var old = state.Peer;
         var prefixes = _device.AllowedIps.PrefixesOf(old);
-        _device.RemovePeer(old);
-        _states.Remove(old);
-        var peer = _device.AddPeer(old.PublicKey.Span, PskOrEmpty(presharedKey));
+        WireGuardPeer peer;
+        using (_pumpGate.Exclusive())
+        {
+            _device.RemovePeer(old);
+            _states.TryRemove(old, out _);
+            peer = _device.AddPeer(old.PublicKey.Span, PskOrEmpty(presharedKey));
+        }
         peer.Endpoint = old.Endpoint;
         peer.PersistentKeepalive = old.PersistentKeepalive;
         foreach (var (address, length) in prefixes)
@@ -208,7 +221,10 @@ public sealed partial class WireGuardInterface
         {
             // Same port, new fwmark: the port is ours, so close first, then reopen it.
             old.Shutdown();
-            old.Dispose();
+            using (_pumpGate.Exclusive())
+            {
+                old.Dispose();
+            }
             fresh = _bindFactory(port, fwmark);
         }
         else

@@ -1,3 +1,5 @@
+using SharpTun.Packets.Offload;
+
 namespace SharpTun.WireGuard.Host;
 
 public sealed partial class WireGuardInterface
@@ -7,37 +9,75 @@ public sealed partial class WireGuardInterface
     /// <summary>
     /// tun → UDP. Reads a batch at offset <see cref="Headroom"/> − vnet header, encrypts each packet in
     /// place (the data header lands in the headroom, padding and tag behind the packet), then sends the
-    /// batch with one <see cref="IDatagramBind.Send"/> per distinct endpoint, in read order per endpoint.
+    /// batch with one <see cref="IDatagramBind.Send"/> per distinct endpoint, in read order per endpoint
+    /// (the bind turns a run of equal-sized datagrams into one UDP GSO send where it can).
+    /// <para>With segmentation offloads on the device a read may be a TSO/USO super-packet of up to
+    /// 64 KB: it is split (<see cref="GsoSplitter"/>) into wire-sized packets in segment slots that
+    /// have the same headroom, and those are sealed in place. A packet whose checksum the kernel left
+    /// partial is completed where it lies.</para>
+    /// <para>Runs on its own thread without the interface lock: the protocol core is thread-safe, so
+    /// this direction's crypto runs on one core while the other direction's runs on another.</para>
     /// </summary>
     private sealed class TunPump
     {
+        /// <summary>Super-packets per read batch with offloads (each up to 64 KB).</summary>
+        private const int OffloadReadBatch = 8;
+
+        /// <summary>Segment slots: with 8 × 64 KB read, enough for segments of ≥ 2 KB; a full set is flushed and reused.</summary>
+        private const int SegmentSlots = 256;
+
+        /// <summary>A segment slot: headroom, a jumbo-sized packet, padding and tag.</summary>
+        private const int SegmentSlotSize = 9216;
+
         private readonly WireGuardInterface _owner;
         private readonly Memory<byte>[] _buffers;
         private readonly int[] _sizes;
+        private readonly Memory<byte>[] _segments;
+        private readonly Memory<byte>[] _segmentTargets;
+        private readonly int[] _segmentSizes;
+        private readonly Memory<byte>[] _work;
+        private readonly int[] _workLength;
         private readonly Memory<byte>[] _out;
         private readonly DatagramEndpoint[] _outDestination;
         private readonly PeerState?[] _outPeer;
         private readonly bool[] _outSent;
         private readonly Memory<byte>[] _group;
         private readonly int _readOffset;
+        private readonly int _vnet;
+        private readonly bool _offloads;
+        private int _workCount;
+        private int _segmentsUsed;
 
         internal TunPump(WireGuardInterface owner)
         {
             _owner = owner;
-            var batch = Math.Max(1, owner._tun.BatchSize);
-            _readOffset = Headroom - owner._tun.VnetHeaderSize;
-            var block = new byte[batch * SlotSize];
-            _buffers = new Memory<byte>[batch];
-            for (var i = 0; i < batch; i++)
-            {
-                _buffers[i] = block.AsMemory(i * SlotSize, SlotSize);
-            }
+            var tun = owner._tun;
+            _vnet = tun.VnetHeaderSize;
+            _offloads = _vnet > 0 && tun.Offloads != SharpTun.IO.PacketOffloads.None;
+            var batch = _offloads ? OffloadReadBatch : Math.Max(1, tun.BatchSize);
+            _readOffset = Headroom - _vnet;
+            _buffers = Slots(batch, SlotSize, SlotSize);
             _sizes = new int[batch];
-            _out = new Memory<byte>[batch];
-            _outDestination = new DatagramEndpoint[batch];
-            _outPeer = new PeerState?[batch];
-            _outSent = new bool[batch];
-            _group = new Memory<byte>[batch];
+            if (_offloads)
+            {
+                _segments = Slots(SegmentSlots, SegmentSlotSize, SegmentSlotSize);
+                // The splitter may fill a segment slot only up to where padding and tag still fit.
+                _segmentTargets = Slots(SegmentSlots, SegmentSlotSize, SegmentSlotSize - WireGuardConstants.PaddingMultiple - WireGuardConstants.TagSize, _segments);
+                _segmentSizes = new int[SegmentSlots];
+            }
+            else
+            {
+                _segments = _segmentTargets = [];
+                _segmentSizes = [];
+            }
+            var work = batch + _segments.Length;
+            _work = new Memory<byte>[work];
+            _workLength = new int[work];
+            _out = new Memory<byte>[work];
+            _outDestination = new DatagramEndpoint[work];
+            _outPeer = new PeerState?[work];
+            _outSent = new bool[work];
+            _group = new Memory<byte>[work];
         }
 
         internal void Run()
@@ -47,39 +87,130 @@ public sealed partial class WireGuardInterface
             }
         }
 
-        /// <summary>One batch: read (waits), encrypt, send. False once the device was shut down.</summary>
+        /// <summary>One batch: read (waits), split, encrypt, send. False once the device was shut down.</summary>
         internal bool RunOnce()
         {
-            var tun = _owner._tun;
-            var count = tun.Read(_buffers, _sizes, _readOffset);
+            var count = _owner._tun.Read(_buffers, _sizes, _readOffset);
             if (count == 0)
             {
                 return false;
             }
-            int sends;
-            lock (_owner._gate)
+            _workCount = 0;
+            _segmentsUsed = 0;
+            for (var i = 0; i < count; i++)
             {
-                sends = Encrypt(count, tun.VnetHeaderSize);
+                var length = _sizes[i] - _vnet;
+                if (length <= 0)
+                {
+                    if (length < 0)
+                    {
+                        _owner.Offload(OffloadError.HeaderTooShort);
+                    }
+                    continue;
+                }
+                if (_vnet == 0)
+                {
+                    Add(_buffers[i], length);
+                }
+                else
+                {
+                    Take(i, length);
+                }
             }
-            Flush(sends);
+            Process();
             return true;
         }
 
-        /// <summary>Encrypts the batch under the lock; returns how many datagrams are ready in <see cref="_out"/>.</summary>
-        private int Encrypt(int count, int vnet)
+        /// <summary>Seals and sends the work list inside the pump gate (never across a core swap).</summary>
+        private void Process()
+        {
+            _owner._pumpGate.EnterBatch();
+            try
+            {
+                Flush(Encrypt());
+            }
+            finally
+            {
+                _owner._pumpGate.ExitBatch();
+            }
+        }
+
+        /// <summary>A read with a virtio-net header: plain, checksum to complete, or a super-packet to split.</summary>
+        private void Take(int i, int length)
+        {
+            var slot = _buffers[i];
+            var span = slot.Span;
+            if (!VirtioNetHeader.TryRead(span[_readOffset..], out var header))
+            {
+                _owner.Offload(OffloadError.HeaderTooShort);
+                return;
+            }
+            if (TunOffload.IsPlain(header))
+            {
+                Add(slot, length);
+                return;
+            }
+            var packet = span.Slice(Headroom, length);
+            if (!header.IsGso)
+            {
+                var error = GsoSplitter.CompleteChecksum(packet, header);
+                if (error != OffloadError.None)
+                {
+                    _owner.Offload(error);
+                    return;
+                }
+                Add(slot, length);
+                return;
+            }
+            var result = Split(packet, header);
+            if (result == OffloadError.TooFewBuffers && _segmentsUsed > 0)
+            {
+                // The segment slots are full: seal and send what is ready, then reuse them.
+                Process();
+                _workCount = 0;
+                _segmentsUsed = 0;
+                result = Split(packet, header);
+            }
+            if (result != OffloadError.None)
+            {
+                _owner.Offload(result);
+            }
+        }
+
+        private OffloadError Split(ReadOnlySpan<byte> packet, in VirtioNetHeader header)
+        {
+            var error = GsoSplitter.Split(packet, header, _segmentTargets.AsSpan(_segmentsUsed), _segmentSizes.AsSpan(_segmentsUsed), Headroom, out var n);
+            if (error != OffloadError.None)
+            {
+                return error;
+            }
+            for (var s = 0; s < n; s++)
+            {
+                Add(_segments[_segmentsUsed + s], _segmentSizes[_segmentsUsed + s]);
+            }
+            _segmentsUsed += n;
+            _owner._offloadStats.SuperPacketRead(n);
+            return OffloadError.None;
+        }
+
+        private void Add(Memory<byte> slot, int length)
+        {
+            _work[_workCount] = slot;
+            _workLength[_workCount] = length;
+            _workCount++;
+        }
+
+        /// <summary>Encrypts the work list in place; returns how many datagrams are ready in <see cref="_out"/>.</summary>
+        private int Encrypt()
         {
             var device = _owner._device;
             var max = Math.Max(1, device.MaxQueuedPerPeer);
             var sends = 0;
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < _workCount; i++)
             {
-                var length = _sizes[i] - vnet;
-                if (length <= 0)
-                {
-                    continue;
-                }
-                var slot = _buffers[i].Span;
-                if (Headroom + length > SlotSize - WireGuardConstants.PaddingMultiple - WireGuardConstants.TagSize)
+                var length = _workLength[i];
+                var slot = _work[i].Span;
+                if (Headroom + length > slot.Length - WireGuardConstants.PaddingMultiple - WireGuardConstants.TagSize)
                 {
                     _owner.Count(DropReason.TooBig, null);
                     continue;
@@ -106,7 +237,7 @@ public sealed partial class WireGuardInterface
                         _owner.Count(DropReason.NoEndpoint, state);
                         break;
                     case WireGuardAction.WriteToNetwork:
-                        _out[sends] = _buffers[i][..r.Length];
+                        _out[sends] = _work[i][..r.Length];
                         _outDestination[sends] = state.Destination(r.Endpoint);
                         _outPeer[sends] = state;
                         sends++;
@@ -152,5 +283,28 @@ public sealed partial class WireGuardInterface
             }
             Array.Clear(_outPeer, 0, sends);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> slots of <paramref name="stride"/> bytes in one block, each seen as
+    /// <paramref name="length"/> bytes; over the block of <paramref name="sameAs"/> when given.
+    /// </summary>
+    private static Memory<byte>[] Slots(int count, int stride, int length, Memory<byte>[]? sameAs = null)
+    {
+        var slots = new Memory<byte>[count];
+        if (sameAs is not null)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                slots[i] = sameAs[i][..length];
+            }
+            return slots;
+        }
+        var block = GC.AllocateUninitializedArray<byte>(count * stride, pinned: true);
+        for (var i = 0; i < count; i++)
+        {
+            slots[i] = block.AsMemory(i * stride, length);
+        }
+        return slots;
     }
 }

@@ -1,3 +1,5 @@
+using SharpTun.Packets.Offload;
+
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
@@ -6,9 +8,15 @@ namespace SharpTun.WireGuard.Host;
 /// replies sent back at once), and the peer timers every 100 ms (retries, rekeys, keepalives, and the
 /// packets queued during a handshake). Buffers are allocated once with 16 bytes of headroom in front
 /// of each tun packet, so encryption and decryption happen in place; nothing is allocated per packet.
-/// <para>Concurrency: the protocol core is not thread-safe, so every call into it is made under one
-/// lock (per batch, not per packet); configuration (UAPI, <see cref="Configure{T}"/>) takes the same
-/// lock and so changes the running tunnel atomically between batches.</para>
+/// <para>Concurrency: the protocol core is thread-safe, so the two pumps run their batches at the
+/// same time (each direction's crypto on its own core) without the interface lock. Configuration
+/// (UAPI, <see cref="Configure{T}"/>) and the timers take the interface lock among themselves; the
+/// few changes a pump must not see half-done (a new private key, a peer removed or re-created, a
+/// socket disposed) also wait, through <see cref="PumpGate"/>, until no pump is inside a batch.</para>
+/// <para>With a tun device opened with offloads (<see cref="IPacketQueue.Offloads"/>) the tun pump
+/// splits TSO/USO super-packets and the net pump coalesces decrypted TCP segments (and UDP
+/// datagrams when the device took USO) back into super-packets, as GRO would;
+/// <see cref="OffloadStatistics"/> counts both.</para>
 /// </summary>
 public sealed partial class WireGuardInterface : IDisposable
 {
@@ -21,7 +29,10 @@ public sealed partial class WireGuardInterface : IDisposable
     private static readonly TimeSpan s_timerInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<WireGuardPeer, PeerState> _states = new(ReferenceEqualityComparer.Instance);
+    private readonly PumpGate _pumpGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<WireGuardPeer, PeerState> _states = new(ReferenceEqualityComparer.Instance);
+    private readonly OffloadErrorCounters _offloadErrors = new();
+    private readonly OffloadStatistics _offloadStats;
     private readonly IPacketQueue _tun;
     private readonly BindFactory _bindFactory;
     private readonly List<IDatagramBind> _retiredBinds = [];
@@ -62,6 +73,7 @@ public sealed partial class WireGuardInterface : IDisposable
         _bind = bindFactory(listenPort, fwmark);
         ListenPort = listenPort;
         FwMark = fwmark;
+        _offloadStats = new OffloadStatistics(tun.VnetHeaderSize > 0 ? tun.Offloads : PacketOffloads.None, _offloadErrors);
         _tunPump = new TunPump(this);
         _netPump = new NetPump(this);
     }
@@ -80,6 +92,9 @@ public sealed partial class WireGuardInterface : IDisposable
 
     /// <summary>Drops of the whole interface by reason (including those attributed to a peer).</summary>
     public DropCounters Drops { get; } = new();
+
+    /// <summary>What the tun offloads did: super-packets split and written, and packets the splitter refused.</summary>
+    public OffloadStatistics Offloads => _offloadStats;
 
     /// <summary>Completes when the interface stopped: normally after <see cref="Stop"/>, faulted when a device or socket failed.</summary>
     public Task Completion => _completion.Task;
@@ -146,6 +161,7 @@ public sealed partial class WireGuardInterface : IDisposable
         lock (_gate)
         {
             _bind.Dispose();
+            _pumpGate.Dispose();
             foreach (var b in _retiredBinds)
             {
                 b.Dispose();
@@ -206,22 +222,24 @@ public sealed partial class WireGuardInterface : IDisposable
         }
     }
 
-    private PeerState State(WireGuardPeer peer)
-    {
-        if (!_states.TryGetValue(peer, out var s))
-        {
+    private PeerState State(WireGuardPeer peer) =>
+        _states.TryGetValue(peer, out var s)
+            ? s
             // A peer added to the core directly (not through the host): track it from now on.
-            s = new PeerState(peer, new byte[WireGuardKeys.KeySize]);
-            _states.Add(peer, s);
-        }
-        return s;
-    }
+            : _states.GetOrAdd(peer, static p => new PeerState(p, new byte[WireGuardKeys.KeySize]));
 
     /// <summary>Counts a dropped input under the lock's caller (any thread; counters are atomic).</summary>
     private void Count(DropReason reason, PeerState? state, long count = 1)
     {
         Drops.Add(reason, count);
         state?.Drops.Add(reason, count);
+    }
+
+    /// <summary>A packet from the tun the offload code refused: counted by cause, and as a malformed drop.</summary>
+    private void Offload(OffloadError error)
+    {
+        _offloadErrors.Add(error);
+        Count(DropReason.Malformed, null);
     }
 
     private void CountError(in WireGuardResult r)

@@ -14,8 +14,8 @@ internal sealed class FakePair : IDisposable
     internal static readonly NetEndpoint AddressB = NetEndpoint.From(new IPEndPoint(IPAddress.Parse("198.18.0.2"), 51820));
 
     internal readonly FakeNetwork Network = new();
-    internal readonly FakeTun TunA = new("wga");
-    internal readonly FakeTun TunB = new("wgb");
+    internal readonly FakeTun TunA;
+    internal readonly FakeTun TunB;
     internal readonly FakeBind BindA;
     internal readonly FakeBind BindB;
     internal readonly WireGuardInterface A;
@@ -23,8 +23,13 @@ internal sealed class FakePair : IDisposable
     internal readonly byte[] KeyA = WireGuardKeys.GeneratePrivateKey();
     internal readonly byte[] KeyB = WireGuardKeys.GeneratePrivateKey();
 
-    internal FakePair(bool bKnowsEndpointOfA = true, TimeProvider? time = null)
+    /// <param name="bKnowsEndpointOfA">B is configured with A's endpoint (else it learns it from the handshake).</param>
+    /// <param name="offloads">Both fake tun devices carry a 10-byte virtio-net header and these offloads.</param>
+    internal FakePair(bool bKnowsEndpointOfA = true, PacketOffloads offloads = PacketOffloads.None, TimeProvider? time = null)
     {
+        var vnet = offloads == PacketOffloads.None ? 0 : SharpTun.Packets.Offload.VirtioNetHeader.Size;
+        TunA = new FakeTun("wga", vnet, offloads);
+        TunB = new FakeTun("wgb", vnet, offloads);
         BindA = new FakeBind(Network, AddressA);
         BindB = new FakeBind(Network, AddressB);
         A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820, time: time);

@@ -5,16 +5,33 @@ namespace SharpTun.Linux.Interop;
 
 /// <summary>
 /// The ancillary data a UDP bind reads and writes: IP_PKTINFO / IPV6_PKTINFO (the local address
-/// and interface) and UDP_GRO / UDP_SEGMENT (segment sizes; room is reserved, the throughput work
-/// fills them). Pointers are into buffers the bind owns.
+/// and interface) and UDP_GRO / UDP_SEGMENT (segment sizes). Pointers are into buffers the bind owns.
 /// </summary>
 internal static unsafe class ControlMessages
 {
     /// <summary>Control room per received datagram: IPV6_PKTINFO (40) or IP_PKTINFO (32), plus UDP_GRO (24), with slack.</summary>
     internal const int ReceiveSpace = 128;
 
-    /// <summary>Control room per sent batch: one pktinfo (at most 40) plus UDP_SEGMENT (24).</summary>
+    /// <summary>Control room per sent message: one pktinfo (at most 40) plus UDP_SEGMENT (24).</summary>
     internal const int SendSpace = 64;
+
+    /// <summary>CMSG_SPACE of UDP_SEGMENT's u16 gso_size.</summary>
+    internal const int SegmentSpace = 24;
+
+    /// <summary>
+    /// Writes a UDP_SEGMENT message at <paramref name="control"/>: the kernel cuts the message's
+    /// payload into datagrams of <paramref name="segmentSize"/> bytes (the last may be shorter).
+    /// Returns its space (<see cref="SegmentSpace"/>).
+    /// </summary>
+    internal static int WriteSegment(byte* control, int segmentSize)
+    {
+        new Span<byte>(control, SegmentSpace).Clear();
+        *(nuint*)control = (nuint)SockOpt.CmsgLength(sizeof(ushort));
+        *(int*)(control + 8) = SockOpt.SOL_UDP;
+        *(int*)(control + 12) = SockOpt.UDP_SEGMENT;
+        *(ushort*)(control + SockOpt.CmsgHeaderSize) = (ushort)segmentSize;
+        return SegmentSpace;
+    }
 
     /// <summary>Finds the local address, interface and GRO segment size in received control data.</summary>
     internal static void Parse(byte* control, nuint length, out NetEndpoint local, out int interfaceIndex, out int groSegmentSize)

@@ -26,6 +26,21 @@ internal static class SockOpt
     internal const int UDP_SEGMENT = 103;
     internal const int UDP_GRO = 104;
 
+    /// <summary>
+    /// Most segments one UDP_SEGMENT send may carry: UDP_MAX_SEGMENTS, 64 before Linux 6.6 (128 since);
+    /// more is EINVAL, so the lower value is used everywhere.
+    /// </summary>
+    internal const int UdpMaxSegments = 64;
+
+    /// <summary>Largest UDP payload over IPv4: 65535 minus the IPv4 (20) and UDP (8) headers; also the bound of one GSO send.</summary>
+    internal const int UdpMaxPayloadV4 = 65507;
+
+    /// <summary>Largest UDP payload over IPv6 without jumbograms: the 16-bit payload length (65535) minus the UDP header (8).</summary>
+    internal const int UdpMaxPayloadV6 = 65527;
+
+    /// <summary>Largest payload of one UDP_GRO message (the kernel coalesces up to 65535 bytes of IP payload): a receive buffer this big never truncates one.</summary>
+    internal const int GroMaxMessage = 65535;
+
     internal const int NETLINK_EXT_ACK = 11;
     internal const int SOL_NETLINK = 270;
 

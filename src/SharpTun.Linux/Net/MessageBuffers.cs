@@ -5,14 +5,16 @@ using SharpTun.Linux.Interop;
 namespace SharpTun.Linux.Net;
 
 /// <summary>
-/// Native headers for one recvmmsg(2)/sendmmsg(2) batch: <c>mmsghdr</c>, <c>iovec</c>, address and
-/// control room per message, allocated once; plus the pins that hold the caller's buffers still
-/// during the call. One user at a time.
+/// Native headers for one recvmmsg(2)/sendmmsg(2) batch: <c>mmsghdr</c>s, <c>iovec</c>s (one per
+/// datagram; a GSO message points at several in a row), address and control room per message,
+/// allocated once; the caller's arrays stay pinned in a <see cref="PinCache"/> across calls. One
+/// user at a time.
 /// </summary>
 internal sealed unsafe class MessageBuffers : IDisposable
 {
-    private readonly MemoryHandle[] _pins;
-    private int _pinned;
+    private readonly PinCache _cache;
+    private readonly MemoryHandle[] _callPins;
+    private int _callPinned;
 
     internal MessageBuffers(int capacity, int names, int controlSpace, int controls)
     {
@@ -22,9 +24,12 @@ internal sealed unsafe class MessageBuffers : IDisposable
         Iovecs = (IoVec*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVec)));
         Names = (byte*)NativeMemory.AllocZeroed((nuint)(names * SockAddr.Space));
         Control = (byte*)NativeMemory.AllocZeroed((nuint)(controls * controlSpace));
-        _pins = new MemoryHandle[capacity];
+        Datagrams = new int[capacity];
+        _cache = new PinCache(capacity);
+        _callPins = new MemoryHandle[capacity];
     }
 
+    /// <summary>Messages and iovecs (datagrams) per call.</summary>
     internal int Capacity { get; }
 
     internal int ControlSpace { get; }
@@ -37,31 +42,58 @@ internal sealed unsafe class MessageBuffers : IDisposable
 
     internal byte* Control { get; }
 
-    /// <summary>Pins <paramref name="memory"/> for message <paramref name="index"/> and points its iovec at <c>memory[offset..]</c>.</summary>
-    internal void Pin(int index, Memory<byte> memory, int offset)
+    /// <summary>Per message of a send: how many datagrams (iovecs) it carries.</summary>
+    internal int[] Datagrams { get; }
+
+    /// <summary>The pin cache (tests read how often it pinned).</summary>
+    internal PinCache Pins => _cache;
+
+    /// <summary>Starts a call: iovecs set from now on stay valid until <see cref="End"/>.</summary>
+    internal void Begin() => _cache.Begin();
+
+    /// <summary>Points iovec <paramref name="index"/> at <c>memory[offset..]</c>, pinned until <see cref="End"/> at least.</summary>
+    internal void SetIovec(int index, Memory<byte> memory, int offset)
     {
         var slice = memory[offset..];
-        _pins[index] = slice.Pin();
-        _pinned = index + 1;
-        Iovecs[index].Base = (byte*)_pins[index].Pointer;
+        byte* pointer;
+        if (MemoryMarshal.TryGetArray<byte>(slice, out var segment) && segment.Array is { } array && _cache.TryGet(array, out var arrayBase))
+        {
+            pointer = arrayBase + segment.Offset;
+        }
+        else
+        {
+            // Not array-backed (a MemoryManager), or every cache entry is in use by this call.
+            _callPins[_callPinned] = slice.Pin();
+            pointer = (byte*)_callPins[_callPinned].Pointer;
+            _callPinned++;
+        }
+        Iovecs[index].Base = pointer;
         Iovecs[index].Length = (nuint)slice.Length;
     }
 
-    /// <summary>Releases the pins taken since the last call.</summary>
-    internal void Unpin()
+    /// <summary>Points iovec <paramref name="index"/> at native memory the caller keeps alive.</summary>
+    internal void SetIovec(int index, byte* pointer, int length)
     {
-        for (var i = 0; i < _pinned; i++)
+        Iovecs[index].Base = pointer;
+        Iovecs[index].Length = (nuint)length;
+    }
+
+    /// <summary>Ends a call: releases the pins taken for this call only.</summary>
+    internal void End()
+    {
+        for (var i = 0; i < _callPinned; i++)
         {
-            _pins[i].Dispose();
-            _pins[i] = default;
+            _callPins[i].Dispose();
+            _callPins[i] = default;
         }
-        _pinned = 0;
+        _callPinned = 0;
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        Unpin();
+        End();
+        _cache.Dispose();
         NativeMemory.Free(Messages);
         NativeMemory.Free(Iovecs);
         NativeMemory.Free(Names);

@@ -16,19 +16,25 @@ namespace SharpTun.Linux.Net;
 /// as ::ffff:a.b.c.d); a kernel without IPv6 falls back to <c>0.0.0.0</c>. Listening on one address
 /// is a socket of that address's family only. The fd is non-blocking; a receive waits on an epoll
 /// set of the socket and a shutdown eventfd.</para>
+/// <para>Offloads (see <see cref="UdpBindOptions.Gso"/>, <see cref="UdpBindOptions.Gro"/>): a send
+/// of same-size datagrams to one destination goes as UDP_SEGMENT messages (one system call for up
+/// to 64 datagrams each), mixed sizes as sendmmsg; a receive splits UDP_GRO messages back into one
+/// datagram per buffer. The counters (<see cref="IDatagramOffloadStatistics"/>) show which ran.</para>
 /// <para>Concurrency: one receiving thread; several sending threads (each takes one of a few
 /// preallocated header sets); <see cref="Shutdown"/> from any thread. Dispose after all have stopped.</para>
 /// </summary>
-public sealed unsafe partial class UdpBind : IDatagramBind
+public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStatistics
 {
     private readonly Socket _socket;
     private readonly ReadySet _ready;
     private readonly int _family;
     private readonly string _label;
     private int _shutdown;
+    private int _disposed;
 
-    private UdpBind(Socket socket, int batchSize)
+    private UdpBind(Socket socket, UdpBindOptions options, bool gso, bool gro)
     {
+        var batchSize = options.BatchSize;
         _socket = socket;
         _family = socket.AddressFamily == AddressFamily.InterNetworkV6 ? Libc.AF_INET6 : Libc.AF_INET;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -39,8 +45,12 @@ public sealed unsafe partial class UdpBind : IDatagramBind
         _tx = new MessageBuffers[SendSlots];
         for (var i = 0; i < SendSlots; i++)
         {
-            _tx[i] = new MessageBuffers(batchSize, 1, ControlMessages.SendSpace, 1);
+            _tx[i] = new MessageBuffers(batchSize, 1, ControlMessages.SendSpace, batchSize);
         }
+        _log = options.Log;
+        _gso = gso ? 1 : 0;
+        _gro = gro ? new GroQueue(Math.Min(batchSize, MaxGroMessages)) : null;
+        _received = new ReceivedMessage[batchSize];
     }
 
     /// <summary>The socket (tests read options back through it).</summary>
@@ -99,7 +109,9 @@ public sealed unsafe partial class UdpBind : IDatagramBind
                 var hint = e.NativeErrorCode == Errno.EADDRNOTAVAIL ? " (it is not an address of this host)" : "";
                 throw new PacketIOException($"cannot bind UDP socket to {at}: {Errno.Describe(e.NativeErrorCode)}{hint}", what, e.NativeErrorCode);
             }
-            return new UdpBind(socket, options.BatchSize);
+            // UDP_GRO (5.0+) refused: the kernel cuts coalesced packets before queueing them, as without it.
+            var gro = options.Gro && TrySetInt(socket, SockOpt.SOL_UDP, SockOpt.UDP_GRO, 1);
+            return new UdpBind(socket, options, options.Gso && HasSegmentation(socket), gro);
         }
         catch
         {
@@ -107,6 +119,9 @@ public sealed unsafe partial class UdpBind : IDatagramBind
             throw;
         }
     }
+
+    /// <summary>Why GSO was turned off on this socket after a refused send; null while it was not.</summary>
+    public string? GsoDisabledReason => Volatile.Read(ref _gsoDisabledReason);
 
     /// <summary>Sets SO_MARK (fwmark) on the socket; 0 clears it. Needs CAP_NET_ADMIN.</summary>
     public void SetFirewallMark(uint mark) => SetMark(_socket, mark, _label);
@@ -121,10 +136,15 @@ public sealed unsafe partial class UdpBind : IDatagramBind
     /// <summary>Closes the socket and frees the native headers.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         Shutdown();
         _socket.Dispose();
         _ready.Dispose();
         _rx.Dispose();
+        _gro?.Dispose();
         foreach (var tx in _tx)
         {
             tx.Dispose();
@@ -153,6 +173,21 @@ public sealed unsafe partial class UdpBind : IDatagramBind
         catch (SocketException e)
         {
             throw new PacketIOException($"cannot create a UDP socket for {address}: {Errno.Describe(e.NativeErrorCode)}", $"UDP socket on {address}", e.NativeErrorCode);
+        }
+    }
+
+    // getsockopt(UDP_SEGMENT) answers on kernels that know the option (4.18+); ENOPROTOOPT before.
+    private static bool HasSegmentation(Socket socket)
+    {
+        try
+        {
+            Span<byte> value = stackalloc byte[sizeof(int)];
+            socket.GetRawSocketOption(SockOpt.SOL_UDP, SockOpt.UDP_SEGMENT, value);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

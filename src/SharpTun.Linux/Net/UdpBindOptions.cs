@@ -29,4 +29,23 @@ public sealed record UdpBindOptions
 
     /// <summary>Datagrams per receive and per sendmmsg(2) call.</summary>
     public int BatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// UDP GSO on send (UDP_SEGMENT, Linux 4.18+): a batch of same-size datagrams to one destination
+    /// leaves as one message the kernel cuts up. On by default where the kernel has it; a send the
+    /// kernel refuses (EIO when the route's device cannot checksum, EINVAL) turns it off for the
+    /// socket, says so once through <see cref="Log"/>, and the batch goes datagram by datagram.
+    /// </summary>
+    public bool Gso { get; init; } = true;
+
+    /// <summary>
+    /// UDP GRO on receive (UDP_GRO, Linux 5.0+): same-flow datagrams arrive coalesced and are split
+    /// again, one datagram per caller buffer. Buffers that hold 65535 bytes past the offset receive
+    /// in place (only the second and later datagrams of a coalesced message are copied); smaller
+    /// ones receive through the bind's own 64 KB slots (every datagram copied once).
+    /// </summary>
+    public bool Gro { get; init; } = true;
+
+    /// <summary>Where the bind reports a change of its own (GSO turned off and why); null: nowhere (read <see cref="UdpBind.GsoDisabledReason"/>).</summary>
+    public Action<string>? Log { get; init; }
 }

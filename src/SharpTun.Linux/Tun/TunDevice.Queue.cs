@@ -22,6 +22,7 @@ public sealed partial class TunDevice
     private const int WriteWaitMilliseconds = 1000;
 
     private int _shutdown;
+    private int _mtuPacketSize;
 
     /// <inheritdoc/>
     public bool IsEthernet => Mode == TunMode.Tap;
@@ -29,7 +30,8 @@ public sealed partial class TunDevice
     /// <summary>
     /// The largest packet a read returns: the device's MTU (read when the device was opened, or the
     /// last <see cref="UpdateMtu"/>) plus 18 bytes of Ethernet header with a VLAN tag on a tap, at
-    /// most 65535, plus the 4-byte packet-information header when <see cref="PacketInfo"/> is on.
+    /// most 65535, plus the 4-byte packet-information header when <see cref="PacketInfo"/> is on;
+    /// 65535 with segmentation <see cref="Offloads"/> (a read may be a super-packet).
     /// </summary>
     public int MaxPacketSize { get; private set; }
 
@@ -49,7 +51,8 @@ public sealed partial class TunDevice
     public void UpdateMtu(int mtu)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(mtu, 0);
-        MaxPacketSize = Math.Min(65535, mtu + (IsEthernet ? EthernetHeaderWithVlan : 0)) + (PacketInfo ? 4 : 0);
+        _mtuPacketSize = Math.Min(65535, mtu + (IsEthernet ? EthernetHeaderWithVlan : 0)) + (PacketInfo ? 4 : 0);
+        MaxPacketSize = (Offloads & (PacketOffloads.TcpSegmentation | PacketOffloads.UdpSegmentation)) != 0 ? 65535 : _mtuPacketSize;
     }
 
     /// <inheritdoc/>

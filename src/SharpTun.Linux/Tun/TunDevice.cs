@@ -72,7 +72,20 @@ public sealed partial class TunDevice : IPacketQueue
             // TUNSETIFF applied exactly the requested NO_PI setting, so take that bit from the request.
             var flags = (GetIff(handle, actual) & ~TunFlags.NoPi) | (options.ToFlags() & TunFlags.NoPi);
             var vnet = (flags & TunFlags.VnetHdr) != 0 ? SetUpVnetHeader(handle, actual, options.VnetHeaderSize) : 0;
-            return new TunDevice(handle, actual, options.Mode, flags, vnet, QueryMtu(actual));
+            var device = new TunDevice(handle, actual, options.Mode, flags, vnet, QueryMtu(actual));
+            if (options.Offloads != PacketOffloads.None)
+            {
+                try
+                {
+                    device.SetOffloads(options.Offloads);
+                }
+                catch
+                {
+                    device.Dispose();
+                    throw;
+                }
+            }
+            return device;
         }
         catch
         {

@@ -1,3 +1,5 @@
+using SharpTun.IO;
+
 namespace SharpTun.Linux.Tun;
 
 /// <summary>How to create or attach to a TUN/TAP device.</summary>
@@ -23,6 +25,13 @@ public sealed record TunOptions
     /// 12 for <c>virtio_net_hdr_mrg_rxbuf</c>); 0 keeps the kernel's default of 10.
     /// </summary>
     public int VnetHeaderSize { get; init; }
+
+    /// <summary>
+    /// With <see cref="VnetHdr"/> on a tun device: the offloads to ask for with TUNSETOFFLOAD (checksum,
+    /// TCP and UDP segmentation). The device takes what the kernel accepts — UDP segmentation needs
+    /// Linux 6.2 — and <see cref="TunDevice.Offloads"/> says what that was; none is an error.
+    /// </summary>
+    public PacketOffloads Offloads { get; init; }
 
     /// <summary>IFF_TUN_EXCL: fail with "exists" instead of attaching when the device is already there.</summary>
     public bool Exclusive { get; init; }

@@ -8,13 +8,14 @@ namespace SharpTun.WireGuard.Host.Tests;
 /// "kernel" sends, <see cref="Written"/> collects what the interface wrote. Read never waits (0 = nothing
 /// queued, which a synchronous test never asks for). Allocation-free after construction.
 /// </summary>
-internal sealed class FakeTun(string name) : IPacketQueue
+internal sealed class FakeTun(string name, int vnetHeaderSize = 0, PacketOffloads offloads = PacketOffloads.None) : IPacketQueue
 {
     private readonly SafeFileHandle _handle = new(IntPtr.Zero, ownsHandle: false);
 
-    internal SlotRing Inbound { get; } = new(256, 2048);
+    // With offloads a packet may be a 64 KB super-packet: fewer, larger slots.
+    internal SlotRing Inbound { get; } = offloads == PacketOffloads.None ? new(256, 2048) : new(64, 65600);
 
-    internal SlotRing Written { get; } = new(256, 2048);
+    internal SlotRing Written { get; } = offloads == PacketOffloads.None ? new(256, 2048) : new(64, 65600);
 
     /// <summary>When true, Write accepts nothing (as a tun whose queue is gone).</summary>
     internal bool RefuseWrites { get; set; }
@@ -23,9 +24,11 @@ internal sealed class FakeTun(string name) : IPacketQueue
 
     public bool IsEthernet => false;
 
-    public int MaxPacketSize => 1420;
+    public int MaxPacketSize => offloads == PacketOffloads.None ? 1420 : 65535;
 
-    public int VnetHeaderSize => 0;
+    public int VnetHeaderSize => vnetHeaderSize;
+
+    public PacketOffloads Offloads => offloads;
 
     public int BatchSize => 16;
 

@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.Net;
+using SharpTun.Packets;
 using SharpTun.Packets.Offload;
 
-namespace SharpTun.Packets.Tests.Offload;
+namespace SharpTun.Testing;
 
 /// <summary>
 /// One TCP or UDP flow whose packets are laid out byte by byte here, independently of the
 /// offload code, with checksums from <see cref="Checksum"/> (the library's RFC 1071 code, not
-/// the offload's own vectorised sum).
+/// the offload's own vectorised sum). Shared by the offload tests and the WireGuard pump tests.
 /// </summary>
-internal sealed record TestFlow(bool V6, bool Tcp, string Source, string Destination, ushort SourcePort, ushort DestinationPort)
+public sealed record TestFlow(bool V6, bool Tcp, string Source, string Destination, ushort SourcePort, ushort DestinationPort)
 {
     public byte Tos { get; init; } = 0x00;
     public byte Ttl { get; init; } = 64;
