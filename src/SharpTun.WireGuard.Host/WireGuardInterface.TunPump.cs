@@ -233,6 +233,7 @@ public sealed partial class WireGuardInterface
                     continue;
                 }
                 var state = _owner.State(peer);
+                _owner.Captured(peer, packet);
                 var queuedBefore = peer.QueuedPackets;
                 var r = device.Encapsulate(peer, packet, slot);
                 if (queuedBefore >= max && peer.QueuedPackets >= max && !(r.Action == WireGuardAction.WriteToNetwork && r.Length != WireGuardConstants.InitiationSize))

@@ -124,6 +124,10 @@ public sealed partial class WireGuardDevice
         {
             peer.DataSentUnanswered = now;
         }
+        if (packetLength > 0)
+        {
+            peer.CountTransmittedPacket();
+        }
         AfterSend(peer, total, now);
         return new Reservation(keypair, counter, padded, total, peer.EndpointLocked, WireGuardError.None);
     }
@@ -234,6 +238,7 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.SourceNotAllowed, peer);
         }
+        peer.CountReceivedPacket();
         return WireGuardResult.Tunnel(length, peer, source);
     }
 

@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard;
 /// timer state below is guarded by <see cref="Sync"/> (the per-peer lock of the thread-safety contract
 /// on <see cref="WireGuardDevice"/>); counters are Interlocked.</para>
 /// </summary>
-public sealed class WireGuardPeer
+public sealed partial class WireGuardPeer
 {
     /// <summary>The per-peer lock: keypair slots, handshake, timer fields, queue, endpoint.</summary>
     internal readonly object Sync = new();
