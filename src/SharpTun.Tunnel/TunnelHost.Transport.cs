@@ -60,7 +60,10 @@ public sealed partial class TunnelHost
     {
         try
         {
-            return UdpBind.Open(new UdpBindOptions { Address = address, Port = (ushort)port });
+            // No UDP_GRO: segments split out of a coalesced message wait inside the bind, where the
+            // relay's epoll set cannot see them (PollHandle polls the socket only), so they would sit
+            // there until the next datagram arrived. The relay writes datagrams one by one anyway.
+            return UdpBind.Open(new UdpBindOptions { Address = address, Port = (ushort)port, Gro = false });
         }
         catch (PacketIOException e)
         {

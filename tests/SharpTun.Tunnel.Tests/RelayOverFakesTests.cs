@@ -135,8 +135,9 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
             return (server, client);
         }
         // Port 0: the kernel picks the server's port and the client is told it; nothing to race for.
-        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
-        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        // As TunnelHost opens them: without GRO (see TunnelHost.OpenBind).
+        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = false });
+        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = false });
         var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
         var udpServer = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
         var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
