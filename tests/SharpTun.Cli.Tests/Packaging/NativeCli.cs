@@ -23,11 +23,15 @@ internal static class NativeCli
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class NativeFactAttribute : FactAttribute
 {
-    public NativeFactAttribute()
+    public NativeFactAttribute(bool root = false)
     {
         if (NativeCli.Missing() is { } why)
         {
             Skip = why;
+        }
+        else if (root && !Environment.IsPrivilegedProcess)
+        {
+            Skip = "needs root (network namespaces); run the tests as root";
         }
     }
 }

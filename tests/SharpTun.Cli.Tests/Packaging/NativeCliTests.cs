@@ -24,13 +24,9 @@ public sealed class NativeCliTests
         }
     }
 
-    [RootFact]
+    [NativeFact(root: true)]
     public void Same_link_and_address_output_and_json_as_the_JIT_build_in_a_namespace()
     {
-        if (NativeCli.Missing() is { } why)
-        {
-            Assert.Fail(why + " (root run: the native binary is part of the product)");
-        }
         using var ns = NetNs.Create("stnat");
         ns.DisableIpv6();
         ns.Ip("link add sta type veth peer name stb");
