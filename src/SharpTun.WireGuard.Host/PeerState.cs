@@ -3,15 +3,26 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// What the host keeps per peer beside the protocol core's <see cref="WireGuardPeer"/>: the endpoint
 /// with the local address the peer last reached us on (replies leave from it), the preshared key
-/// (to rebuild the peer when the private key changes) and the drop counters.
+/// (to rebuild the peer when the private key changes), the drop counters, the transport in use and
+/// the history of endpoint changes (roams).
 /// </summary>
 internal sealed class PeerState
 {
-    internal PeerState(WireGuardPeer peer, byte[] presharedKey)
+    /// <summary>How many endpoint changes the history keeps (the oldest go first; <see cref="EndpointChanges"/> counts all).</summary>
+    internal const int HistoryLength = 16;
+
+    private readonly Queue<EndpointChange> _history = new();
+    private readonly TimeProvider _time;
+    private EndpointBox _endpoint = new(default);
+    private long _endpointChanges;
+
+    internal PeerState(WireGuardPeer peer, byte[] presharedKey, TimeProvider? time = null)
     {
         Peer = peer;
         PresharedKey = presharedKey;
-        Endpoint = new DatagramEndpoint(peer.Endpoint);
+        _time = time ?? TimeProvider.System;
+        _endpoint = new EndpointBox(new DatagramEndpoint(peer.Endpoint));
+        Drops = new DropCounters(_time);
     }
 
     internal WireGuardPeer Peer { get; set; }
@@ -21,25 +32,42 @@ internal sealed class PeerState
 
     /// <summary>
     /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
-    /// Read by the tun pump while the net pump sets it: kept in an immutable box so no reader sees half
-    /// of an update, and replaced (one small allocation) only when it really changes.
+    /// Read by the tun pump while the net pump sets it (on every authenticated packet): kept in an immutable
+    /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
+    /// changes. A new remote is recorded as a roam ("learned" when there was none), once: by the setter
+    /// whose swap won.
     /// </summary>
     internal DatagramEndpoint Endpoint
     {
         get => Volatile.Read(ref _endpoint).Value;
-        set
+        set => Replace(value, null);
+    }
+
+    internal DropCounters Drops { get; }
+
+    /// <summary>The core's count of queued packets dropped by expired handshake attempts, as far as already counted here.</summary>
+    internal long ExpiredQueuedSeen { get; set; }
+
+    /// <summary>Every endpoint change since the peer was added (the history keeps the last <see cref="HistoryLength"/>).</summary>
+    internal long EndpointChanges => Volatile.Read(ref _endpointChanges);
+
+    /// <summary>Sets the endpoint for <paramref name="cause"/> ("set" by configuration, "resolve", ...), recording a change.</summary>
+    internal void SetEndpoint(in NetEndpoint remote, string cause) => Replace(new DatagramEndpoint(remote), cause);
+
+    /// <summary>The recorded changes, oldest first (a copy).</summary>
+    internal EndpointChange[] History()
+    {
+        lock (_history)
         {
-            var current = Volatile.Read(ref _endpoint).Value;
-            if (current.Remote != value.Remote || current.Transport != value.Transport || current.Local != value.Local || current.InterfaceIndex != value.InterfaceIndex)
-            {
-                Volatile.Write(ref _endpoint, new EndpointBox(value));
-            }
+            return [.. _history];
         }
     }
 
-    private EndpointBox _endpoint = new(default);
+    /// <summary>Held while one thread sends this peer's queued packets, so two drainers never reorder them.</summary>
+    internal Lock DrainLock { get; } = new();
 
-    internal DropCounters Drops { get; } = new();
+    /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
+    internal bool DrainWanted { get; set; }
 
     /// <summary>The transport replies and timers use now: UDP, or TCP (SharpTun's encrypted fallback); follows <see cref="Endpoint"/>.</summary>
     internal DatagramTransport Transport => Endpoint.Transport;
@@ -52,6 +80,41 @@ internal sealed class PeerState
     {
         var known = Endpoint;
         return known.Remote == remote ? known : new DatagramEndpoint(remote);
+    }
+
+    private void Replace(DatagramEndpoint value, string? cause)
+    {
+        while (true)
+        {
+            var box = Volatile.Read(ref _endpoint);
+            var current = box.Value;
+            if (current.Remote == value.Remote && current.Transport == value.Transport && current.Local == value.Local && current.InterfaceIndex == value.InterfaceIndex)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _endpoint, new EndpointBox(value), box) != box)
+            {
+                continue; // another pump changed it meanwhile: judge against that
+            }
+            if (current.Remote != value.Remote)
+            {
+                Record(current.Remote, value.Remote, cause ?? (current.Remote.IsSet ? "roam" : "learned"));
+            }
+            return;
+        }
+    }
+
+    private void Record(in NetEndpoint from, in NetEndpoint to, string cause)
+    {
+        lock (_history)
+        {
+            if (_history.Count == HistoryLength)
+            {
+                _history.Dequeue();
+            }
+            _history.Enqueue(new EndpointChange(_time.GetUtcNow(), from, to, cause));
+        }
+        Interlocked.Increment(ref _endpointChanges);
     }
 
     private sealed record EndpointBox(DatagramEndpoint Value);

@@ -31,4 +31,46 @@ public sealed record PeerStatus
 
     /// <summary>Drop counts attributed to this peer, by reason (only non-zero ones).</summary>
     public required IReadOnlyDictionary<DropReason, long> Drops { get; init; }
+
+    /// <summary>Health: never, handshaking, up, stale (<see cref="PeerHealth.Classify"/>).</summary>
+    public PeerHealthState State { get; init; }
+
+    /// <summary>When the handshake attempt in progress began; set when <see cref="State"/> is handshaking.</summary>
+    public DateTimeOffset? HandshakingSince { get; init; }
+
+    /// <summary>Inner packets received from the peer (delivered to the tun; keepalives not counted).</summary>
+    public long ReceivePackets { get; init; }
+
+    /// <summary>Inner packets sent to the peer (encrypted; keepalives not counted).</summary>
+    public long TransmitPackets { get; init; }
+
+    /// <summary>Handshake initiations sent (first tries and retries).</summary>
+    public long HandshakesSent { get; init; }
+
+    /// <summary>Authenticated handshake messages received: initiations answered plus responses completing ours.</summary>
+    public long HandshakesReceived { get; init; }
+
+    /// <summary>Of <see cref="HandshakesReceived"/>: the responses completing handshakes we initiated.</summary>
+    public long HandshakeResponsesReceived { get; init; }
+
+    /// <summary>Handshake attempts given up after 90 s without a response.</summary>
+    public long HandshakesFailed { get; init; }
+
+    /// <summary>The reason of the latest drop attributed to the peer; null when none.</summary>
+    public DropReason? LastError { get; init; }
+
+    /// <summary>When <see cref="LastError"/> happened.</summary>
+    public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>The last authenticated datagram from the peer; null when never.</summary>
+    public DateTimeOffset? LastReceived { get; init; }
+
+    /// <summary>The transport in use: "udp", or "tcp" with the fallback.</summary>
+    public string Transport { get; init; } = "udp";
+
+    /// <summary>Endpoint changes (roams, configuration), oldest first; the last <see cref="PeerState.HistoryLength"/>.</summary>
+    public IReadOnlyList<EndpointChange> EndpointHistory { get; init; } = [];
+
+    /// <summary>Every endpoint change since the peer was added.</summary>
+    public long EndpointChanges { get; init; }
 }

@@ -9,6 +9,15 @@ public static class UapiClient
     /// <summary>The SharpTun extension request answered with drop counters (not part of the UAPI; wireguard-go closes on it).</summary>
     public const string DropsRequest = "sharptun_drops=1\n\n";
 
+    /// <summary>The SharpTun extension request answered with per-peer health (<see cref="StatusText"/>); stock <c>wg</c> never sends it.</summary>
+    public const string StatusRequest = "sharptun_status=1\n\n";
+
+    /// <summary>The SharpTun extension that starts a capture stream on the connection (<c>sharptun_capture=1</c>, optional <c>public_key=HEX</c>).</summary>
+    public const string CaptureRequestPrefix = "sharptun_capture=1\n";
+
+    /// <summary>True for a request SharpTun answers beyond the UAPI (the stock operations are get and set).</summary>
+    public static bool IsExtension(string request) => request.StartsWith("sharptun_", StringComparison.Ordinal);
+
     /// <summary>Interface names with a socket in <paramref name="directory"/>, sorted (what <c>wg show</c> lists).</summary>
     public static IReadOnlyList<string> List(string directory = UapiServer.SocketDirectory)
     {

@@ -37,6 +37,15 @@ public sealed class UapiHandler
         {
             return DropsText();
         }
+        if (request == UapiClient.StatusRequest)
+        {
+            return StatusText.Format(_interface);
+        }
+        if (request.StartsWith(UapiClient.CaptureRequestPrefix, StringComparison.Ordinal))
+        {
+            _log.Error(_interface.Name, "UAPI: a capture request needs a streaming connection");
+            return UapiCodec.FormatStatus(UapiErrno.Invalid);
+        }
         if (!UapiCodec.TryParseSet(request, out var set, out var error))
         {
             _log.Error(_interface.Name, error!.Message + "; nothing changed");
@@ -53,6 +62,48 @@ public sealed class UapiHandler
             return UapiCodec.FormatStatus(e.Errno);
         }
     }
+
+    /// <summary>
+    /// A streaming request on <paramref name="client"/>: <c>sharptun_capture=1</c> with an optional
+    /// <c>public_key=HEX</c> line. Answers <c>errno=0</c> and an empty line, then the pcap stream until the client
+    /// shuts its side down (what is queued is written first) or goes away; an unknown peer or a malformed request
+    /// is answered with its errno (ENOENT, EINVAL) alone. Runs on the connection's thread.
+    /// </summary>
+    public void Stream(string request, System.Net.Sockets.Socket client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        byte[]? key = null;
+        foreach (var line in request.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+        {
+            if (!line.StartsWith("public_key=", StringComparison.Ordinal) || key is not null
+                || line.Length != "public_key=".Length + 64 || !IsHex(line.AsSpan("public_key=".Length)))
+            {
+                _log.Error(_interface.Name, $"UAPI capture: invalid line '{line}'");
+                client.Send(System.Text.Encoding.UTF8.GetBytes(UapiCodec.FormatStatus(UapiErrno.Invalid)));
+                return;
+            }
+            key = Convert.FromHexString(line.AsSpan("public_key=".Length));
+        }
+        using var output = new System.Net.Sockets.NetworkStream(client, ownsSocket: false);
+        bool Closed() => client.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && client.Available == 0;
+        var header = System.Text.Encoding.UTF8.GetBytes(UapiCodec.FormatStatus(0));
+        try
+        {
+            _interface.Capture(key, output, Closed, () => output.Write(header));
+        }
+        catch (KeyNotFoundException e)
+        {
+            _log.Error(_interface.Name, e.Message);
+            client.Send(System.Text.Encoding.UTF8.GetBytes(UapiCodec.FormatStatus(2)));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // The reader went away.
+        }
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept("0123456789abcdefABCDEF");
 
     /// <summary>
     /// The drop counters as lines: <c>drop_REASON=N</c> for the interface, then per peer

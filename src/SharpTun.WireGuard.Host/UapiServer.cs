@@ -20,13 +20,15 @@ public sealed class UapiServer : IDisposable
 
     private readonly Socket _listener;
     private readonly Func<string, string> _handler;
+    private readonly Action<string, Socket>? _stream;
     private readonly HostLog _log;
     private readonly string _name;
     private readonly Thread _acceptThread;
     private int _disposed;
 
-    private UapiServer(Socket listener, string path, string name, Func<string, string> handler, HostLog log)
+    private UapiServer(Socket listener, string path, string name, Func<string, string> handler, HostLog log, Action<string, Socket>? stream)
     {
+        _stream = stream;
         _listener = listener;
         Path = path;
         _name = name;
@@ -48,7 +50,13 @@ public sealed class UapiServer : IDisposable
     /// and starts answering. A stale socket file (nobody listening) is replaced; a live one means the
     /// interface is already served, and that is an error naming it.
     /// </summary>
-    public static UapiServer Start(string interfaceName, Func<string, string> handler, HostLog? log = null, string directory = SocketDirectory)
+    /// <remarks>
+    /// <paramref name="stream"/>, when given, takes over the connection for a streaming extension request
+    /// (<see cref="UapiClient.CaptureRequestPrefix"/>): it answers and writes on the socket itself, and the
+    /// connection ends when it returns.
+    /// </remarks>
+    public static UapiServer Start(string interfaceName, Func<string, string> handler, HostLog? log = null, string directory = SocketDirectory,
+        Action<string, Socket>? stream = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var path = PathFor(interfaceName, directory);
@@ -78,7 +86,7 @@ public sealed class UapiServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot create UAPI socket '{path}': {e.Message}", e);
         }
-        return new UapiServer(listener, path, interfaceName, handler, log ?? HostLog.None);
+        return new UapiServer(listener, path, interfaceName, handler, log ?? HostLog.None, stream);
     }
 
     /// <summary>True when something accepts connections on <paramref name="path"/>.</summary>
@@ -168,9 +176,14 @@ public sealed class UapiServer : IDisposable
                 var request = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[..end]);
                 pending.RemoveRange(0, end);
                 if (!request.StartsWith("get=1\n", StringComparison.Ordinal) && !request.StartsWith("set=1\n", StringComparison.Ordinal)
-                    && request != UapiClient.DropsRequest)
+                    && !UapiClient.IsExtension(request))
                 {
                     _log.Error(_name, $"invalid UAPI operation '{request.Split('\n')[0]}'; connection closed");
+                    return;
+                }
+                if (_stream is not null && request.StartsWith(UapiClient.CaptureRequestPrefix, StringComparison.Ordinal))
+                {
+                    _stream(request, client);
                     return;
                 }
                 var answer = _handler(request);

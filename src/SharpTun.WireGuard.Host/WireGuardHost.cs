@@ -50,14 +50,14 @@ public sealed class WireGuardHost : IDisposable
     /// (default: <see cref="DefaultBind"/>).
     /// </summary>
     public static WireGuardHost Up(HostConfig config, HostLog log, BindFactory? bindFactory = null,
-        string uapiDirectory = UapiServer.SocketDirectory, string pidDirectory = PidFile.Directory)
+        string uapiDirectory = UapiServer.SocketDirectory, string pidDirectory = PidFile.Directory, IPEndPoint? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
         InterfaceName.Validate(config.Name, "WireGuard interface");
         var allowed = config.Peers.SelectMany(p => p.AllowedIps).ToList();
         NetworkSetup.CheckRoutes(config.Name, allowed, config.Table);
-        var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory };
+        var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory, _metricsEndpoint = metrics };
         try
         {
             host.Bring(bindFactory ?? DefaultBind, uapiDirectory, pidDirectory, allowed);
@@ -128,7 +128,17 @@ public sealed class WireGuardHost : IDisposable
         tun.UpdateMtu(mtu);
         _network.AddRoutes(allowed, _config.Table);
         _interface.Start();
-        _uapi = UapiServer.Start(name, new UapiHandler(_interface, _log).Handle, _log, uapiDirectory);
+        _watcher = new InterfaceWatcher(_interface, _log);
+        _watcher.Start();
+        if (_metricsEndpoint is { } metricsAt)
+        {
+            _metrics = new WireGuardMetrics();
+            _metrics.Add(_interface);
+            _metricsServer = MetricsServer.Start(_metrics, metricsAt);
+            _log.Info(name, $"metrics at {_metricsServer.Url}");
+        }
+        var uapi = new UapiHandler(_interface, _log);
+        _uapi = UapiServer.Start(name, uapi.Handle, _log, uapiDirectory, uapi.Stream);
         PidFile.Write(name, pidDirectory);
         _pidDirectory = pidDirectory;
         _pidWritten = true;
@@ -144,6 +154,10 @@ public sealed class WireGuardHost : IDisposable
 
     private string _pidDirectory = PidFile.Directory;
     private bool _up;
+    private IPEndPoint? _metricsEndpoint;
+    private InterfaceWatcher? _watcher;
+    private WireGuardMetrics? _metrics;
+    private MetricsServer? _metricsServer;
 
     /// <summary>Completes when the interface stopped by itself (device deleted, socket broken).</summary>
     public Task Completion => _interface?.Completion ?? Task.CompletedTask;
@@ -160,6 +174,9 @@ public sealed class WireGuardHost : IDisposable
         {
             HookRunner.Run("PreDown", _config.PreDown, name, _log, stopOnFailure: false);
         }
+        _metricsServer?.Dispose();
+        _metrics?.Dispose();
+        _watcher?.Dispose();
         _uapi?.Dispose();
         _interface?.Dispose(); // closes the tun fd: the device, its addresses and routes disappear
         if (_netlink?.FindLink(name) is not null)

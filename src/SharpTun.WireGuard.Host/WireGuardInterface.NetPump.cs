@@ -161,9 +161,11 @@ public sealed partial class WireGuardInterface
                 switch (r.Action)
                 {
                     case WireGuardAction.WriteToTunnel when _coalescer is not null:
+                        _owner.Captured(r.Peer!, slot.Slice(Headroom, r.Length));
                         _plain[_plainCount++] = _buffers[i].Slice(Headroom, r.Length);
                         break;
                     case WireGuardAction.WriteToTunnel:
+                        _owner.Captured(r.Peer!, slot.Slice(Headroom, r.Length));
                         if (_vnet > 0)
                         {
                             slot.Slice(_writeOffset, _vnet).Clear();

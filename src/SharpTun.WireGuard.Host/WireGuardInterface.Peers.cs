@@ -44,40 +44,6 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    /// <summary>A display snapshot of every peer, in the order they were added.</summary>
-    public IReadOnlyList<PeerStatus> GetPeers()
-    {
-        lock (_gate)
-        {
-            var list = new List<PeerStatus>();
-            foreach (var peer in _device.Peers)
-            {
-                var state = State(peer);
-                var drops = new Dictionary<DropReason, long>();
-                foreach (var reason in DropCounters.Reasons)
-                {
-                    if (state.Drops[reason] is var n and > 0)
-                    {
-                        drops[reason] = n;
-                    }
-                }
-                list.Add(new PeerStatus
-                {
-                    PublicKey = peer.PublicKey.ToArray(),
-                    PresharedKey = state.PresharedKey.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : (byte[])state.PresharedKey.Clone(),
-                    Endpoint = peer.Endpoint.IsSet ? peer.Endpoint.ToIPEndPoint() : null,
-                    LatestHandshake = peer.LastHandshake,
-                    ReceiveBytes = peer.ReceiveBytes,
-                    TransmitBytes = peer.TransmitBytes,
-                    PersistentKeepalive = peer.PersistentKeepalive,
-                    AllowedIps = _device.AllowedIps.PrefixesOf(peer),
-                    Drops = drops,
-                });
-            }
-            return list;
-        }
-    }
-
     /// <summary>The peer with this key (creating it when new), or null for our own public key (ignored, as wireguard-go does).</summary>
     internal PeerState? GetOrAddPeerLocked(byte[] publicKey, bool create = true)
     {
@@ -95,7 +61,7 @@ public sealed partial class WireGuardInterface
             return null;
         }
         peer = _device.AddPeer(publicKey);
-        var state = new PeerState(peer, new byte[WireGuardKeys.KeySize]);
+        var state = new PeerState(peer, new byte[WireGuardKeys.KeySize], _time);
         _states[peer] = state;
         _log.Info(Name, $"peer {peer} added");
         return state;
@@ -114,7 +80,7 @@ public sealed partial class WireGuardInterface
         if (endpoint is { } ep)
         {
             peer.Endpoint = ep;
-            state.Endpoint = new DatagramEndpoint(ep);
+            state.SetEndpoint(ep, "set");
         }
         if (persistentKeepalive is { } keepalive)
         {

@@ -254,7 +254,7 @@ public sealed partial class WireGuardInterface : IDisposable
         }
         if (r.Error == WireGuardError.ConnectionExpired && r.Peer is not null)
         {
-            _log.Info(Name, $"peer {r.Peer}: handshake did not complete after {WireGuardConstants.RekeyAttemptTime.TotalSeconds:0} s, giving up; queued packets dropped");
+            HandshakeGaveUp(State(r.Peer));
         }
     }
 }

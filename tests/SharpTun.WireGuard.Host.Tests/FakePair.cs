@@ -25,15 +25,15 @@ internal sealed class FakePair : IDisposable
 
     /// <param name="bKnowsEndpointOfA">B is configured with A's endpoint (else it learns it from the handshake).</param>
     /// <param name="offloads">Both fake tun devices carry a 10-byte virtio-net header and these offloads.</param>
-    internal FakePair(bool bKnowsEndpointOfA = true, PacketOffloads offloads = PacketOffloads.None)
+    internal FakePair(bool bKnowsEndpointOfA = true, PacketOffloads offloads = PacketOffloads.None, TimeProvider? time = null)
     {
         var vnet = offloads == PacketOffloads.None ? 0 : SharpTun.Packets.Offload.VirtioNetHeader.Size;
         TunA = new FakeTun("wga", vnet, offloads);
         TunB = new FakeTun("wgb", vnet, offloads);
         BindA = new FakeBind(Network, AddressA);
         BindB = new FakeBind(Network, AddressB);
-        A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820);
-        B = new WireGuardInterface(TunB, KeyB, (_, _) => BindB, 51820);
+        A = new WireGuardInterface(TunA, KeyA, (_, _) => BindA, 51820, time: time);
+        B = new WireGuardInterface(TunB, KeyB, (_, _) => BindB, 51820, time: time);
         A.SetPeer(WireGuardKeys.PublicKey(KeyB), endpoint: AddressB, allowedIps: [IPNetwork.Parse("198.19.0.2/32")]);
         B.SetPeer(WireGuardKeys.PublicKey(KeyA), endpoint: bKnowsEndpointOfA ? AddressA : null, allowedIps: [IPNetwork.Parse("198.19.0.1/32")]);
     }

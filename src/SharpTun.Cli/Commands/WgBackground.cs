@@ -13,7 +13,7 @@ internal static class WgBackground
 {
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
 
-    internal static int Start(string path, string name, string level, string? user = null)
+    internal static int Start(string path, string name, string level, string? user = null, string? metrics = null)
     {
         Directory.CreateDirectory(PidFile.Directory);
         var logPath = Path.Combine(PidFile.Directory, name + ".log");
@@ -22,12 +22,16 @@ internal static class WgBackground
         List<string> command = [self];
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            command.Add(typeof(WgBackground).Assembly.Location);
+            command.Add(Path.Combine(AppContext.BaseDirectory, "sharptun.dll")); // under the dotnet host
         }
         command.AddRange(["wg", "up", Path.GetFullPath(path), "--log-level", level]);
         if (user is not null)
         {
             command.AddRange(["--user", user]);
+        }
+        if (metrics is not null)
+        {
+            command.AddRange(["--metrics", metrics]);
         }
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");

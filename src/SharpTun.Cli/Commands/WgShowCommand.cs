@@ -7,7 +7,7 @@ namespace SharpTun.Cli.Commands;
 
 /// <summary>
 /// <c>sharptun wg show [NAME] [dump] [--json]</c>: what <c>wg show</c> prints, read over the UAPI socket of
-/// every interface (or NAME) — SharpTun's and wireguard-go's alike; <c>--json</c> adds SharpTun's drop counters.
+/// every interface (or NAME) — SharpTun's and wireguard-go's alike; <c>--json</c> adds SharpTun's health and drop counters.
 /// </summary>
 internal static class WgShowCommand
 {
@@ -15,7 +15,7 @@ internal static class WgShowCommand
     {
         var name = new Argument<string?>("NAME") { Description = "one interface (default: every interface with a UAPI socket)", Arity = ArgumentArity.ZeroOrOne };
         var field = new Argument<string?>("dump") { Description = "'dump': tab-separated lines as 'wg show NAME dump'", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "JSON: {\"interface\",\"peers\":[{\"public_key\",\"endpoint\",\"latest_handshake\",\"rx_bytes\",\"tx_bytes\",\"allowed_ips\",\"drops\"}]}" };
+        var json = new Option<bool>("--json") { Description = "JSON: {\"interface\",\"drops\",\"peers\":[{\"public_key\",\"state\",\"transport\",\"endpoint\",\"latest_handshake\",\"rx_bytes\",\"tx_bytes\",\"rx_packets\",\"tx_packets\",\"handshakes\",\"last_error\",\"endpoint_history\",\"allowed_ips\",\"drops\"}]} (README: Operating a tunnel)" };
         var cmd = new Command("show", "Show WireGuard interfaces and peers (as 'wg show'), over the UAPI socket.") { name, field, json };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
@@ -50,7 +50,7 @@ internal static class WgShowCommand
                     Console.Out.WriteLine();
                 }
                 first = false;
-                Console.Out.Write(WgShowText.Pretty(n, device, DateTimeOffset.UtcNow));
+                Console.Out.Write(WgShowText.Pretty(n, device, DateTimeOffset.UtcNow, Status(n)));
             }
             return CliRunner.Ok;
         }));
@@ -69,7 +69,7 @@ internal static class WgShowCommand
             foreach (var n in names)
             {
                 var device = UapiCodec.ParseGet(UapiClient.Send(n, UapiCodec.GetRequest));
-                WgShowText.Json(w, n, device, Drops(n));
+                WgShowText.Json(w, n, device, Status(n), DateTimeOffset.UtcNow);
             }
             if (!single)
             {
@@ -80,16 +80,16 @@ internal static class WgShowCommand
         return CliRunner.Ok;
     }
 
-    /// <summary>SharpTun's drop counters; none for a peer that does not serve them (wireguard-go closes the connection).</summary>
-    private static WgDrops Drops(string name)
+    /// <summary>SharpTun's health and drop counters; none for an interface that does not serve them (wireguard-go closes the connection).</summary>
+    internal static WgStatus Status(string name)
     {
         try
         {
-            return WgDrops.Parse(UapiClient.Send(name, UapiClient.DropsRequest));
+            return WgStatus.Parse(UapiClient.Send(name, UapiClient.StatusRequest));
         }
         catch (IOException)
         {
-            return WgDrops.None;
+            return WgStatus.None;
         }
     }
 }

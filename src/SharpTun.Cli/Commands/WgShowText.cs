@@ -5,10 +5,10 @@ using SharpTun.WireGuard;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary>What <c>wg show</c> prints (pretty, uncoloured), <c>wg show NAME dump</c>, and SharpTun's JSON with drop counters.</summary>
+/// <summary>What <c>wg show</c> prints (pretty, uncoloured; plus SharpTun's health lines per peer), <c>wg show NAME dump</c>, and SharpTun's JSON.</summary>
 internal static class WgShowText
 {
-    internal static string Pretty(string name, UapiDevice device, DateTimeOffset now)
+    internal static string Pretty(string name, UapiDevice device, DateTimeOffset now, WgStatus? status = null)
     {
         var sb = new StringBuilder();
         sb.Append("interface: ").Append(name).Append('\n');
@@ -50,6 +50,10 @@ internal static class WgShowText
             {
                 sb.Append("  persistent keepalive: every ").Append(Units(peer.PersistentKeepaliveInterval)).Append('\n');
             }
+            if (status?.Peers.GetValueOrDefault(Convert.ToHexStringLower(peer.PublicKey)) is { } extra)
+            {
+                sb.Append(PrettyExtra(extra, now));
+            }
         }
         return sb.ToString();
     }
@@ -78,10 +82,14 @@ internal static class WgShowText
     }
 
     /// <summary>
-    /// <c>{"interface":NAME,"public_key","listen_port","drops":{…},"peers":[{"public_key","endpoint","latest_handshake",
-    /// "rx_bytes","tx_bytes","allowed_ips","persistent_keepalive","drops":{…}}]}</c>; latest_handshake in Unix seconds (0 = never).
+    /// The stable JSON of one interface, documented in the README ("Operating a tunnel"):
+    /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"peers":[{"public_key","state","handshaking_since",
+    /// "transport","endpoint","endpoint_history":[{"time","cause","from","to"}],"latest_handshake","rx_bytes","tx_bytes",
+    /// "rx_packets","tx_packets","handshakes":{"sent","received","failed"},"last_error":{"reason","time"}|null,
+    /// "allowed_ips","persistent_keepalive","drops":{…}}]}</c>; times in Unix seconds (latest_handshake 0 = never).
+    /// For a stock UAPI server (no SharpTun status) state is judged from the handshake age alone.
     /// </summary>
-    internal static void Json(Utf8JsonWriter w, string name, UapiDevice device, WgDrops drops)
+    internal static void Json(Utf8JsonWriter w, string name, UapiDevice device, WgStatus status, DateTimeOffset now)
     {
         w.WriteStartObject();
         w.WriteString("interface", name);
@@ -91,12 +99,23 @@ internal static class WgShowText
         }
         w.WriteNumber("listen_port", device.ListenPort);
         w.WriteNumber("fwmark", device.FwMark);
-        WriteDrops(w, drops.Interface);
+        WriteDrops(w, status.Interface);
         w.WriteStartArray("peers");
         foreach (var peer in device.Peers)
         {
+            var extra = status.Peers.GetValueOrDefault(Convert.ToHexStringLower(peer.PublicKey));
             w.WriteStartObject();
             w.WriteString("public_key", WireGuardKeys.ToBase64(peer.PublicKey));
+            w.WriteString("state", extra?["state"] ?? StockState(peer, now));
+            if (extra?["handshaking_since"] is { } since)
+            {
+                w.WriteNumber("handshaking_since", long.Parse(since, CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                w.WriteNull("handshaking_since");
+            }
+            w.WriteString("transport", extra?["transport"] ?? "udp");
             if (peer.Endpoint.IsSet)
             {
                 w.WriteString("endpoint", peer.Endpoint.ToString());
@@ -105,9 +124,40 @@ internal static class WgShowText
             {
                 w.WriteNull("endpoint");
             }
+            w.WriteStartArray("endpoint_history");
+            foreach (var change in extra?.EndpointHistory ?? [])
+            {
+                var f = change.Split(',', 4);
+                w.WriteStartObject();
+                w.WriteNumber("time", long.Parse(f[0], CultureInfo.InvariantCulture));
+                w.WriteString("cause", f[1]);
+                w.WriteString("from", f[2] == "(none)" ? null : f[2]);
+                w.WriteString("to", f[3]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("endpoint_changes", extra?.Long("endpoint_changes") ?? 0);
             w.WriteNumber("latest_handshake", peer.LastHandshake?.ToUnixTimeSeconds() ?? 0);
             w.WriteNumber("rx_bytes", peer.ReceiveBytes);
             w.WriteNumber("tx_bytes", peer.TransmitBytes);
+            w.WriteNumber("rx_packets", extra?.Long("rx_packets") ?? 0);
+            w.WriteNumber("tx_packets", extra?.Long("tx_packets") ?? 0);
+            w.WriteStartObject("handshakes");
+            w.WriteNumber("sent", extra?.Long("handshakes_sent") ?? 0);
+            w.WriteNumber("received", extra?.Long("handshakes_received") ?? 0);
+            w.WriteNumber("failed", extra?.Long("handshakes_failed") ?? 0);
+            w.WriteEndObject();
+            if (extra?["last_error"] is { } error)
+            {
+                w.WriteStartObject("last_error");
+                w.WriteString("reason", error);
+                w.WriteNumber("time", extra.Long("last_error_time"));
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("last_error");
+            }
             w.WriteStartArray("allowed_ips");
             foreach (var a in peer.AllowedIps)
             {
@@ -115,12 +165,53 @@ internal static class WgShowText
             }
             w.WriteEndArray();
             w.WriteNumber("persistent_keepalive", peer.PersistentKeepaliveInterval);
-            WriteDrops(w, drops.Peers.GetValueOrDefault(Convert.ToHexStringLower(peer.PublicKey)) ?? new Dictionary<string, long>());
+            WriteDrops(w, extra?.Drops ?? new Dictionary<string, long>());
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    /// <summary>The health lines <c>sharptun wg show</c> prints under a peer of a SharpTun interface (after wg's own).</summary>
+    internal static string PrettyExtra(WgPeerStatus extra, DateTimeOffset now)
+    {
+        var sb = new StringBuilder();
+        sb.Append("  state: ").Append(extra["state"]);
+        if (extra["handshaking_since"] is { } since)
+        {
+            sb.Append(" since ").Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(long.Parse(since, CultureInfo.InvariantCulture))));
+        }
+        sb.Append(" (").Append(extra["transport"] ?? "udp").Append(")\n");
+        sb.Append("  packets: ").Append(extra.Long("rx_packets").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
+          .Append(extra.Long("tx_packets").ToString(CultureInfo.InvariantCulture)).Append(" sent\n");
+        sb.Append("  handshakes: ").Append(extra.Long("handshakes_sent").ToString(CultureInfo.InvariantCulture)).Append(" sent, ")
+          .Append(extra.Long("handshakes_received").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
+          .Append(extra.Long("handshakes_failed").ToString(CultureInfo.InvariantCulture)).Append(" failed\n");
+        if (extra.Drops.Count > 0)
+        {
+            sb.Append("  drops: ").Append(string.Join(", ", extra.Drops.Select(d => $"{d.Key} {d.Value.ToString(CultureInfo.InvariantCulture)}"))).Append('\n');
+        }
+        if (extra["last_error"] is { } error)
+        {
+            sb.Append("  last error: ").Append(error).Append(", ")
+              .Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(extra.Long("last_error_time")))).Append('\n');
+        }
+        if (extra.Long("endpoint_changes") > 0)
+        {
+            sb.Append("  endpoint changes: ").Append(extra.Long("endpoint_changes").ToString(CultureInfo.InvariantCulture));
+            if (extra.EndpointHistory.Count > 0)
+            {
+                var f = extra.EndpointHistory[^1].Split(',', 4);
+                sb.Append(" (last: ").Append(f[2]).Append(" -> ").Append(f[3]).Append(", ").Append(f[1]).Append(')');
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The state of a peer of a stock UAPI server, from the handshake age alone (up within 180 s).</summary>
+    private static string StockState(UapiPeer peer, DateTimeOffset now) =>
+        peer.LastHandshake is not { } hs || hs.ToUnixTimeSeconds() == 0 ? "never" : now - hs < TimeSpan.FromSeconds(180) ? "up" : "stale";
 
     private static void WriteDrops(Utf8JsonWriter w, IReadOnlyDictionary<string, long> drops)
     {

@@ -7,10 +7,11 @@ using SharpTun.WireGuard.Host;
 namespace SharpTun.Cli.Commands;
 
 /// <summary>
-/// <c>sharptun wg up FILE|NAME [--background] [--user U] [--log-level L]</c>: wg-quick up with the tunnel in this
+/// <c>sharptun wg up FILE|NAME [--background] [--user U] [--log-level L] [--metrics ADDR:PORT]</c>: wg-quick up with the tunnel in this
 /// process. Foreground (the default, what a systemd unit wants): logs to stdout, runs until SIGTERM
 /// (<c>sharptun wg down</c>, systemd: a requested stop, exit 0) or SIGINT (Ctrl-C, exit 130), then
-/// takes everything down again.
+/// takes everything down again. Under systemd it reports readiness (sd_notify READY=1, for Type=notify) and writes
+/// journal priority prefixes when stdout is the journal.
 /// <c>--background</c>: starts itself detached (setsid), waits until the interface is up, prints the PID.
 /// </summary>
 internal static class WgUpCommand
@@ -23,23 +24,26 @@ internal static class WgUpCommand
         var target = new Argument<string>("FILE|NAME") { Description = "a wg-quick config NAME.conf (the interface is named NAME), or NAME alone for /etc/wireguard/NAME.conf" };
         var background = new Option<bool>("--background") { Description = "detach, print the PID once the interface is up; logs go to /run/sharptun/NAME.log" };
         var user = new Option<string?>("--user") { Description = "once the interface is up, run as this user (name or number, its primary group, no supplementary groups); the main thread keeps CAP_NET_ADMIN for the teardown", HelpName = "USER" };
-        var level = new Option<string>("--log-level") { Description = "silent, error, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
+        var level = new Option<string>("--log-level") { Description = "silent, error, warning, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
+        var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9586)", HelpName = "ADDR:PORT" };
         var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes, UAPI socket for 'wg', DNS, hooks.")
         {
-            target, background, user, level,
+            target, background, user, level, metrics,
         };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
             var logLevel = ParseLevel(r.GetValue(level)!);
+            var metricsText = r.GetValue(metrics);
+            var metricsAt = metricsText is null ? null : MetricsServer.ParseEndpoint(metricsText);
             var userName = r.GetValue(user);
             (int Uid, int Gid)? account = userName is null ? null : UserDatabase.ResolveAccount(userName);
             var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
             var config = Load(path, name);
             if (r.GetValue(background))
             {
-                return WgBackground.Start(path, name, r.GetValue(level)!, userName);
+                return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText);
             }
-            return Run(config, logLevel, account, userName);
+            return Run(config, logLevel, account, userName, metricsAt);
         }));
         return cmd;
     }
@@ -58,14 +62,16 @@ internal static class WgUpCommand
     {
         "silent" => HostLogLevel.Silent,
         "error" => HostLogLevel.Error,
+        "warning" or "warn" => HostLogLevel.Warning,
         "info" or "verbose" => HostLogLevel.Info,
         "debug" => HostLogLevel.Debug,
-        _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, info or debug"),
+        _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, warning, info or debug"),
     };
 
-    private static int Run(HostConfig config, HostLogLevel level, (int Uid, int Gid)? account, string? userName)
+    private static int Run(HostConfig config, HostLogLevel level, (int Uid, int Gid)? account, string? userName, System.Net.IPEndPoint? metrics)
     {
-        var log = new HostLog(Console.Out, level);
+        // Under systemd stdout is the journal: lines carry its priority prefix instead of a timestamp.
+        var log = new HostLog(Console.Out, level, journal: Journal.IsConnected(1));
         using var stop = new ManualResetEventSlim();
         var signal = 0;
         void OnSignal(PosixSignalContext ctx)
@@ -77,7 +83,7 @@ internal static class WgUpCommand
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var host = WireGuardHost.Up(config, log);
+        using var host = WireGuardHost.Up(config, log, metrics: metrics);
         foreach (var note in host.Notes)
         {
             Console.Error.WriteLine($"sharptun: note: {note}");
@@ -90,7 +96,13 @@ internal static class WgUpCommand
             log.Info(config.Name, $"running as user '{userName}' (uid {a.Uid}, gid {a.Gid})");
         }
         host.Completion.ContinueWith(_ => stop.Set(), TaskScheduler.Default);
+        // Type=notify: the interface is up (device, routes, UAPI, hooks, privileges dropped).
+        if (!SystemdNotify.Send($"READY=1\nSTATUS=interface {config.Name} up, UDP port {host.Interface.ActualListenPort}", out var notifyError) && notifyError is not null)
+        {
+            log.Warning(config.Name, notifyError);
+        }
         stop.Wait();
+        SystemdNotify.Send($"STOPPING=1\nSTATUS=interface {config.Name} going down", out _);
         if (host.Completion.IsFaulted && signal == 0)
         {
             var cause = host.Completion.Exception!.InnerException!;

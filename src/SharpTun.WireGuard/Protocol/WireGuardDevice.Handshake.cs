@@ -46,6 +46,7 @@ public sealed partial class WireGuardDevice
         }
         peer.Cookies.AddMacs(msg);
         peer.LastInitiationSent = now;
+        peer.CountHandshake(ref peer.InitiationsSentCount);
         if (!isRetry || peer.AttemptStarted == long.MinValue)
         {
             peer.AttemptStarted = now;
@@ -165,6 +166,7 @@ public sealed partial class WireGuardDevice
                 return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
             }
             peer.Cookies.AddMacs(response);
+            peer.CountHandshake(ref peer.InitiationsReceivedCount);
             var keypair = NewKeypair(peer, initiator: false, now);
             // The responder may not send on the new keypair until the initiator confirms it with data.
             DropKeypair(peer.Next);
@@ -206,6 +208,7 @@ public sealed partial class WireGuardDevice
             return WireGuardResult.Fail(WireGuardError.HandshakeFailed, peer);
         }
         var now = Now();
+        peer.CountHandshake(ref peer.ResponsesReceivedCount);
         var keypair = NewKeypair(peer, initiator: true, now);
         if (peer.Next is not null)
         {
@@ -222,8 +225,9 @@ public sealed partial class WireGuardDevice
         Volatile.Write(ref peer.Current, keypair);
         peer.EndpointLocked = source;
         AfterReceive(peer, msg.Length, now);
-        // Confirm the session to the responder at once: the first queued packet, or a keepalive.
-        return peer.Queued.Count > 0 ? DequeuePendingLocked(peer, dst) : SendKeepaliveLocked(peer, dst);
+        // Confirm the session to the responder at once: the queued packets (the caller drains them with
+        // DequeuePending, in order, as the contract says), or else a keepalive.
+        return peer.Queued.Count > 0 ? WireGuardResult.Done(peer) : SendKeepaliveLocked(peer, dst);
     }
 
     private WireGuardResult ReceiveCookieReply(ReadOnlySpan<byte> msg)

@@ -44,6 +44,8 @@ public sealed partial class WireGuardDevice
                 peer.DataSentUnanswered = long.MinValue;
                 // Counted per queued packet dropped (the result itself is not a drop; see Counted).
                 peer.CountDrop(WireGuardError.ConnectionExpired, peer.Queued.Count);
+                peer.CountHandshake(ref peer.AttemptsFailedCount);
+                peer.AttemptFailed = now;
                 peer.Queued.Clear();
                 RemoveIndex(peer.Handshake.LocalIndex, peer);
                 peer.Handshake.Clear();

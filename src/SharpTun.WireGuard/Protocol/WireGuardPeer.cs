@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard;
 /// timer state below is guarded by <see cref="Sync"/> (the per-peer lock of the thread-safety contract
 /// on <see cref="WireGuardDevice"/>); counters are Interlocked.</para>
 /// </summary>
-public sealed class WireGuardPeer
+public sealed partial class WireGuardPeer
 {
     /// <summary>The per-peer lock: keypair slots, handshake, timer fields, queue, endpoint.</summary>
     internal readonly object Sync = new();
@@ -19,6 +19,13 @@ public sealed class WireGuardPeer
     internal Keypair? Previous;
     internal Keypair? Next;
     internal volatile bool Removed;
+
+    /// <summary>
+    /// A caller is emptying <see cref="Queued"/> through DequeuePending (set on each dequeue, cleared when
+    /// it finds the queue empty): until then new packets join the queue, so none overtakes a queued one.
+    /// Under Sync.
+    /// </summary>
+    internal bool Draining;
 
     // Timer state, all in device clock ticks (long.MinValue = never / not armed); under Sync.
     internal long LastSent = long.MinValue;

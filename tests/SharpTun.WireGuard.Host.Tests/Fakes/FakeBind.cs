@@ -26,6 +26,12 @@ internal sealed class FakeBind : IDatagramBind
     /// <summary>Datagrams sent, by count (what a "stays silent" test checks).</summary>
     internal int SentCount { get; private set; }
 
+    /// <summary>When non-zero, Send refuses every datagram with this errno (delivers nothing).</summary>
+    internal int SendErrno { get; set; }
+
+    /// <summary>Reports the next received datagram as cut by the socket (size −1, as MSG_TRUNC).</summary>
+    internal bool TruncateNext { get; set; }
+
     public ushort LocalPort => Address.Port;
 
     public int BatchSize => 16;
@@ -38,6 +44,11 @@ internal sealed class FakeBind : IDatagramBind
         while (n < buffers.Length && Inbox.Count > 0)
         {
             sizes[n] = Inbox.Pop(buffers[n].Span[offset..], out var from);
+            if (TruncateNext)
+            {
+                sizes[n] = -1;
+                TruncateNext = false;
+            }
             endpoints[n] = new DatagramEndpoint(from);
             n++;
         }
@@ -46,6 +57,10 @@ internal sealed class FakeBind : IDatagramBind
 
     public int Send(ReadOnlySpan<Memory<byte>> datagrams, int offset, in DatagramEndpoint destination)
     {
+        if (SendErrno != 0)
+        {
+            return SendErrno;
+        }
         foreach (var d in datagrams)
         {
             SentCount++;

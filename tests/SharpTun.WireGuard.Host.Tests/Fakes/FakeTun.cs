@@ -17,6 +17,9 @@ internal sealed class FakeTun(string name, int vnetHeaderSize = 0, PacketOffload
 
     internal SlotRing Written { get; } = offloads == PacketOffloads.None ? new(256, 2048) : new(64, 65600);
 
+    /// <summary>When true, Write accepts nothing (as a tun whose queue is gone).</summary>
+    internal bool RefuseWrites { get; set; }
+
     public string Name => name;
 
     public bool IsEthernet => false;
@@ -48,6 +51,10 @@ internal sealed class FakeTun(string name, int vnetHeaderSize = 0, PacketOffload
 
     public int Write(ReadOnlySpan<Memory<byte>> packets, int offset)
     {
+        if (RefuseWrites)
+        {
+            return 0;
+        }
         foreach (var p in packets)
         {
             Written.Push(p.Span[offset..]);

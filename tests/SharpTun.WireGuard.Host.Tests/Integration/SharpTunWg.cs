@@ -22,13 +22,13 @@ internal sealed class SharpTunWg : WgNode
 
     internal string ConfPath => Path.Combine(_dir, Name + ".conf");
 
-    internal static SharpTunWg Start(LabHost host, WgConfig config, string? name = null)
+    internal static SharpTunWg Start(LabHost host, WgConfig config, string? name = null, IReadOnlyList<string>? extraArgs = null)
     {
         name ??= UniqueName.Next("wgs");
         var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
         File.WriteAllText(Path.Combine(dir, name + ".conf"), config.WgQuick());
         Run.Exec("chmod", ["600", Path.Combine(dir, name + ".conf")]).EnsureSuccess();
-        var node = new SharpTunWg(host, name, config, dir, Daemon.StartIn(host.Name, "dotnet", Repo.Cli("wg", "up", Path.Combine(dir, name + ".conf"))));
+        var node = new SharpTunWg(host, name, config, dir, Daemon.StartIn(host.Name, "dotnet", Repo.Cli(["wg", "up", Path.Combine(dir, name + ".conf"), .. extraArgs ?? []])));
         host.Own(node);
         node.WaitReady();
         return node;

@@ -1,0 +1,45 @@
+namespace SharpTun.Cli.Commands;
+
+/// <summary>
+/// What a SharpTun interface adds to the UAPI (its <c>sharptun_status=1</c> answer): the interface's drop
+/// counters, and per peer (by hex public key) its key=value health lines and drop counters. Empty for
+/// a stock UAPI server (wireguard-go closes the connection on the request).
+/// </summary>
+internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IReadOnlyDictionary<string, WgPeerStatus> Peers)
+{
+    internal static WgStatus None { get; } = new(new Dictionary<string, long>(), new Dictionary<string, WgPeerStatus>());
+
+    internal static WgStatus Parse(string answer)
+    {
+        var iface = new Dictionary<string, long>();
+        var peers = new Dictionary<string, WgPeerStatus>();
+        WgPeerStatus? current = null;
+        foreach (var line in answer.Split('\n'))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0)
+            {
+                continue;
+            }
+            var key = line[..eq];
+            var value = line[(eq + 1)..];
+            if (key == "public_key")
+            {
+                current = peers[value] = new WgPeerStatus();
+            }
+            else if (key.StartsWith("drop_", StringComparison.Ordinal) && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                (current?.Drops ?? iface)[key["drop_".Length..]] = n;
+            }
+            else if (key == "endpoint_change")
+            {
+                current?.EndpointHistory.Add(value);
+            }
+            else if (key != "errno" && current is not null)
+            {
+                current.Values[key] = value;
+            }
+        }
+        return new WgStatus(iface, peers);
+    }
+}

@@ -1,0 +1,72 @@
+namespace SharpTun.WireGuard.Host;
+
+public sealed partial class WireGuardInterface
+{
+    /// <summary>A display snapshot of every peer (configuration, counters, health), in the order they were added.</summary>
+    public IReadOnlyList<PeerStatus> GetPeers()
+    {
+        lock (_gate)
+        {
+            var list = new List<PeerStatus>();
+            foreach (var peer in _device.Peers)
+            {
+                list.Add(StatusLocked(peer, State(peer)));
+            }
+            return list;
+        }
+    }
+
+    private PeerStatus StatusLocked(WireGuardPeer peer, PeerState state)
+    {
+        var drops = new Dictionary<DropReason, long>();
+        foreach (var reason in DropCounters.Reasons)
+        {
+            if (state.Drops[reason] is var n and > 0)
+            {
+                drops[reason] = n;
+            }
+        }
+        var timers = _device.GetTimers(peer);
+        var latest = peer.LastHandshake;
+        var (health, since) = PeerHealth.Classify(latest, timers);
+        return new PeerStatus
+        {
+            PublicKey = peer.PublicKey.ToArray(),
+            PresharedKey = state.PresharedKey.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : (byte[])state.PresharedKey.Clone(),
+            Endpoint = peer.Endpoint.IsSet ? peer.Endpoint.ToIPEndPoint() : null,
+            LatestHandshake = latest,
+            ReceiveBytes = peer.ReceiveBytes,
+            TransmitBytes = peer.TransmitBytes,
+            PersistentKeepalive = peer.PersistentKeepalive,
+            AllowedIps = _device.AllowedIps.PrefixesOf(peer),
+            Drops = drops,
+            State = health,
+            HandshakingSince = since,
+            ReceivePackets = peer.ReceivePackets,
+            TransmitPackets = peer.TransmitPackets,
+            HandshakesSent = peer.HandshakeInitiationsSent,
+            HandshakesReceived = peer.HandshakeInitiationsReceived + peer.HandshakeResponsesReceived,
+            HandshakeResponsesReceived = peer.HandshakeResponsesReceived,
+            HandshakesFailed = peer.HandshakeAttemptsFailed,
+            LastError = state.Drops.LastReason,
+            LastErrorAt = state.Drops.LastAt,
+            LastReceived = timers.LastReceived,
+            Transport = state.Transport == DatagramTransport.Tcp ? "tcp" : "udp",
+            EndpointHistory = state.History(),
+            EndpointChanges = state.EndpointChanges,
+        };
+    }
+
+    /// <summary>
+    /// A handshake attempt was given up (the core's ConnectionExpired): the packets it had queued are
+    /// counted as expired, one by one, from the core's own count of them; under the lock.
+    /// </summary>
+    private void HandshakeGaveUp(PeerState state)
+    {
+        var total = state.Peer.Drops(WireGuardError.ConnectionExpired);
+        var dropped = total - state.ExpiredQueuedSeen;
+        state.ExpiredQueuedSeen = total;
+        Count(DropReason.Expired, state, dropped);
+        HostLogEvents.HandshakeGaveUp(_log, Name, state.Peer, dropped);
+    }
+}
