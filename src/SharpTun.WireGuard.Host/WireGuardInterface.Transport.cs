@@ -138,6 +138,11 @@ public sealed partial class WireGuardInterface
                 }
             }
         }
+        if (state.Transport == DatagramTransport.Tcp)
+        {
+            // The net pump moved the endpoint to this connection on an authenticated message: trust it fully.
+            (bind as TcpFallbackBind)?.Confirm(state.Endpoint.Remote);
+        }
         ResolveTick(t, state, bind, now);
         MtuTick(t, state, now);
     }

@@ -177,10 +177,6 @@ internal sealed partial class TcpFallbackBind
             {
                 why = $"no handshake accepted within {_options.UnansweredLifetime.TotalSeconds:0} s";
             }
-            else if (!l.Answered && l.Frames > _options.MaxUnansweredFrames)
-            {
-                why = $"{l.Frames} handshake frames and none accepted";
-            }
             else if (l.Answered && !l.Connecting && quiet >= _options.IdleTimeout)
             {
                 why = $"idle for {_options.IdleTimeout.TotalMinutes:0} min";

@@ -112,8 +112,9 @@ internal sealed partial class TcpFallbackBind
         var poller = _poller!;
         foreach (var l in _polled)
         {
+            var paused = l.Queued || (!l.Answered && l.Frames >= _options.MaxUnansweredFrames);
             var events = l.Connecting ? PollEvents.Writable
-                : (l.Queued ? PollEvents.None : PollEvents.Readable) | (l.WantWrite || l.Broken ? PollEvents.Writable : PollEvents.None);
+                : (paused ? PollEvents.None : PollEvents.Readable) | (l.WantWrite || l.Broken ? PollEvents.Writable : PollEvents.None);
             poller.SetEvents(l.PollIndex, events);
         }
         return poller;
@@ -171,7 +172,7 @@ internal sealed partial class TcpFallbackBind
             CloseLink(link, "the connection broke while sending", LinkEnd.Remote);
             return;
         }
-        if ((ready & PollEvents.Readable) != 0 && !link.Queued)
+        if ((ready & PollEvents.Readable) != 0 && !link.Queued && (link.Answered || link.Frames < _options.MaxUnansweredFrames))
         {
             Read(link);
         }
@@ -209,8 +210,16 @@ internal sealed partial class TcpFallbackBind
             var link = _ready[i];
             var done = link.Closed;
             var taken = 0;
+            if (link.Answered && !link.Reader.Answered)
+            {
+                link.Reader.Grow();
+            }
             while (!done && count < buffers.Length)
             {
+                if (!link.Answered && link.Frames + taken >= _options.MaxUnansweredFrames)
+                {
+                    break; // unanswered: the rest waits until the interface confirms or answers it
+                }
                 var status = link.Reader.Next(out var message);
                 if (status == FrameStatus.Message)
                 {

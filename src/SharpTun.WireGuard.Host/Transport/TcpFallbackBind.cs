@@ -94,6 +94,27 @@ internal sealed partial class TcpFallbackBind : IDatagramBind
         }
     }
 
+    /// <summary>
+    /// The interface authenticated a message from the connection to <paramref name="remote"/> (its peer's
+    /// endpoint is now that connection): full-size frames are accepted from it. Idempotent; any thread.
+    /// </summary>
+    internal void Confirm(in NetEndpoint remote)
+    {
+        bool woke;
+        lock (_linksLock)
+        {
+            woke = _links.TryGetValue(remote, out var link) && !link.Answered;
+            if (woke)
+            {
+                link!.Answered = true;
+            }
+        }
+        if (woke)
+        {
+            Wake();
+        }
+    }
+
     public int Send(ReadOnlySpan<Memory<byte>> datagrams, int offset, in DatagramEndpoint destination)
     {
         if (destination.Transport != DatagramTransport.Tcp)

@@ -2,11 +2,12 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// Limits of the encrypted TCP fallback's connections. A connection we have not answered yet
-/// (no handshake accepted on it) is untrusted: it holds a small buffer, may carry only handshake
-/// frames, must deliver its first whole frame within <see cref="FirstFrameTimeout"/> and be answered
-/// within <see cref="UnansweredLifetime"/>; at most <see cref="MaxUnanswered"/> exist at once (a new
-/// one pushes out the oldest). So a flood of idle or garbage connections costs at most
-/// <see cref="MaxUnanswered"/> × ~600 bytes plus kernel sockets, and never reaches the tun.
+/// (nothing sent on it, nothing from it authenticated) is untrusted: it holds a 4 KiB buffer, frames
+/// of at most 2048 bytes, is read no further after <see cref="MaxUnansweredFrames"/> frames, must
+/// deliver its first whole frame within <see cref="FirstFrameTimeout"/> and be answered within
+/// <see cref="UnansweredLifetime"/>; at most <see cref="MaxUnanswered"/> exist at once (a new one
+/// pushes out the oldest). So a flood of idle or garbage connections costs at most
+/// <see cref="MaxUnanswered"/> × ~4 KiB plus kernel sockets, and never reaches the tun.
 /// </summary>
 internal sealed record TcpFallbackOptions
 {
@@ -22,8 +23,8 @@ internal sealed record TcpFallbackOptions
     /// <summary>Connections not answered yet, at once; a new one closes the oldest.</summary>
     internal int MaxUnanswered { get; init; } = 32;
 
-    /// <summary>Handshake frames an unanswered connection may deliver before it must be answered.</summary>
-    internal int MaxUnansweredFrames { get; init; } = 8;
+    /// <summary>Frames an unanswered connection may deliver; then it is not read until answered (TCP flow control holds the rest).</summary>
+    internal int MaxUnansweredFrames { get; init; } = 64;
 
     internal TimeSpan FirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -9,13 +9,13 @@ namespace SharpTun.WireGuard.Host;
 /// <see cref="FrameStatus.NeedMore"/>. A frame that is not a plausible WireGuard message makes
 /// <see cref="Next"/> return <see cref="FrameStatus.Invalid"/> (with <see cref="Problem"/>) for good:
 /// the connection must be closed. Memory: the buffer given at construction until <see cref="Grow"/>
-/// (a connection not yet answered keeps a small one: it may only carry handshake messages).
+/// (a connection not yet answered keeps a small one: its frames are small).
 /// Pure; one thread; allocates only in <see cref="Grow"/>.
 /// </summary>
 internal sealed class TcpFrameReader
 {
-    /// <summary>Enough for one unanswered connection's traffic: a few handshake frames.</summary>
-    internal const int UnansweredCapacity = 4 * (TcpFraming.HeaderSize + TcpFraming.MaxUnansweredMessage);
+    /// <summary>Two of the largest frames an unanswered connection may carry.</summary>
+    internal const int UnansweredCapacity = 2 * (TcpFraming.HeaderSize + TcpFraming.MaxUnansweredMessage);
 
     /// <summary>Two largest frames: after compaction a partial frame always has room to complete.</summary>
     internal const int AnsweredCapacity = 2 * (TcpFraming.HeaderSize + TcpFraming.MaxMessage);

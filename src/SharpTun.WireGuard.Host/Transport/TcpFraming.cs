@@ -16,8 +16,11 @@ internal static class TcpFraming
     /// <summary>The largest message a frame carries (the length field's range).</summary>
     internal const int MaxMessage = ushort.MaxValue;
 
-    /// <summary>The largest frame a connection not yet answered by us may carry: a handshake initiation.</summary>
-    internal const int MaxUnansweredMessage = WireGuardConstants.InitiationSize;
+    /// <summary>
+    /// The largest frame a connection not yet answered or confirmed may carry: a handshake, or one data
+    /// message of a tunnel MTU up to ~2000 (a client with a live session reconnecting sends data first).
+    /// </summary>
+    internal const int MaxUnansweredMessage = 2048;
 
     /// <summary>Writes <paramref name="message"/> framed at the start of <paramref name="destination"/>; returns the bytes written.</summary>
     internal static int Write(ReadOnlySpan<byte> message, Span<byte> destination)
@@ -33,8 +36,8 @@ internal static class TcpFraming
 
     /// <summary>
     /// Judges a frame from its length and (when at least 4 bytes of it are known) its type word.
-    /// <paramref name="answered"/>: whether we have sent on this connection (before that only handshake
-    /// messages are accepted). Returns null when plausible, else the reason in words.
+    /// <paramref name="answered"/>: whether we have sent on this connection or the interface authenticated
+    /// a message from it (before that frames are at most <see cref="MaxUnansweredMessage"/> bytes). Returns null when plausible, else the reason in words.
     /// </summary>
     internal static string? Check(int length, ReadOnlySpan<byte> start, bool answered)
     {
@@ -44,9 +47,9 @@ internal static class TcpFraming
         {
             return $"frame length {length} is not the length of any WireGuard message";
         }
-        if (!answered && !handshakeLength)
+        if (!answered && length > MaxUnansweredMessage)
         {
-            return $"a {length}-byte frame before any handshake was answered on this connection (only handshake messages may come first)";
+            return $"a {length}-byte frame before the connection was answered (at most {MaxUnansweredMessage} bytes until then)";
         }
         if (start.Length < 4)
         {
@@ -58,9 +61,9 @@ internal static class TcpFraming
             1 => length == WireGuardConstants.InitiationSize,
             2 => length == WireGuardConstants.ResponseSize,
             3 => length == WireGuardConstants.CookieReplySize,
-            4 => dataLength && answered,
+            4 => dataLength,
             _ => false,
         };
-        return fits ? null : $"a {length}-byte frame carries type word 0x{type:x8}, not a WireGuard message of that length{(type == 4 && !answered ? " (data before any handshake was answered)" : "")}";
+        return fits ? null : $"a {length}-byte frame carries type word 0x{type:x8}, not a WireGuard message of that length";
     }
 }

@@ -99,7 +99,7 @@ public sealed class TcpFallbackLiveTests(ITestOutputHelper output)
             ("zero length", [0, 0, 1, 0, 0, 0]),
             ("length 65535", [0xff, 0xff, 4, 0, 0, 0, .. new byte[64]]),
             ("length 20", [0, 20, .. new byte[20]]),
-            ("data first", [0x05, 0xa0, 4, 0, 0, 0, .. new byte[1436]]),
+            ("4096-byte data first", [0x10, 0x00, 4, 0, 0, 0, .. new byte[4092]]),
         };
         for (var i = 0; i < 20; i++)
         {
@@ -139,6 +139,40 @@ public sealed class TcpFallbackLiveTests(ITestOutputHelper output)
         Assert.Equal(rx0, server.DeliveredPackets());
         Traffic.Ping(hc, hs.InnerV4, count: 2);
         Assert.Equal(rx0 + 2, server.DeliveredPackets());
+        server.Process.EnsureRunning("the test ended");
+        client.Process.EnsureRunning("the test ended");
+    }
+
+    [RootFact]
+    public void OnTcp_ServerChangesListenPortAndFwmark_TcpListenerSurvives_TunnelRecovers()
+    {
+        using var lab = new WireLab();
+        var hc = lab.AddHost();
+        var hs = lab.AddHost();
+        var kc = WgKey.Generate();
+        var ks = WgKey.Generate();
+        using var block = Nft.BlockUdp(hc, Port);
+        var server = TransportNode.Start(hs, new WgConfig(ks, Port, Pairs.InnerAddresses(hs), [new WgPeer(kc.Public, Pairs.HostRoutes(hc))]),
+            tcpListenPort: Port, tcpEndpoints: null);
+        var client = TransportNode.Start(hc, new WgConfig(kc, Port, Pairs.InnerAddresses(hc),
+                [new WgPeer(ks.Public, Pairs.HostRoutes(hs), $"{hs.OuterV4}:{Port}", PersistentKeepalive: 5)]),
+            tcpListenPort: null, tcpEndpoints: new Dictionary<string, string> { [ks.Public] = $"{hs.OuterV4}:{Port}" });
+        client.WaitForHandshake(ks.Public, timeout: TimeSpan.FromSeconds(60));
+        Traffic.Ping(hc, hs.InnerV4, count: 2);
+
+        // A new UDP port (a new bind while the old one still holds the TCP port), then a new fwmark on it (close, then reopen).
+        var phase = Stopwatch.StartNew();
+        server.Wg("set", server.Name, "listen-port", "51830");
+        Assert.Contains("51830", server.Wg("show", server.Name, "listen-port"), StringComparison.Ordinal);
+        client.Process.WaitUntil(() => Traffic.PingRaw(hc, hs.InnerV4, count: 1, deadlineSeconds: 2).ExitCode == 0,
+            "a ping over TCP after the server's listen-port change (the client redials at once)", TimeSpan.FromSeconds(20));
+        output.WriteLine($"tunnel back {phase.Elapsed.TotalSeconds:0.0} s after the listen-port change");
+        phase.Restart();
+        server.Wg("set", server.Name, "fwmark", "0x1234");
+        client.Process.WaitUntil(() => Traffic.PingRaw(hc, hs.InnerV4, count: 1, deadlineSeconds: 2).ExitCode == 0,
+            "a ping over TCP after the server's fwmark change", TimeSpan.FromSeconds(20));
+        output.WriteLine($"tunnel back {phase.Elapsed.TotalSeconds:0.0} s after the fwmark change");
+        Assert.Single(hs.Must("ss", "-H", "-t", "-l", "-n", "sport", "=", $":{Port}").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         server.Process.EnsureRunning("the test ended");
         client.Process.EnsureRunning("the test ended");
     }

@@ -66,7 +66,7 @@ public sealed class TcpFallbackBindTests
     [InlineData("garbage")]
     [InlineData("zero length")]
     [InlineData("short length")]
-    [InlineData("data before handshake")]
+    [InlineData("big data before handshake")]
     [InlineData("wrong type")]
     public void HostileFrame_ClosesTheConnection_NothingDelivered(string kind)
     {
@@ -77,7 +77,7 @@ public sealed class TcpFallbackBindTests
             "garbage" => "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(),
             "zero length" => [0, 0, 1, 0, 0, 0],
             "short length" => [0, 20, .. new byte[20]],
-            "data before handshake" => Framed(Message(4, 1440, 13)),
+            "big data before handshake" => Framed(Message(4, 4000, 13)),
             _ => Framed(Message(7, WireGuardConstants.InitiationSize, 14)),
         };
         client.Send(bytes);

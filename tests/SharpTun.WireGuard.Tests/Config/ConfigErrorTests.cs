@@ -25,7 +25,7 @@ public sealed class ConfigErrorTests
         { "[Interface]\nTable = 4294967296\n", "wg0.conf:2: Table: '4294967296' is not a routing table (auto, off, a number or a name from rt_tables)" },
         { "[Interface]\nPostUp =\n", "wg0.conf:2: PostUp: is empty (expected a shell command)" },
         { "[Interface]\nSaveConfig = yes\n", "wg0.conf:2: SaveConfig: 'yes' is neither true nor false" },
-        { "[Interface]\nFoo = 1\n", "wg0.conf:2: Foo: unknown key in [Interface] (wg-quick takes PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig)" },
+        { "[Interface]\nFoo = 1\n", "wg0.conf:2: Foo: unknown key in [Interface] (wg-quick takes PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig; SharpTun also takes TcpListenPort)" },
         { $"PrivateKey = {Sk}\n", "wg0.conf:1: PrivateKey: is outside any section (put it under [Interface] or [Peer])" },
         { "[Interface]\ngarbage\n", "wg0.conf:2: 'garbage' is not KEY = VALUE" },
         { "[Interface]\n= 1\n", "wg0.conf:2: '= 1' has no key before '='" },
@@ -46,7 +46,7 @@ public sealed class ConfigErrorTests
         { $"[Peer]\nPublicKey = {P1}\nEndpoint = bad host:51820\n", "wg0.conf:3: Endpoint: 'bad host' in 'bad host:51820' is neither an IP address nor a host name" },
         { $"[Peer]\nPublicKey = {P1}\nEndpoint = [198.18.0.1]:51820\n", "wg0.conf:3: Endpoint: '[198.18.0.1]:51820' is not an endpoint (brackets go around IPv6 addresses only)" },
         { $"[Peer]\nPublicKey = {P1}\nPersistentKeepalive = 70000\n", "wg0.conf:3: PersistentKeepalive: '70000' is not an interval in seconds (0-65535, or off)" },
-        { $"[Peer]\nPublicKey = {P1}\nAllowedIP = 198.18.0.0/24\n", "wg0.conf:3: AllowedIP: unknown key in [Peer] (PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive)" },
+        { $"[Peer]\nPublicKey = {P1}\nAllowedIP = 198.18.0.0/24\n", "wg0.conf:3: AllowedIP: unknown key in [Peer] (PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive; SharpTun also takes TcpEndpoint)" },
     };
 
     [Theory]
