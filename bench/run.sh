@@ -16,6 +16,7 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
+# BENCH_BASELINE=/path/to/sharptun.dll adds relay rows for another build (before/after in one run).
 # BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard.
 ONLY=${BENCH_ONLY:-all}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -118,6 +119,14 @@ measure "veth wire (limit)" 198.18.0.1
   # OpenVPN gets the same effect from its default --mssfix.
   measure "SharpTun ${t^^}$([ $t = udp ] && echo " (MTU 1472)")" 198.19.0.1
   stop_tunnel
+  # BENCH_BASELINE=/path/to/other/sharptun.dll: the same row for another build (before/after in one run)
+  if [ -n "${BENCH_BASELINE:-}" ]; then
+    start "$A" dotnet "$BENCH_BASELINE" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
+    sleep 0.5
+    start "$B" dotnet "$BENCH_BASELINE" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
+    measure "baseline build, ${t^^}" 198.19.0.1
+    stop_tunnel
+  fi
 done
 
 # 4. simpletun (TCP), if given

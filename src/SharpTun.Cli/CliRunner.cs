@@ -71,17 +71,22 @@ internal static class CliRunner
         }
     }
 
-    /// <summary>Same as <see cref="RunUntilSignalAsync"/> for a body that gets the <see cref="SignalStop"/> itself (to print which signal).</summary>
-    internal static async Task<int> RunWithStopAsync(Func<SignalStop, Task<int>> body, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Same as <see cref="RunUntilSignalAsync"/> for a body that gets the <see cref="SignalStop"/> itself (to print which signal).
+    /// <paramref name="terminateIsNormalStop"/>: a service's convention (tunnel, as wg up): SIGTERM is how it is told to stop, so it exits 0.
+    /// </summary>
+    internal static async Task<int> RunWithStopAsync(Func<SignalStop, Task<int>> body, CancellationToken cancellationToken = default,
+        bool terminateIsNormalStop = false)
     {
         using var stop = SignalStop.Listen(cancellationToken);
         try
         {
-            return stop.Exit(await body(stop).ConfigureAwait(false));
+            var code = stop.Exit(await body(stop).ConfigureAwait(false));
+            return terminateIsNormalStop && code == Terminated && stop.ExitCode == Terminated ? Ok : code;
         }
         catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {
-            return stop.ExitCode ?? Interrupted;
+            return terminateIsNormalStop && stop.ExitCode == Terminated ? Ok : stop.ExitCode ?? Interrupted;
         }
         catch (Exception e)
         {

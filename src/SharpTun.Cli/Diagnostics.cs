@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpTun.Linux;
 
 namespace SharpTun.Cli;
@@ -10,6 +11,7 @@ namespace SharpTun.Cli;
 /// and a start without it (<c>dotnet sharptun.dll</c>, the tool shim) removes this start's files and
 /// re-executes itself once with it set: same PID, same arguments, nothing in /tmp. A user who sets
 /// DOTNET_EnableDiagnostics (to 1, to attach dotnet-trace) keeps the runtime's behaviour.
+/// The native (Native AOT) binary has no diagnostic server, so it never re-executes.
 /// </summary>
 internal static class Diagnostics
 {
@@ -17,7 +19,7 @@ internal static class Diagnostics
 
     internal static void EnsureDisabled()
     {
-        if (Environment.GetEnvironmentVariable(Variable) is not null || !OperatingSystem.IsLinux())
+        if (!RuntimeFeature.IsDynamicCodeSupported || Environment.GetEnvironmentVariable(Variable) is not null || !OperatingSystem.IsLinux())
         {
             return;
         }

@@ -55,6 +55,7 @@ internal static class Program
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
+        root.Subcommands.Add(Docs.GenerateCommand.Create(CreateRoot));
         VersionInfo.Install(root);
         return root;
     }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace SharpTun.Packets;
 
 /// <summary>Formats IPv4/IPv6 addresses from their wire bytes into a span (no <see cref="System.Net.IPAddress"/> per packet).</summary>
-public static class AddressText
+internal static class AddressText
 {
     /// <summary>Dotted quad from 4 bytes.</summary>
     public static bool TryFormatIpv4(ReadOnlySpan<byte> address, Span<char> destination, out int written)

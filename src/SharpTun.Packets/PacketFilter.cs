@@ -11,9 +11,11 @@ namespace SharpTun.Packets;
 /// term    := factor ( ["and" | "&amp;&amp;"] factor )*      (juxtaposition means "and": "tcp port 80")
 /// factor  := ("not" | "!") factor | "(" expr ")" | primitive
 /// primitive := ip | ip6 | arp | icmp | icmp6 | tcp | udp | vlan
-///            | [src|dst] host ADDR | [src|dst] port N | [src|dst] ADDR
+///            | [src|dst] host ADDR | [src|dst] net PREFIX | [src|dst] port N | [src|dst] ADDR
+/// PREFIX    := ADDR/LEN | A[.B[.C[.D]]] (8 bits per byte given, as tcpdump) | A.B.C.D mask M
 /// </code>
-/// <c>host</c> matches IPv4/IPv6 source or destination and ARP sender/target addresses;
+/// <c>host</c> matches IPv4/IPv6 source or destination and ARP sender/target addresses; <c>net</c>
+/// the same addresses against a prefix (<c>net 198.18.0.0/15</c>, <c>net 2001:db8::/32</c>, <c>net 10</c>);
 /// <c>port</c> matches TCP or UDP ports. Matching never allocates.
 /// </summary>
 public sealed class PacketFilter
@@ -140,7 +142,7 @@ public sealed class PacketFilter
             direction = word == "src" ? Direction.Source : Direction.Destination;
             if (pos >= t.Count)
             {
-                throw Error(text, $"'{word}' needs 'host ADDR' or 'port N'");
+                throw Error(text, $"'{word}' needs 'host ADDR', 'net PREFIX' or 'port N'");
             }
             word = t[pos++];
         }
@@ -152,6 +154,21 @@ public sealed class PacketFilter
             }
             pos++;
             return new PortNode(port, direction);
+        }
+        if (word == "net")
+        {
+            if (pos >= t.Count)
+            {
+                throw Error(text, "'net' needs a prefix such as 198.18.0.0/15");
+            }
+            var prefix = t[pos++];
+            string? mask = null;
+            if (pos + 1 < t.Count && t[pos] == "mask")
+            {
+                mask = t[pos + 1];
+                pos += 2;
+            }
+            return NetNode.Parse(prefix, mask, direction, why => Error(text, why));
         }
         if (word == "host")
         {
@@ -169,21 +186,37 @@ public sealed class PacketFilter
             }
             return new HostNode(address.GetAddressBytes(), direction);
         }
-        throw Error(text, $"unknown word '{word}' (expected ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host ADDR, port N, src/dst, and, or, not)");
+        throw Error(text, $"unknown word '{word}' (expected ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host ADDR, net PREFIX, port N, src/dst, and, or, not)");
     }
 
     private static FormatException Error(string text, string why) => new($"invalid filter '{text}': {why}");
 
-    private enum Direction
+    internal enum Direction
     {
         Either,
         Source,
         Destination,
     }
 
-    private abstract class FilterNode
+    internal abstract class FilterNode
     {
         public abstract bool Matches(scoped in DecodedPacket p);
+
+        /// <summary>The addresses <c>host</c> and <c>net</c> test: IP source/destination, ARP sender/target.</summary>
+        protected static void Endpoints(scoped in DecodedPacket p, out ReadOnlySpan<byte> source, out ReadOnlySpan<byte> destination)
+        {
+            source = destination = default;
+            if (p.Network is NetworkLayer.Ipv4 or NetworkLayer.Ipv6)
+            {
+                source = p.SourceAddress;
+                destination = p.DestinationAddress;
+            }
+            else if (p.Network == NetworkLayer.Arp)
+            {
+                source = p.Arp.SenderProtocolAddress;
+                destination = p.Arp.TargetProtocolAddress;
+            }
+        }
     }
 
     private sealed class AndNode(FilterNode left, FilterNode right) : FilterNode
@@ -228,17 +261,7 @@ public sealed class PacketFilter
     {
         public override bool Matches(scoped in DecodedPacket p)
         {
-            ReadOnlySpan<byte> source = default, destination = default;
-            if (p.Network is NetworkLayer.Ipv4 or NetworkLayer.Ipv6)
-            {
-                source = p.SourceAddress;
-                destination = p.DestinationAddress;
-            }
-            else if (p.Network == NetworkLayer.Arp)
-            {
-                source = p.Arp.SenderProtocolAddress;
-                destination = p.Arp.TargetProtocolAddress;
-            }
+            Endpoints(p, out var source, out var destination);
             return (direction != Direction.Destination && source.SequenceEqual(address))
                 || (direction != Direction.Source && destination.SequenceEqual(address));
         }

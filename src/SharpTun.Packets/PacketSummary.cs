@@ -120,7 +120,7 @@ public static partial class PacketSummary
         {
             case TransportLayer.Icmp: return "ICMP";
             case TransportLayer.Icmpv6: return "ICMPv6";
-            case TransportLayer.Udp: return "UDP";
+            case TransportLayer.Udp: return IsDns(p) ? "DNS" : "UDP";
             case TransportLayer.Tcp: return "TCP";
         }
         return p.Network switch
@@ -154,6 +154,9 @@ public static partial class PacketSummary
                 return;
             case TransportLayer.Icmpv6:
                 WriteIcmpv6(ref w, p.Icmpv6, p.Ipv6.HopLimit, p.HasEthernet ? p.Ethernet.Source : default);
+                return;
+            case TransportLayer.Udp when IsDns(p):
+                WriteDns(ref w, p.Udp.Payload);
                 return;
             case TransportLayer.Udp:
                 w.Append(p.Udp.SourcePort);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpTun.IO;
 using SharpTun.Linux.IO;
 
@@ -66,6 +67,9 @@ internal sealed class Relay
     internal string? PeerName => _transport.PeerName;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled or <see cref="Stop"/> is called. Throws for a failure of the device.</summary>
+    // Optimized at once: this loop is entered once and would run as tier-0 code until on-stack
+    // replacement (after ~1000 iterations, i.e. ~500 idle pings) - measured as +0.02-0.05 ms RTT.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Run(CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(Stop);

@@ -14,6 +14,9 @@ public sealed partial record HostConfig
     /// <summary>ListenPort; 0 = a free port chosen by the kernel.</summary>
     public ushort ListenPort { get; init; }
 
+    /// <summary>TcpListenPort (SharpTun extension): also accept the encrypted TCP fallback on this port; 0 = off.</summary>
+    public ushort TcpListenPort { get; init; }
+
     /// <summary>FwMark; 0 = none.</summary>
     public uint FwMark { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record HostPeerConfig
     /// <summary>Endpoint as written: <c>host:port</c>, <c>1.2.3.4:port</c>, <c>[2001:db8::1]:port</c>; resolved at up. Null = none.</summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>TcpEndpoint as written (SharpTun extension): where the peer accepts the encrypted TCP fallback. Null = none.</summary>
+    public string? TcpEndpoint { get; init; }
+
     /// <summary>PersistentKeepalive; zero = off.</summary>
     public TimeSpan PersistentKeepalive { get; init; }
 

@@ -34,17 +34,14 @@ internal sealed class PeerState
     /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
     /// Read by the tun pump while the net pump sets it (on every authenticated packet): kept in an immutable
     /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
-    /// changes. A new remote is recorded as a roam ("learned" when there was none), once: by the setter
-    /// whose swap won.
+    /// changes. A new remote is recorded as a roam ("learned" when there was none; "tcp"/"udp" when the
+    /// transport switched), once: by the setter whose swap won.
     /// </summary>
     internal DatagramEndpoint Endpoint
     {
         get => Volatile.Read(ref _endpoint).Value;
         set => Replace(value, null);
     }
-
-    /// <summary>The transport the peer is reached over now: "udp" (the default) or what a fallback sets ("tcp").</summary>
-    internal string Transport { get; set; } = "udp";
 
     internal DropCounters Drops { get; }
 
@@ -66,6 +63,18 @@ internal sealed class PeerState
         }
     }
 
+    /// <summary>Held while one thread sends this peer's queued packets, so two drainers never reorder them.</summary>
+    internal Lock DrainLock { get; } = new();
+
+    /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
+    internal bool DrainWanted { get; set; }
+
+    /// <summary>The transport replies and timers use now: UDP, or TCP (SharpTun's encrypted fallback); follows <see cref="Endpoint"/>.</summary>
+    internal DatagramTransport Transport => Endpoint.Transport;
+
+    /// <summary>The path MTU to the endpoint as the kernel knows it (IP_MTU, after ICMP and probes); 0 = not known yet.</summary>
+    internal int PathMtu { get; set; }
+
     /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
     internal DatagramEndpoint Destination(in NetEndpoint remote)
     {
@@ -79,7 +88,7 @@ internal sealed class PeerState
         {
             var box = Volatile.Read(ref _endpoint);
             var current = box.Value;
-            if (current.Remote == value.Remote && current.Local == value.Local && current.InterfaceIndex == value.InterfaceIndex)
+            if (current.Remote == value.Remote && current.Transport == value.Transport && current.Local == value.Local && current.InterfaceIndex == value.InterfaceIndex)
             {
                 return;
             }
@@ -87,9 +96,11 @@ internal sealed class PeerState
             {
                 continue; // another pump changed it meanwhile: judge against that
             }
-            if (current.Remote != value.Remote)
+            if (current.Remote != value.Remote || current.Transport != value.Transport)
             {
-                Record(current.Remote, value.Remote, cause ?? (current.Remote.IsSet ? "roam" : "learned"));
+                Record(current.Remote, value.Remote, cause
+                    ?? (current.Transport != value.Transport ? (value.Transport == DatagramTransport.Tcp ? "tcp" : "udp")
+                        : current.Remote.IsSet ? "roam" : "learned"));
             }
             return;
         }

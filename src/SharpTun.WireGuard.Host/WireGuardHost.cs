@@ -103,12 +103,13 @@ public sealed class WireGuardHost : IDisposable
         // Resolve before creating anything: a name that does not resolve fails up cleanly.
         var endpoints = _config.Peers.Select(p => p.Endpoint is null ? (NetEndpoint?)null
             : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
+        var tcpEndpoints = TransportSetup.ResolveTcpEndpoints(_config);
 
         HookRunner.Run("PreUp", _config.PreUp, name, _log, stopOnFailure: true);
         var tun = OpenTun(name, _config.TunOffloads);
         try
         {
-            _interface = new WireGuardInterface(tun, _config.PrivateKey, bindFactory, _config.ListenPort, _config.FwMark, _log);
+            _interface = new WireGuardInterface(tun, _config.PrivateKey, TransportSetup.Wrap(bindFactory, _config, _log), _config.ListenPort, _config.FwMark, _log);
         }
         catch
         {
@@ -121,6 +122,7 @@ public sealed class WireGuardHost : IDisposable
             _interface.SetPeer(p.PublicKey, p.PresharedKey, endpoints[i], p.PersistentKeepalive, replaceAllowedIps: false, p.AllowedIps);
         }
         var mtu = _config.Mtu ?? NetworkSetup.DefaultMtu;
+        TransportSetup.Apply(_interface, _config, tcpEndpoints, mtu);
         _network = new NetworkSetup(_netlink, name);
         _network.ConfigureLink(_config.Addresses, mtu);
         tun.UpdateMtu(mtu);

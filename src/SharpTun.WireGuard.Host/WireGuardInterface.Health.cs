@@ -51,7 +51,8 @@ public sealed partial class WireGuardInterface
             LastError = state.Drops.LastReason,
             LastErrorAt = state.Drops.LastAt,
             LastReceived = timers.LastReceived,
-            Transport = state.Transport,
+            Transport = state.Transport == DatagramTransport.Tcp ? "tcp" : "udp",
+            PathMtu = state.PathMtu,
             EndpointHistory = state.History(),
             EndpointChanges = state.EndpointChanges,
         };

@@ -42,7 +42,7 @@ public sealed partial class WireGuardInterface
                 var r = _device.UpdateTimers(peer, _timerScratch);
                 if (r.Action == WireGuardAction.WriteToNetwork)
                 {
-                    SendFromScratch(_timerScratch, r.Length, state.Destination(r.Endpoint), state, bind, _timerOne);
+                    SendFromScratch(_timerScratch, r.Length, TimerDestination(state, r, _timerScratch.AsSpan(0, r.Length), now), state, bind, _timerOne);
                     continue;
                 }
                 if (r.Action == WireGuardAction.Error)
@@ -55,27 +55,38 @@ public sealed partial class WireGuardInterface
             {
                 SendPending(state, _timerScratch, bind);
             }
+            TransportTick(state, bind, now);
         }
     }
 
-    /// <summary>Sends the packets queued while the handshake was pending (under the lock).</summary>
+    /// <summary>
+    /// Sends the packets queued for a peer (while its handshake was pending, or behind other queued ones),
+    /// in order, until the core says the queue is empty; one drainer per peer at a time (any thread).
+    /// </summary>
     private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind)
     {
-        var one = scratch == _timerScratch ? _timerOne : _pendingOne;
-        for (var guard = state.Peer.QueuedPackets; guard >= 0; guard--)
+        var one = scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : _pendingOne;
+        lock (state.DrainLock)
         {
-            var r = _device.DequeuePending(state.Peer, scratch);
-            if (r.Action != WireGuardAction.WriteToNetwork)
+            // Bounded, so a peer fed faster than it drains cannot hold this thread; the timer goes on.
+            for (var guard = (4 * Math.Max(1, _device.MaxQueuedPerPeer)) + 1; guard > 0; guard--)
             {
-                if (r.Action == WireGuardAction.Error)
+                var r = _device.DequeuePending(state.Peer, scratch);
+                if (r.Action != WireGuardAction.WriteToNetwork)
                 {
-                    CountError(r);
+                    if (r.Action == WireGuardAction.Error)
+                    {
+                        CountError(r);
+                    }
+                    return;
                 }
-                return;
+                SendFromScratch(scratch, r.Length, state.Destination(r.Endpoint), state, bind, one);
             }
-            SendFromScratch(scratch, r.Length, state.Destination(r.Endpoint), state, bind, one);
         }
     }
+
+    private readonly byte[] _tunScratch = new byte[SlotSize];
+    private readonly Memory<byte>[] _tunOne = new Memory<byte>[1];
 
     private readonly Memory<byte>[] _pendingOne = new Memory<byte>[1];
 

@@ -45,6 +45,8 @@ public sealed partial class WireGuardInterface
         private readonly int _readOffset;
         private readonly int _vnet;
         private readonly bool _offloads;
+        private readonly PeerState[] _drain;
+        private int _drainCount;
         private int _workCount;
         private int _segmentsUsed;
 
@@ -78,6 +80,7 @@ public sealed partial class WireGuardInterface
             _outPeer = new PeerState?[work];
             _outSent = new bool[work];
             _group = new Memory<byte>[work];
+            _drain = new PeerState[work];
         }
 
         internal void Run()
@@ -128,6 +131,13 @@ public sealed partial class WireGuardInterface
             try
             {
                 Flush(Encrypt());
+                for (var i = 0; i < _drainCount; i++)
+                {
+                    _drain[i].DrainWanted = false;
+                    _owner.SendPending(_drain[i], _owner._tunScratch, Volatile.Read(ref _owner._bind));
+                    _drain[i] = null!;
+                }
+                _drainCount = 0;
             }
             finally
             {
@@ -230,6 +240,12 @@ public sealed partial class WireGuardInterface
                 {
                     // The packet went into a full queue: the core dropped the oldest one for it.
                     _owner.Count(DropReason.QueueFull, state);
+                }
+                if (r.Action == WireGuardAction.Done && peer.HasSession && peer.QueuedPackets > 0 && !state.DrainWanted)
+                {
+                    // Queued behind packets still waiting (in order): drain them after this batch is sent.
+                    state.DrainWanted = true;
+                    _drain[_drainCount++] = state;
                 }
                 switch (r.Action)
                 {

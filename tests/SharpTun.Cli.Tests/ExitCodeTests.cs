@@ -12,7 +12,7 @@ public sealed class ExitCodeTests
     [Theory]
     [InlineData("sharptun: unknown command or argument 'bogus'; see 'sharptun --help'", "bogus")]
     [InlineData("sharptun: link: unknown command or argument 'shwo'; see 'sharptun link --help'", "link", "shwo")]
-    [InlineData("sharptun: read: option --interface is required; see 'sharptun read --help'", "read")]
+    [InlineData("sharptun: read: option --interface is required (or --read-file FILE); see 'sharptun read --help'", "read")]
     [InlineData("sharptun: read: invalid value 'abc' for --count: expected a whole number; see 'sharptun read --help'", "read", "-i", "x", "-c", "abc")]
     [InlineData("sharptun: read: invalid value 'soon' for --timeout: expected a number; see 'sharptun read --help'", "read", "-i", "x", "-t", "soon")]
     [InlineData("sharptun: tuntap add: invalid value 'tup': use tun or tap; see 'sharptun tuntap add --help'", "tuntap", "add", "x", "--mode", "tup")]

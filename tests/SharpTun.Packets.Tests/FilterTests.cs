@@ -53,8 +53,17 @@ public sealed class FilterTests
     [InlineData("host", "invalid filter 'host': 'host' needs an address")]
     [InlineData("(tcp", "invalid filter '(tcp': missing ')'")]
     [InlineData("tcp )", "invalid filter 'tcp )': unexpected ')'")]
-    [InlineData("sctp", "invalid filter 'sctp': unknown word 'sctp' (expected ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host ADDR, port N, src/dst, and, or, not)")]
+    [InlineData("sctp", "invalid filter 'sctp': unknown word 'sctp' (expected ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host ADDR, net PREFIX, port N, src/dst, and, or, not)")]
     [InlineData("tcp and", "invalid filter 'tcp and': expression ends too early")]
+    [InlineData("net", "invalid filter 'net': 'net' needs a prefix such as 198.18.0.0/15")]
+    [InlineData("net 198.18.0.1/15", "invalid filter 'net 198.18.0.1/15': non-network bits set in '198.18.0.1/15'")]
+    [InlineData("net 10.0.0.1 mask 255.0.0.0", "invalid filter 'net 10.0.0.1 mask 255.0.0.0': non-network bits set in '10.0.0.1 mask 255.0.0.0'")]
+    [InlineData("net 10.0.0.0 mask 255.0.255.0", "invalid filter 'net 10.0.0.0 mask 255.0.255.0': '255.0.255.0' is not a contiguous IPv4 netmask")]
+    [InlineData("net 10.0.0.0/33", "invalid filter 'net 10.0.0.0/33': invalid prefix length in '10.0.0.0/33' (0-32)")]
+    [InlineData("net 2001:db8::/129", "invalid filter 'net 2001:db8::/129': invalid prefix length in '2001:db8::/129' (0-128)")]
+    [InlineData("net 300.1", "invalid filter 'net 300.1': '300.1' is not an IPv4 prefix")]
+    [InlineData("net 2001:db8::/32 mask 255.0.0.0", "invalid filter 'net 2001:db8::/32 mask 255.0.0.0': '2001:db8::/32' is not an IPv6 prefix")]
+    [InlineData("src", "invalid filter 'src': 'src' needs 'host ADDR', 'net PREFIX' or 'port N'")]
     public void Bad_filters_say_what_is_wrong(string filter, string message) =>
         Assert.Equal(message, Assert.Throws<FormatException>(() => PacketFilter.Parse(filter)).Message);
 }

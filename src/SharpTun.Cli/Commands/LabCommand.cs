@@ -11,6 +11,8 @@ internal static class LabCommand
     {
         var mode = new Option<string>("--mode") { Description = $"what to run: {string.Join(", ", LabCatalog.Modes)} (default all)", DefaultValueFactory = _ => "all" };
         var transport = new Option<string>("--transport") { Description = "relay over tcp, udp or both (default)", DefaultValueFactory = _ => "both" };
+        mode.CompletionSources.Add([.. LabCatalog.Modes]);
+        transport.CompletionSources.Add("tcp", "udp", "both");
         var seconds = new Option<int>("--seconds") { Description = "throughput seconds per scenario (0 = skip throughput)", DefaultValueFactory = _ => 3 };
         var pings = new Option<int>("--pings") { Description = "echo requests per scenario", DefaultValueFactory = _ => 5 };
         var noIperf = new Option<bool>("--no-iperf3") { Description = "measure throughput with the built-in TCP transfer even when iperf3 is installed" };
@@ -21,8 +23,10 @@ internal static class LabCommand
         {
             mode, transport, seconds, pings, noIperf,
         };
-        cmd.SetAction((r, ct) => CliRunner.RunAsync(token =>
+        // The shared stop rule: SIGINT/SIGTERM remove everything built so far, then exit 130/143.
+        cmd.SetAction((r, ct) => CliRunner.RunWithStopAsync(stop =>
         {
+            var token = stop.Token;
             var kinds = r.GetValue(transport)?.ToLowerInvariant() switch
             {
                 "tcp" => new[] { TransportKind.Tcp },
@@ -48,8 +52,18 @@ internal static class LabCommand
         {
             throw new InvalidOperationException("the lab needs root (it creates network namespaces and tun devices); run: sudo ./sharptun lab");
         }
-        using var signals = new TunnelSignals(token, onStop: () => Console.Out.WriteLine("lab: interrupted; cleaning up"));
-        var report = LabRunner.Run(scenarios, options, e => Console.Out.WriteLine(e.Scenario is null ? $"lab: {e.Message}" : $"  [{e.Scenario}] {e.Message}"), signals.Token);
+        using var interrupted = token.Register(() => Console.Out.WriteLine("lab: interrupted; cleaning up"));
+        LabReport report;
+        try
+        {
+            report = LabRunner.Run(scenarios, options, e => Console.Out.WriteLine(e.Scenario is null ? $"lab: {e.Message}" : $"  [{e.Scenario}] {e.Message}"), token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // LabRunner removed the topology on its way out; the caller turns Ok into 130/143.
+            Console.Out.WriteLine("lab: stopped before the end; everything it built is removed");
+            return CliRunner.Ok;
+        }
         Console.Out.WriteLine($"lab: removed namespaces {report.NamespaceA} and {report.NamespaceB}");
         Console.Out.WriteLine();
         Console.Out.WriteLine("summary (SharpTun tunnels between two namespaces; the relay rows are cleartext):");
@@ -82,6 +96,12 @@ internal static class LabCommand
                     Console.Out.WriteLine($"  {c.Name}: {c.Value}");
                 }
             }
+        }
+        if (token.IsCancellationRequested)
+        {
+            // Stopped by a signal: the caller turns Ok into 130/143.
+            Console.Out.WriteLine("lab: stopped before the end; everything it built is removed");
+            return CliRunner.Ok;
         }
         Console.Out.WriteLine(report.Passed ? "lab: OK — packets crossed the tunnel both ways" : "lab: FAILED — pings did not cross the tunnel");
         return report.Passed ? CliRunner.Ok : CliRunner.Failed;

@@ -83,7 +83,7 @@ internal static class ReadLoop
         }
     }
 
-    private static bool Show(Settings s, ReadOnlySpan<byte> packet, long number, double seconds, char[] text, TcpSequenceTracker tracker,
+    internal static bool Show(Settings s, ReadOnlySpan<byte> packet, long number, double seconds, char[] text, TcpSequenceTracker tracker,
         StreamWriter stdout, string deviceName, int readLength, PcapWriter? pcap, DateTimeOffset stamp)
     {
         var decoded = PacketDecoder.Decode(packet, s.LinkType);

@@ -22,6 +22,7 @@ internal static class TunnelCommand
         var tun = new Option<bool>("--tun", "-u") { Description = "the device is a tun device: IP packets (default)" };
         var tap = new Option<bool>("--tap", "-a") { Description = "the device is a tap device: Ethernet frames" };
         var transport = new Option<string>("--transport") { Description = "tcp (simpletun framing, default) or udp", DefaultValueFactory = _ => "tcp" };
+        transport.CompletionSources.Add("tcp", "udp");
         var create = new Option<bool>("--create") { Description = "create the device (removed at exit) instead of attaching to an existing, configured one" };
         var address = new Option<string[]>("--address") { Description = "with --create: address(es) for the device, e.g. 198.19.0.1/24; the link is set up", HelpName = "CIDR" };
         var mtu = new Option<int?>("--mtu") { Description = $"with --create: the device MTU (default 1500 over TCP, {TunnelSettings.UdpMtu} over UDP so a full packet fits one 1500-byte wire frame)" };
@@ -37,8 +38,11 @@ internal static class TunnelCommand
         {
             dev, server, client, port, tun, tap, transport, create, address, mtu, listen, allow, peer, keepalive, firstFrame, idle, capture, debug,
         };
-        cmd.SetAction((r, ct) => CliRunner.RunAsync(token =>
+        // The shared stop rule with a service's convention for SIGTERM (as wg up): SIGINT prints the
+        // counters and exits 130, SIGTERM (systemd's stop) prints them and exits 0.
+        cmd.SetAction((r, ct) => CliRunner.RunWithStopAsync(stop =>
         {
+            var token = stop.Token;
             var isServer = r.GetValue(server);
             var remote = r.GetValue(client);
             if (isServer == (remote is not null))
@@ -88,7 +92,7 @@ internal static class TunnelCommand
                 throw new ArgumentException("--peer applies to --transport udp (for TCP use --allow)");
             }
             return Task.FromResult(Run(settings, r.GetValue(debug), token));
-        }, ct));
+        }, ct, terminateIsNormalStop: true));
         return cmd;
     }
 
@@ -124,7 +128,7 @@ internal static class TunnelCommand
         }
         using (host)
         {
-            using var signals = new TunnelSignals(token, onStatus: () =>
+            using var status = new TunnelSignals(onStatus: () =>
             {
                 Console.Out.WriteLine(TunnelText.Counters(host.Counters, host.DeviceName));
                 Console.Out.Flush();
@@ -132,7 +136,7 @@ internal static class TunnelCommand
             log.WriteLine($"sharptun tunnel: {host.DeviceName} ({word}, mtu {host.Mtu}) <-> {host.TransportDescription}; cleartext, unauthenticated");
             try
             {
-                host.Run(signals.Token);
+                host.Run(token);
             }
             finally
             {

@@ -22,7 +22,7 @@ internal static class WgBackground
         List<string> command = [self];
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            command.Add(typeof(WgBackground).Assembly.Location);
+            command.Add(Path.Combine(AppContext.BaseDirectory, "sharptun.dll")); // under the dotnet host
         }
         command.AddRange(["wg", "up", Path.GetFullPath(path), "--log-level", level]);
         if (user is not null)

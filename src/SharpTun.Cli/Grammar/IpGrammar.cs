@@ -43,6 +43,19 @@ internal static class IpGrammar
         ["link"] = "show", ["addr"] = "show", ["route"] = "show", ["rule"] = "show", ["neigh"] = "show", ["tuntap"] = "list", ["netns"] = "list",
     };
 
+    /// <summary>ip's global options that SharpTun reads (<see cref="ReadGlobal"/>), in words for the man page and completion.</summary>
+    internal static readonly (string Words, string? Value, string Description)[] GlobalOptionHelp =
+    [
+        ("-j -json", null, "JSON output with ip -j's field names (the command's --json)"),
+        ("-n -netns", "NS", "act inside the named network namespace /run/netns/NS (the command's --netns)"),
+        ("-4", null, "IPv4 only"),
+        ("-6", null, "IPv6 only"),
+        ("-d -details", null, "details: link kind, tun/veth/bridge attributes (the command's --details)"),
+        ("-s -stats", null, "statistics: byte, packet, error and drop counters (the command's --stats)"),
+        ("-br -brief", null, "brief columns, as ip -br"),
+        ("-o -oneline", null, "one line per record, as ip -o"),
+    ];
+
     /// <summary>A global option as written before the object, and the option of the command it becomes.</summary>
     private sealed record Global(string Written, string Option, string? Value, bool Required);
 

@@ -8,23 +8,50 @@ namespace SharpTun.Linux.IO;
 /// <summary>
 /// Waits on several file descriptors at once — <see cref="IPacketQueue.PollHandle"/>,
 /// <see cref="IDatagramBind.PollHandle"/>, a <see cref="System.Net.Sockets.Socket.SafeHandle"/> —
-/// plus its own wake-up, with poll(2). One event loop owns it: <see cref="Add"/>,
+/// plus its own wake-up, with one epoll set. One event loop owns it: <see cref="Add"/>,
 /// <see cref="SetEvents"/> and <see cref="Wait"/> run on that thread; <see cref="Wake"/> from any
-/// thread. Sources are numbered in the order they were added. A wait allocates nothing.
+/// thread. Sources are numbered in the order they were added. A wait is one epoll_wait(2) and
+/// allocates nothing; the interest set lives in the kernel (registered once, changed with one
+/// epoll_ctl(2) only when <see cref="SetEvents"/> changes it), so a wait costs the same whatever
+/// the number of sources, unlike poll(2), which registers every fd on every call.
+/// Level-triggered: a source stays ready until it is drained. A source whose fd is closed drops
+/// out of the set by itself (the kernel removes a closed file from every epoll set).
 /// </summary>
 public sealed unsafe class Poller : IDisposable
 {
+    // The epoll data member of the wake-up; sources carry their index.
+    private const ulong WakeTag = ulong.MaxValue;
+
+    private readonly SafeFdHandle _epoll;
     private readonly WakeEvent _wake;
     private SafeHandle[] _handles = new SafeHandle[4];
-    private Libc.PollFd[] _fds = new Libc.PollFd[5]; // sources, then the wake-up
+    private PollEvents[] _interest = new PollEvents[4];
     private PollEvents[] _ready = new PollEvents[4];
+    private byte[] _events = new byte[5 * Libc.EpollEventStride]; // room for every source and the wake-up
     private int _count;
     private bool _disposed;
 
     /// <summary>A poller with no sources.</summary>
     public Poller()
     {
-        _wake = WakeEvent.Create("the poller");
+        var fd = Libc.EpollCreate1(Libc.EPOLL_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new PacketIOException($"cannot create the poller's epoll set: {Errno.Describe(errno)}", "poller", errno);
+        }
+        _epoll = new SafeFdHandle(fd);
+        try
+        {
+            _wake = WakeEvent.Create("the poller");
+            Control(Libc.EPOLL_CTL_ADD, _wake.Handle, Libc.EPOLLIN, WakeTag);
+        }
+        catch
+        {
+            _wake?.Dispose();
+            _epoll.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The number of sources added.</summary>
@@ -36,27 +63,42 @@ public sealed unsafe class Poller : IDisposable
     /// <summary>
     /// Adds <paramref name="handle"/> (not owned: keep it open while it is polled), waiting for
     /// <paramref name="events"/>; returns its index for <see cref="Ready"/> and <see cref="SetEvents"/>.
+    /// A handle can be added once per poller.
     /// </summary>
     public int Add(SafeHandle handle, PollEvents events = PollEvents.Readable)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_count == _handles.Length)
+        if (_count == _interest.Length)
         {
             Array.Resize(ref _handles, _count * 2);
+            Array.Resize(ref _interest, _count * 2);
             Array.Resize(ref _ready, _count * 2);
-            Array.Resize(ref _fds, _count * 2 + 1);
+            _events = new byte[(_count * 2 + 1) * Libc.EpollEventStride];
         }
+        Control(Libc.EPOLL_CTL_ADD, handle, ToEpoll(events), (ulong)_count);
         _handles[_count] = handle;
-        _fds[_count].Events = ToPoll(events);
+        _interest[_count] = events;
+        _ready[_count] = PollEvents.None;
         return _count++;
     }
 
-    /// <summary>Changes what source <paramref name="index"/> waits for (e.g. add <see cref="PollEvents.Writable"/> while output is pending).</summary>
+    /// <summary>
+    /// Changes what source <paramref name="index"/> waits for (e.g. add <see cref="PollEvents.Writable"/>
+    /// while output is pending); a system call only when it differs from what it waits for now.
+    /// The source's handle must still be open.
+    /// </summary>
     public void SetEvents(int index, PollEvents events)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-        _fds[index].Events = ToPoll(events);
+        events &= PollEvents.Readable | PollEvents.Writable;
+        if (_interest[index] == events)
+        {
+            return;
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Control(Libc.EPOLL_CTL_MOD, _handles[index], ToEpoll(events), (ulong)index);
+        _interest[index] = events;
     }
 
     /// <summary>
@@ -69,59 +111,38 @@ public sealed unsafe class Poller : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var count = _count;
-        var refs = 0;
-        var wakeRef = false;
-        try
+        Array.Clear(_ready, 0, count);
+        WasWoken = false;
+        int r;
+        fixed (byte* events = _events)
         {
-            for (; refs < count; refs++)
-            {
-                var added = false;
-                _handles[refs].DangerousAddRef(ref added);
-                _fds[refs].Fd = (int)_handles[refs].DangerousGetHandle();
-                _fds[refs].Revents = 0;
-            }
-            _wake.Handle.DangerousAddRef(ref wakeRef);
-            _fds[count] = new Libc.PollFd { Fd = _wake.Handle.Fd, Events = Libc.POLLIN };
-            int r;
-            fixed (Libc.PollFd* fds = _fds)
-            {
-                r = Libc.Poll(fds, (nuint)(count + 1), timeoutMilliseconds);
-            }
+            r = Libc.EpollWait(_epoll, events, count + 1, timeoutMilliseconds);
             if (r < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno == Errno.EINTR)
                 {
-                    r = 0;
+                    return 0;
                 }
-                else
-                {
-                    throw new PacketIOException($"cannot wait on the poller: {Errno.Describe(errno)}", "poller", errno);
-                }
+                throw new PacketIOException($"cannot wait on the poller: {Errno.Describe(errno)}", "poller", errno);
             }
-            WasWoken = (_fds[count].Revents & Libc.POLLIN) != 0 && _wake.Consume();
             var ready = 0;
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < r; i++)
             {
-                var e = FromPoll(_fds[i].Revents);
-                _ready[i] = e;
-                if (e != PollEvents.None)
+                var entry = events + i * Libc.EpollEventStride;
+                var mask = *(uint*)entry;
+                var tag = *(ulong*)(entry + Libc.EpollDataOffset); // unaligned on x86_64: fine there
+                if (tag == WakeTag)
                 {
+                    WasWoken = _wake.Consume();
+                }
+                else if (tag < (ulong)count)
+                {
+                    _ready[(int)tag] = FromEpoll(mask);
                     ready++;
                 }
             }
             return ready;
-        }
-        finally
-        {
-            for (var i = 0; i < refs; i++)
-            {
-                _handles[i].DangerousRelease();
-            }
-            if (wakeRef)
-            {
-                _wake.Handle.DangerousRelease();
-            }
         }
     }
 
@@ -141,28 +162,43 @@ public sealed unsafe class Poller : IDisposable
     /// <summary>Makes the current or next <see cref="Wait"/> return at once. Any thread; cheap; coalesces.</summary>
     public void Wake() => _wake.Signal();
 
-    /// <summary>Closes the wake-up (the sources are not owned and stay open).</summary>
+    /// <summary>Closes the epoll set and the wake-up (the sources are not owned and stay open).</summary>
     public void Dispose()
     {
         _disposed = true;
+        _epoll.Dispose();
         _wake.Dispose();
     }
 
-    private static short ToPoll(PollEvents events) =>
-        (short)(((events & PollEvents.Readable) != 0 ? Libc.POLLIN : 0) | ((events & PollEvents.Writable) != 0 ? Libc.POLLOUT : 0));
+    private void Control(int operation, SafeHandle handle, uint mask, ulong tag)
+    {
+        byte* ev = stackalloc byte[16];
+        new Span<byte>(ev, 16).Clear();
+        *(uint*)ev = mask;
+        *(ulong*)(ev + Libc.EpollDataOffset) = tag;
+        if (Libc.EpollCtl(_epoll, operation, handle, ev) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new PacketIOException($"cannot {(operation == Libc.EPOLL_CTL_ADD ? "add a source to" : "change a source of")} the poller: {Errno.Describe(errno)}", "poller", errno);
+        }
+    }
 
-    private static PollEvents FromPoll(short revents)
+    // EPOLLERR and EPOLLHUP are always reported, whatever the mask (as poll(2) reports POLLERR/POLLHUP).
+    private static uint ToEpoll(PollEvents events) =>
+        ((events & PollEvents.Readable) != 0 ? Libc.EPOLLIN : 0) | ((events & PollEvents.Writable) != 0 ? Libc.EPOLLOUT : 0);
+
+    private static PollEvents FromEpoll(uint mask)
     {
         var e = PollEvents.None;
-        if ((revents & Libc.POLLIN) != 0)
+        if ((mask & Libc.EPOLLIN) != 0)
         {
             e |= PollEvents.Readable;
         }
-        if ((revents & Libc.POLLOUT) != 0)
+        if ((mask & Libc.EPOLLOUT) != 0)
         {
             e |= PollEvents.Writable;
         }
-        if ((revents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0)
+        if ((mask & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0)
         {
             e |= PollEvents.Error | PollEvents.Readable;
         }

@@ -16,21 +16,25 @@ internal sealed unsafe class MessageBuffers : IDisposable
     private readonly MemoryHandle[] _callPins;
     private int _callPinned;
 
-    internal MessageBuffers(int capacity, int names, int controlSpace, int controls)
+    internal MessageBuffers(int capacity, int iovecs, int names, int controlSpace, int controls)
     {
         Capacity = capacity;
+        IovecCapacity = iovecs;
         ControlSpace = controlSpace;
         Messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MMsgHdr)));
-        Iovecs = (IoVec*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVec)));
+        Iovecs = (IoVec*)NativeMemory.AllocZeroed((nuint)(iovecs * sizeof(IoVec)));
         Names = (byte*)NativeMemory.AllocZeroed((nuint)(names * SockAddr.Space));
         Control = (byte*)NativeMemory.AllocZeroed((nuint)(controls * controlSpace));
         Datagrams = new int[capacity];
         _cache = new PinCache(capacity);
-        _callPins = new MemoryHandle[capacity];
+        _callPins = new MemoryHandle[iovecs];
     }
 
-    /// <summary>Messages and iovecs (datagrams) per call.</summary>
+    /// <summary>Messages per call.</summary>
     internal int Capacity { get; }
+
+    /// <summary>Iovecs (datagrams) per call.</summary>
+    internal int IovecCapacity { get; }
 
     internal int ControlSpace { get; }
 

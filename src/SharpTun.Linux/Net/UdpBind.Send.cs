@@ -11,6 +11,10 @@ public sealed unsafe partial class UdpBind
     // Header sets for concurrent senders; a sender spins for one when all are taken.
     private const int SendSlots = 4;
 
+    // Datagrams per message slot of a send: a sendmmsg of BatchSize messages carries up to this many
+    // times BatchSize datagrams when GSO joins them (a pump flushes several 64 KB reads to one peer).
+    private const int SendIovecsPerMessage = 4;
+
     // How long a send waits for socket buffer room (EAGAIN) before giving up the batch.
     private const int SendWaitMilliseconds = 1000;
 
@@ -126,13 +130,13 @@ public sealed unsafe partial class UdpBind
         var messages = 0;
         var iov = 0;
         var i = 0;
-        while (i < datagrams.Length && iov < tx.Capacity)
+        while (i < datagrams.Length && iov < tx.IovecCapacity && messages < tx.Capacity)
         {
             var size = datagrams[i].Length - offset;
             var count = 1;
             if (gso && size > 0)
             {
-                var most = Math.Min(SockOpt.UdpMaxSegments, Math.Min(datagrams.Length - i, tx.Capacity - iov));
+                var most = Math.Min(SockOpt.UdpMaxSegments, Math.Min(datagrams.Length - i, tx.IovecCapacity - iov));
                 var total = size;
                 while (count < most)
                 {

@@ -41,11 +41,11 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
         _label = $"UDP socket on {LocalEndPoint}";
         BatchSize = batchSize;
         _ready = ReadySet.Create(socket.SafeHandle, _label);
-        _rx = new MessageBuffers(batchSize, batchSize, ControlMessages.ReceiveSpace, batchSize);
+        _rx = new MessageBuffers(batchSize, batchSize, batchSize, ControlMessages.ReceiveSpace, batchSize);
         _tx = new MessageBuffers[SendSlots];
         for (var i = 0; i < SendSlots; i++)
         {
-            _tx[i] = new MessageBuffers(batchSize, 1, ControlMessages.SendSpace, batchSize);
+            _tx[i] = new MessageBuffers(batchSize, SendIovecsPerMessage * batchSize, 1, ControlMessages.SendSpace, batchSize);
         }
         _log = options.Log;
         _gso = gso ? 1 : 0;

@@ -27,7 +27,10 @@ public sealed record UdpBindOptions
     /// </summary>
     public int BufferSize { get; init; } = DefaultBufferSize;
 
-    /// <summary>Datagrams per receive and per sendmmsg(2) call.</summary>
+    /// <summary>
+    /// Datagrams per receive, and messages per sendmmsg(2) call: one datagram each, or with GSO a run
+    /// of up to 64 (at most 4 × this many datagrams per call).
+    /// </summary>
     public int BatchSize { get; init; } = 64;
 
     /// <summary>

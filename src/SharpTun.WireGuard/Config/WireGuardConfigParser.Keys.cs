@@ -8,9 +8,13 @@ internal sealed partial class WireGuardConfigParser
 {
     private static readonly string[] s_wgQuickKeys = ["address", "dns", "mtu", "table", "preup", "postup", "predown", "postdown", "saveconfig"];
 
+    /// <summary>SharpTun's own keys: accepted in wg-quick syntax only (wg and wireguard-go never see them).</summary>
+    private static readonly string[] s_sharpTunKeys = ["tcplistenport", "tcpendpoint"];
+
     private void InterfaceKey(string key, string value)
     {
         var lower = key.ToLowerInvariant();
+        RefuseSharpTunKeyInWgSyntax(key, lower);
         if (_syntax == ConfigSyntax.Wg && s_wgQuickKeys.Contains(lower))
         {
             throw Error(key, "is a wg-quick key; wg setconf/syncconf configs take only PrivateKey, ListenPort and FwMark in [Interface] (strip it, as 'wg-quick strip' does)");
@@ -71,6 +75,12 @@ internal sealed partial class WireGuardConfigParser
             case "postdown":
                 i.PostDown.Add(Command(key, value));
                 break;
+            case "tcplistenport":
+                Once(key);
+                i.TcpListenPort = value.Equals("off", StringComparison.OrdinalIgnoreCase) ? (ushort)0
+                    : TryParseDecimal(value, ushort.MaxValue, out var tcpPort) ? (ushort)tcpPort
+                    : throw Error(key, $"'{value}' is not a TCP port number (0-65535, or off)");
+                break;
             case "saveconfig":
                 Once(key);
                 i.SaveConfig = value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
@@ -80,13 +90,14 @@ internal sealed partial class WireGuardConfigParser
             default:
                 throw Error(key, _syntax == ConfigSyntax.Wg
                     ? "unknown key in [Interface] (wg takes PrivateKey, ListenPort, FwMark)"
-                    : "unknown key in [Interface] (wg-quick takes PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig)");
+                    : "unknown key in [Interface] (wg-quick takes PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig; SharpTun also takes TcpListenPort)");
         }
     }
 
     private void PeerKey(string key, string value)
     {
         var p = _peer!;
+        RefuseSharpTunKeyInWgSyntax(key, key.ToLowerInvariant());
         switch (key.ToLowerInvariant())
         {
             case "publickey":
@@ -109,6 +120,10 @@ internal sealed partial class WireGuardConfigParser
                 Once(key);
                 p.Endpoint = ParseEndpoint(key, value);
                 break;
+            case "tcpendpoint":
+                Once(key);
+                p.TcpEndpoint = ParseEndpoint(key, value);
+                break;
             case "persistentkeepalive":
                 Once(key);
                 p.PersistentKeepalive = value.Equals("off", StringComparison.OrdinalIgnoreCase) ? (ushort)0
@@ -116,7 +131,15 @@ internal sealed partial class WireGuardConfigParser
                     : throw Error(key, $"'{value}' is not an interval in seconds (0-65535, or off)");
                 break;
             default:
-                throw Error(key, "unknown key in [Peer] (PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive)");
+                throw Error(key, "unknown key in [Peer] (PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive; SharpTun also takes TcpEndpoint)");
+        }
+    }
+
+    private void RefuseSharpTunKeyInWgSyntax(string key, string lower)
+    {
+        if (_syntax == ConfigSyntax.Wg && s_sharpTunKeys.Contains(lower))
+        {
+            throw Error(key, "is a SharpTun key (the encrypted TCP fallback); wg setconf/syncconf configs cannot carry it (keep it in the wg-quick file that 'sharptun wg up' reads)");
         }
     }
 

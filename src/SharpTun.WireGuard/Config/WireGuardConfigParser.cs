@@ -137,6 +137,7 @@ internal sealed partial class WireGuardConfigParser
             Line = _peerLine,
             PresharedKey = _peer.PresharedKey,
             Endpoint = _peer.Endpoint,
+            TcpEndpoint = _peer.TcpEndpoint,
             PersistentKeepalive = _peer.PersistentKeepalive,
         };
         p.AllowedIps.AddRange(_peer.AllowedIps);
@@ -184,6 +185,7 @@ internal sealed partial class WireGuardConfigParser
         internal byte[]? PresharedKey;
         internal readonly List<System.Net.IPNetwork> AllowedIps = [];
         internal ConfigEndpoint? Endpoint;
+        internal ConfigEndpoint? TcpEndpoint;
         internal ushort? PersistentKeepalive;
     }
 }

@@ -7,7 +7,8 @@ namespace SharpTun.WireGuard;
 /// Writes a <see cref="WireGuardConfig"/>: [Interface] with the wg-quick keys first (Address per line,
 /// DNS, MTU, Table, hooks, SaveConfig — as wg-quick's save_config writes them), then ListenPort,
 /// FwMark (hex), PrivateKey, then each [Peer] after an empty line, exactly in <c>wg showconf</c>'s
-/// order and spelling. Explicit zeros are written as <c>off</c> so that a parse reads them back.
+/// order and spelling; SharpTun's own keys (TcpListenPort, TcpEndpoint) after the wg keys of their
+/// section. Explicit zeros are written as <c>off</c> so that a parse reads them back.
 /// </summary>
 internal static class WireGuardConfigWriter
 {
@@ -47,6 +48,10 @@ internal static class WireGuardConfigWriter
         {
             Line(sb, "FwMark", mark == 0 ? "off" : "0x" + mark.ToString("x", CultureInfo.InvariantCulture));
         }
+        if (i.TcpListenPort is { } tcpPort)
+        {
+            Line(sb, "TcpListenPort", tcpPort == 0 ? "off" : tcpPort.ToString(CultureInfo.InvariantCulture));
+        }
         if (i.PrivateKey is { } sk)
         {
             Line(sb, "PrivateKey", WireGuardKeys.ToBase64(sk));
@@ -66,6 +71,10 @@ internal static class WireGuardConfigWriter
             if (p.Endpoint is { } ep)
             {
                 Line(sb, "Endpoint", ep.ToString());
+            }
+            if (p.TcpEndpoint is { } tcp)
+            {
+                Line(sb, "TcpEndpoint", tcp.ToString());
             }
             if (p.PersistentKeepalive is { } ka)
             {

@@ -50,6 +50,15 @@ public sealed class WireGuardInterfaceConfig
     /// <summary>SaveConfig (parsed; a host that does not write configs back must refuse <c>true</c>).</summary>
     public bool SaveConfig { get; set; }
 
+    /// <summary>
+    /// TcpListenPort (a SharpTun extension, not a wg or wg-quick key): also accept the encrypted TCP
+    /// fallback on this TCP port (0 = off). Null = not given.
+    /// </summary>
+    public ushort? TcpListenPort { get; set; }
+
+    /// <summary>True when any SharpTun-only key is set (what neither wg nor wg-quick would read).</summary>
+    public bool HasSharpTunKeys => TcpListenPort is not null;
+
     /// <summary>True when any wg-quick-only key is set (what <c>wg setconf</c> would reject).</summary>
     public bool HasWgQuickKeys => Addresses.Count > 0 || DnsServers.Count > 0 || DnsSearch.Count > 0 || Mtu is not null || Table is not null
         || PreUp.Count > 0 || PostUp.Count > 0 || PreDown.Count > 0 || PostDown.Count > 0 || SaveConfig;

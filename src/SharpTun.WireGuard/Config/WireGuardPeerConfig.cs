@@ -31,6 +31,12 @@ public sealed class WireGuardPeerConfig
     /// <summary>Endpoint; a host name stays unresolved.</summary>
     public ConfigEndpoint? Endpoint { get; set; }
 
+    /// <summary>
+    /// TcpEndpoint (a SharpTun extension, not a wg or wg-quick key): where this peer accepts the
+    /// encrypted TCP fallback; a host name stays unresolved.
+    /// </summary>
+    public ConfigEndpoint? TcpEndpoint { get; set; }
+
     /// <summary>PersistentKeepalive in seconds; 0 = <c>off</c>.</summary>
     public ushort? PersistentKeepalive { get; set; }
 }

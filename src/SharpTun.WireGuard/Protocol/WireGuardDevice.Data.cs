@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static SharpTun.WireGuard.MessageLayout;
 
 namespace SharpTun.WireGuard;
@@ -32,8 +34,11 @@ public sealed partial class WireGuardDevice
                 return Counted(WireGuardResult.Fail(WireGuardError.PeerRemoved, peer));
             }
             var keypair = peer.Current;
-            if (keypair is null || !CanSend(keypair, now))
+            var noSession = keypair is null || !CanSend(keypair, now);
+            if (noSession || peer.Queued.Count > 0 || peer.Draining)
             {
+                // No session: queue and start a handshake. A session but packets still queued (or being
+                // sent by a drainer): queue behind them, so the peer gets them in order; the caller drains.
                 if (!packet.IsEmpty)
                 {
                     var max = Math.Max(1, MaxQueuedPerPeer);
@@ -44,9 +49,9 @@ public sealed partial class WireGuardDevice
                     }
                     peer.Queued.Enqueue(packet.ToArray());
                 }
-                return Counted(SendInitiationLocked(peer, destination, isRetry: false));
+                return noSession ? Counted(SendInitiationLocked(peer, destination, isRetry: false)) : WireGuardResult.Done(peer);
             }
-            r = ReserveLocked(peer, keypair, packet.Length, destination.Length, now);
+            r = ReserveLocked(peer, keypair!, packet.Length, destination.Length, now);
         }
         return Counted(Seal(peer, r, packet, destination));
     }
@@ -63,9 +68,11 @@ public sealed partial class WireGuardDevice
             var keypair = peer.Current;
             if (peer.Removed || peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
             {
+                peer.Draining = false;
                 return WireGuardResult.Done(peer);
             }
             packet = peer.Queued.Dequeue();
+            peer.Draining = true;
             r = ReserveLocked(peer, keypair, packet.Length, destination.Length, now);
         }
         return Counted(Seal(peer, r, packet, destination));
@@ -136,7 +143,10 @@ public sealed partial class WireGuardDevice
         BinaryPrimitives.WriteUInt32LittleEndian(dst[DataReceiver..], keypair.RemoteIndex);
         BinaryPrimitives.WriteUInt64LittleEndian(dst[DataCounter..], r.Counter);
         var body = dst.Slice(WireGuardConstants.DataHeaderSize, r.Padded);
-        packet.CopyTo(body);
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(packet), ref MemoryMarshal.GetReference(body)))
+        {
+            packet.CopyTo(body); // not already in place (the pumps read packets where the seal writes them)
+        }
         body[packet.Length..].Clear();
         // False only when the keypair was retired (disposed) between the reservation and here.
         return keypair.Send.TrySeal(r.Counter, body, default, dst.Slice(WireGuardConstants.DataHeaderSize, r.Padded + WireGuardConstants.TagSize))
@@ -154,19 +164,6 @@ public sealed partial class WireGuardDevice
             return WireGuardResult.Done(peer);
         }
         return Seal(peer, ReserveLocked(peer, keypair, 0, dst.Length, now), default, dst);
-    }
-
-    /// <summary>The first queued packet on the new session; under the peer's lock.</summary>
-    private WireGuardResult DequeuePendingLocked(WireGuardPeer peer, Span<byte> dst)
-    {
-        var now = Now();
-        var keypair = peer.Current;
-        if (peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
-        {
-            return WireGuardResult.Done(peer);
-        }
-        var packet = peer.Queued.Dequeue();
-        return Seal(peer, ReserveLocked(peer, keypair, packet.Length, dst.Length, now), packet, dst);
     }
 
     private WireGuardResult ReceiveData(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)

@@ -225,8 +225,9 @@ public sealed partial class WireGuardDevice
         Volatile.Write(ref peer.Current, keypair);
         peer.EndpointLocked = source;
         AfterReceive(peer, msg.Length, now);
-        // Confirm the session to the responder at once: the first queued packet, or a keepalive.
-        return peer.Queued.Count > 0 ? DequeuePendingLocked(peer, dst) : SendKeepaliveLocked(peer, dst);
+        // Confirm the session to the responder at once: the queued packets (the caller drains them with
+        // DequeuePending, in order, as the contract says), or else a keepalive.
+        return peer.Queued.Count > 0 ? WireGuardResult.Done(peer) : SendKeepaliveLocked(peer, dst);
     }
 
     private WireGuardResult ReceiveCookieReply(ReadOnlySpan<byte> msg)

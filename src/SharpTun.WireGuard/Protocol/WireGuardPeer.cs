@@ -20,6 +20,13 @@ public sealed partial class WireGuardPeer
     internal Keypair? Next;
     internal volatile bool Removed;
 
+    /// <summary>
+    /// A caller is emptying <see cref="Queued"/> through DequeuePending (set on each dequeue, cleared when
+    /// it finds the queue empty): until then new packets join the queue, so none overtakes a queued one.
+    /// Under Sync.
+    /// </summary>
+    internal bool Draining;
+
     // Timer state, all in device clock ticks (long.MinValue = never / not armed); under Sync.
     internal long LastSent = long.MinValue;
     internal long LastReceived = long.MinValue;

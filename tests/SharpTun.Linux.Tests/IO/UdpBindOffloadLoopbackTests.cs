@@ -66,6 +66,34 @@ public sealed class UdpBindOffloadLoopbackTests
     }
 
     [Fact]
+    public void A_flush_of_several_64_KB_reads_to_one_peer_is_one_system_call()
+    {
+        using var a = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        using var b = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        // 200 datagrams: GSO messages of 45, 45, 45, 45, 20 in one sendmmsg (64 message slots, 256 iovecs).
+        var sizes = OffloadData.Sizes(199, Wire, last: 1000);
+        Assert.Equal(0, a.Send(OffloadData.Make(sizes, 0, 0x58), 0, new DatagramEndpoint(NetEndpoint.From(b.LocalEndPoint))));
+        Assert.Equal((1, 5, 200, 0, 0), OffloadData.Counters(a));
+        OffloadData.ReceiveInOrder(new BindHarness(b, OffloadData.GroBuffer), sizes, 0x58);
+        Assert.Equal((5L, 200L), (b.GroReceives, b.GroSegments));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", 2)] // 65527 bytes > 65507: the first alone, then a GSO message of two
+    [InlineData("::1", 3)] // 65527 bytes, the IPv6 limit: one GSO message of three
+    public void The_64_KB_limit_of_one_gso_send_is_the_familys(string loopback, int gsoSegments)
+    {
+        var lo = IPAddress.Parse(loopback);
+        using var a = UdpBind.Open(new UdpBindOptions { Address = lo });
+        using var b = UdpBind.Open(new UdpBindOptions { Address = lo });
+        int[] sizes = [32760, 32760, 7];
+        Assert.Equal(0, a.Send(OffloadData.Make(sizes, 0, 0x59), 0, new DatagramEndpoint(NetEndpoint.From(b.LocalEndPoint))));
+        Assert.Equal((1L, gsoSegments), (a.GsoSends, a.GsoSegments));
+        Assert.Equal(1, a.SendCalls);
+        OffloadData.ReceiveInOrder(new BindHarness(b, OffloadData.GroBuffer), sizes, 0x59);
+    }
+
+    [Fact]
     public void Batches_to_several_destinations_each_arrive_whole_at_their_own()
     {
         using var a = UdpBind.Open(new UdpBindOptions());

@@ -113,4 +113,28 @@ public sealed class UdpBindOffloadNamespaceTests : IDisposable
         Assert.Equal($"{a}: UDP GSO refused sending to {to.Remote} (a datagram with its headers is larger than the route's MTU (EMSGSIZE)); sending datagram by datagram (sendmmsg) from now on", line);
         Assert.Equal(0, b.GroSegments);
     }
+
+    [RootTheory]
+    [InlineData("198.18.0.1", "198.18.0.3", 24)]
+    [InlineData("2001:db8::1", "2001:db8::3", 64)]
+    public void A_gso_batch_from_a_source_that_is_gone_goes_from_the_routed_one_and_gso_stays_on(string aAddress, string vanishing, int prefix)
+    {
+        using var a = Open(_a);
+        using var b = Open(_b);
+        _b.Ip($"addr del {vanishing}/{prefix} dev vb");
+        var to = new DatagramEndpoint(
+            NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress), a.LocalPort)),
+            NetEndpoint.From(new IPEndPoint(IPAddress.Parse(vanishing), 0)), 0);
+        var sizes = OffloadData.Sizes(10, Wire, last: 50);
+        // IPv4 refuses the source with ENETUNREACH, IPv6 with EINVAL, which is first taken for a GSO
+        // refusal: the plain resend fails alike, so GSO is not blamed.
+        Assert.Equal(0, b.Send(OffloadData.Make(sizes, 0, 9), 0, to));
+        Assert.Equal(1, b.SourceFallbacks);
+        Assert.True(b.GsoEnabled);
+        Assert.Null(b.GsoDisabledReason);
+        var routed = NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress.Contains(':') ? "2001:db8::2" : "198.18.0.2"), b.LocalPort));
+        OffloadData.ReceiveInOrder(new BindHarness(a, OffloadData.GroBuffer), sizes, 9, routed);
+        Assert.Equal(0, b.Send(OffloadData.Make(sizes, 0, 10), 0, new DatagramEndpoint(to.Remote)));
+        Assert.Equal(aAddress.Contains(':') ? 1 : 2, b.GsoSends);
+    }
 }

@@ -38,9 +38,14 @@ public sealed class HandshakeRetryTests
         Assert.False(pair.PeerBOnA.HasSession);
 
         // The second response completes the handshake; A sends the queued packet on the new session.
-        var queued = pair.A.Decapsulate(PeerPair.EndB, response2, _wire);
+        Assert.Equal(WireGuardAction.Done, pair.A.Decapsulate(PeerPair.EndB, response2, _wire).Action);
+        var queued = pair.A.DequeuePending(pair.PeerBOnA, _wire);
         Assert.Equal(WireGuardAction.WriteToNetwork, queued.Action);
         Assert.Equal(32 + 96, queued.Length); // 84 padded to 16
+        // Drained to the end (Done), as the contract asks: from now on packets go straight out.
+        var copy = _wire.AsSpan(0, queued.Length).ToArray();
+        Assert.Equal(WireGuardAction.Done, pair.A.DequeuePending(pair.PeerBOnA, _inner).Action);
+        copy.CopyTo(_wire, 0);
         var delivered = pair.B.Decapsulate(PeerPair.EndA, _wire.AsSpan(0, queued.Length), _inner);
         Assert.Equal(WireGuardAction.WriteToTunnel, delivered.Action);
         Assert.Equal(84, delivered.Length);

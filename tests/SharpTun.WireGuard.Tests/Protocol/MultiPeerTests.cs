@@ -37,8 +37,10 @@ public sealed class MultiPeerTests
                 Assert.Equal(148, first.Length);
                 var resp = server.Decapsulate(end, buf.AsSpan(0, 148), buf2);
                 Assert.Same(c, resp.Peer);
-                var data = dev.Decapsulate(serverEnd, buf2.AsSpan(0, resp.Length), buf);
+                Assert.Equal(WireGuardAction.Done, dev.Decapsulate(serverEnd, buf2.AsSpan(0, resp.Length), buf).Action);
+                var data = dev.DequeuePending(dev.Peers[0], buf);
                 Assert.Equal(WireGuardAction.WriteToNetwork, data.Action);
+                Assert.Equal(WireGuardAction.Done, dev.DequeuePending(dev.Peers[0], buf2).Action); // drained
                 var inner = server.Decapsulate(end, buf.AsSpan(0, data.Length), buf2);
                 Assert.Equal(WireGuardAction.WriteToTunnel, inner.Action);
                 Assert.Same(c, inner.Peer);

@@ -205,14 +205,28 @@ public sealed class PairTests
         Assert.Equal(WireGuardAction.Done, pair.A.Encapsulate(p2, pair.Buffer).Action);
         Assert.Equal(2, pair.PeerBOnA.QueuedPackets);
         var resp = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, 148), pair.Buffer2);
-        var first = pair.A.Decapsulate(PeerPair.EndB, pair.Buffer2.AsSpan(0, resp.Length), wire);
+        // The response brings the session up; the queued packets are the caller's to drain, in order.
+        var up = pair.A.Decapsulate(PeerPair.EndB, pair.Buffer2.AsSpan(0, resp.Length), wire);
+        Assert.Equal(WireGuardAction.Done, up.Action);
+        Assert.True(pair.PeerBOnA.HasSession);
+        Assert.Equal(2, pair.PeerBOnA.QueuedPackets);
+        // A packet sent now queues behind them instead of overtaking them.
+        var p3 = TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 90, 3);
+        Assert.Equal(WireGuardAction.Done, pair.A.Encapsulate(p3, pair.Buffer).Action);
+        Assert.Equal(3, pair.PeerBOnA.QueuedPackets);
+        var first = pair.A.DequeuePending(pair.PeerBOnA, wire);
         Assert.Equal(WireGuardAction.WriteToNetwork, first.Action);
         var d1 = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, first.Length), inner);
         Assert.True(inner.AsSpan(0, d1.Length).SequenceEqual(p1));
         var second = pair.A.DequeuePending(pair.PeerBOnA, wire);
         var d2 = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, second.Length), inner);
         Assert.True(inner.AsSpan(0, d2.Length).SequenceEqual(p2));
+        var third = pair.A.DequeuePending(pair.PeerBOnA, wire);
+        var d3 = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, third.Length), inner);
+        Assert.True(inner.AsSpan(0, d3.Length).SequenceEqual(p3));
         Assert.Equal(WireGuardAction.Done, pair.A.DequeuePending(pair.PeerBOnA, wire).Action);
+        // Drained: the next packet goes straight out again.
+        Assert.Equal(WireGuardAction.WriteToNetwork, pair.A.Encapsulate(p3, wire).Action);
     }
     [Fact]
     public void TinyPayloads_0To19Bytes_KeepaliveOrDroppedAsNotIp()

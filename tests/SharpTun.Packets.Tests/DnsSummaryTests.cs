@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text;
+
+namespace SharpTun.Packets.Tests;
+
+/// <summary>
+/// DNS over UDP 53 in the summary line: protocol "DNS" and tshark's Info text (queries, answers with
+/// their data, the rcode in words, OPT, compressed names, a cut-short message), judged by tshark on
+/// the same packets; a non-DNS port keeps the plain UDP line.
+/// </summary>
+public sealed class DnsSummaryTests
+{
+    private static byte[] Name(string name) =>
+        [.. name.Split('.', StringSplitOptions.RemoveEmptyEntries).SelectMany(l => new[] { (byte)l.Length }.Concat(Encoding.ASCII.GetBytes(l))), 0];
+
+    private static byte[] U16(int v) => [(byte)(v >> 8), (byte)v];
+
+    private static byte[] Header(int id, int flags, int qd, int an, int ns, int ar) =>
+        [.. U16(id), .. U16(flags), .. U16(qd), .. U16(an), .. U16(ns), .. U16(ar)];
+
+    private static byte[] Query(int id, string name, int type, bool opt = false) =>
+        [.. Header(id, 0x0100, 1, 0, 0, opt ? 1 : 0), .. Name(name), .. U16(type), .. U16(1),
+         .. (opt ? new byte[] { 0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0 } : [])];
+
+    /// <summary>A response whose records all own the question's name (a pointer to offset 12).</summary>
+    private static byte[] Response(int id, string name, int type, (int Type, byte[] Data)[] answers, int rcode = 0, (int Type, byte[] Data)[]? authority = null)
+    {
+        authority ??= [];
+        var b = new List<byte>(Header(id, 0x8180 | rcode, 1, answers.Length, authority.Length, 0));
+        b.AddRange(Name(name));
+        b.AddRange([.. U16(type), .. U16(1)]);
+        foreach (var (t, data) in answers.Concat(authority))
+        {
+            b.AddRange([0xc0, 0x0c, .. U16(t), .. U16(1), 0, 0, 1, 44, .. U16(data.Length), .. data]);
+        }
+        return [.. b];
+    }
+
+    private static byte[] Udp(string src, string dst, ushort sport, ushort dport, byte[] payload) =>
+        Build.Ipv4(src, dst, 17, Build.Udp(src, dst, sport, dport, payload));
+
+    private static IEnumerable<byte[]> Packets()
+    {
+        const string c = "198.18.0.1", s = "198.18.0.2";
+        yield return Udp(c, s, 40000, 53, Query(0x1a2b, "example.com", 1, opt: true));
+        yield return Udp(s, c, 53, 40000, Response(0x1a2b, "example.com", 1, [(1, IPAddress.Parse("93.184.216.34").GetAddressBytes())]));
+        yield return Udp(c, s, 40001, 53, Query(7, "www.example.org", 28));
+        yield return Udp(s, c, 53, 40001, Response(7, "www.example.org", 28,
+            [(5, Name("example.org")), (28, IPAddress.Parse("2001:db8::1").GetAddressBytes())]));
+        yield return Udp(s, c, 53, 40002, Response(0x0bad, "nosuch.example.net", 1, [], rcode: 3,
+            authority: [(6, [.. Name("ns.example.net"), .. Name("hostmaster.example.net"), .. new byte[20]])]));
+        yield return Udp(s, c, 53, 40003, Response(0x0c0c, "example.com", 15, [(15, [0, 10, .. Name("mail.example.com")])]));
+        yield return Udp(s, c, 53, 40004, Response(0x0d0d, "example.com", 12, [(12, [0xc0, 0x0c])])); // PTR back to the question's name
+        yield return Udp(s, c, 53, 40005, Response(0x0e0e, "example.com", 1, [], rcode: 2));
+        yield return Udp(c, s, 40006, 53, Query(0x0f0f, "example.com", 65));
+        yield return Udp(c, s, 40007, 53, Query(0x1010, "example.com", 1)[..20]); // the question is cut short
+        yield return Udp(c, s, 40008, 5000, [1, 2, 3]);                            // not port 53: plain UDP
+    }
+
+    [Fact]
+    public void Protocol_and_info_match_tshark()
+    {
+        var packets = Packets().ToList();
+        var pcap = Tshark.WritePcap(LinkType.Raw, packets);
+        try
+        {
+            var rows = Tshark.Fields(pcap, [], "_ws.col.Protocol", "_ws.col.Info");
+            Assert.Equal(packets.Count, rows.Count);
+            for (var i = 0; i < packets.Count; i++)
+            {
+                var ours = PacketSummary.Format(PacketDecoder.Decode(packets[i], LinkType.Raw));
+                var info = ours[(ours.IndexOf(' ', ours.IndexOf('→') + 2) + 1)..].TrimStart();
+                Assert.Equal($"{rows[i][0]} {packets[i].Length} {rows[i][1]}", info);
+            }
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
+
+    [Fact]
+    public void A_response_reads_as_its_question_and_answer()
+    {
+        var p = Udp("198.18.0.2", "198.18.0.1", 53, 40000, Response(0x1a2b, "example.com", 1, [(1, [93, 184, 216, 34])]));
+        Assert.EndsWith("DNS 73 Standard query response 0x1a2b A example.com A 93.184.216.34", PacketSummary.Format(PacketDecoder.Decode(p, LinkType.Raw)));
+    }
+
+    [Fact]
+    public void A_compression_loop_ends_and_a_long_answer_list_stays_within_the_line()
+    {
+        var loop = Udp("198.18.0.2", "198.18.0.1", 53, 40000, [.. Header(1, 0x8180, 1, 0, 0, 0), 0xc0, 0x0c, 0, 1, 0, 1]);
+        Assert.Contains("Standard query response 0x0001 A <Root>", PacketSummary.Format(PacketDecoder.Decode(loop, LinkType.Raw)));
+        var many = Enumerable.Range(0, 60).Select(i => (5, Name($"host{i}.a-rather-long-label-for-testing.example.com"))).ToArray();
+        var big = Udp("198.18.0.2", "198.18.0.1", 53, 40000, Response(2, "example.com", 5, many));
+        var line = PacketSummary.Format(PacketDecoder.Decode(big, LinkType.Raw));
+        Assert.EndsWith(" ...", line);
+        Assert.True(line.Length <= PacketSummary.MaxLineLength, line);
+    }
+}
