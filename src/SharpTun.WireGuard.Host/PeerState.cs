@@ -34,8 +34,8 @@ internal sealed class PeerState
     /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
     /// Read by the tun pump while the net pump sets it (on every authenticated packet): kept in an immutable
     /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
-    /// changes. A new remote is recorded as a roam ("learned" when there was none), once: by the setter
-    /// whose swap won.
+    /// changes. A new remote is recorded as a roam ("learned" when there was none; "tcp"/"udp" when the
+    /// transport switched), once: by the setter whose swap won.
     /// </summary>
     internal DatagramEndpoint Endpoint
     {
@@ -96,9 +96,11 @@ internal sealed class PeerState
             {
                 continue; // another pump changed it meanwhile: judge against that
             }
-            if (current.Remote != value.Remote)
+            if (current.Remote != value.Remote || current.Transport != value.Transport)
             {
-                Record(current.Remote, value.Remote, cause ?? (current.Remote.IsSet ? "roam" : "learned"));
+                Record(current.Remote, value.Remote, cause
+                    ?? (current.Transport != value.Transport ? (value.Transport == DatagramTransport.Tcp ? "tcp" : "udp")
+                        : current.Remote.IsSet ? "roam" : "learned"));
             }
             return;
         }

@@ -68,6 +68,9 @@ public sealed record PeerStatus
     /// <summary>The transport in use: "udp", or "tcp" with the fallback.</summary>
     public string Transport { get; init; } = "udp";
 
+    /// <summary>The path MTU to the endpoint as the kernel knows it (IP_MTU); 0 = not known.</summary>
+    public int PathMtu { get; init; }
+
     /// <summary>Endpoint changes (roams, configuration), oldest first; the last <see cref="PeerState.HistoryLength"/>.</summary>
     public IReadOnlyList<EndpointChange> EndpointHistory { get; init; } = [];
 

@@ -7,7 +7,7 @@ namespace SharpTun.WireGuard.Host;
 /// The answer to <see cref="UapiClient.StatusRequest"/>, in the UAPI's key=value line style: the interface's
 /// <c>drop_REASON=N</c> lines, then per peer <c>public_key=HEX</c> followed by <c>state</c>,
 /// <c>handshaking_since</c>, <c>rx_packets</c>, <c>tx_packets</c>, <c>handshakes_sent</c>, <c>handshakes_received</c>,
-/// <c>handshakes_failed</c>, <c>last_error</c>, <c>last_error_time</c>, <c>last_received</c>, <c>transport</c>,
+/// <c>handshakes_failed</c>, <c>last_error</c>, <c>last_error_time</c>, <c>last_received</c>, <c>transport</c>, <c>path_mtu</c>,
 /// <c>endpoint_changes</c>, one <c>endpoint_change=UNIX,CAUSE,FROM,TO</c> per recorded change, and its
 /// <c>drop_REASON=N</c> lines (non-zero only); times in Unix seconds; then errno=0.
 /// </summary>
@@ -50,6 +50,7 @@ public static class StatusText
                 Line("last_received", Unix(received));
             }
             Line("transport", peer.Transport);
+            Line("path_mtu", peer.PathMtu);
             Line("endpoint_changes", peer.EndpointChanges);
             foreach (var c in peer.EndpointHistory)
             {

@@ -52,6 +52,7 @@ public sealed partial class WireGuardInterface
             LastErrorAt = state.Drops.LastAt,
             LastReceived = timers.LastReceived,
             Transport = state.Transport == DatagramTransport.Tcp ? "tcp" : "udp",
+            PathMtu = state.PathMtu,
             EndpointHistory = state.History(),
             EndpointChanges = state.EndpointChanges,
         };

@@ -59,7 +59,19 @@ public sealed class MetricsTests
         Assert.Equal(a.TransmitBytes, p.Value("sharptun_wireguard_sent_bytes_total", "interface=wga"));
         Assert.Equal(1, p.Value("sharptun_wireguard_peers", "interface=wgb"));
         Assert.Equal("counter", p.Types["sharptun_wireguard_peer_received_bytes_total"]);
+        Promtool(await http.GetStringAsync(server.Url));
         Assert.Equal("gauge", p.Types["sharptun_wireguard_peer_state"]);
+    }
+
+    /// <summary>When the Debian package prometheus is installed, its linter must accept the page too (names, units, HELP, TYPE).</summary>
+    private static void Promtool(string page)
+    {
+        if (!File.Exists("/usr/bin/promtool"))
+        {
+            return; // optional: the strict parser above already judged the format
+        }
+        var r = Run.Exec("promtool", ["check", "metrics"], stdin: page);
+        Assert.True(r.ExitCode == 0 && r.StdOut.Trim().Length == 0 && r.StdErr.Trim().Length == 0, $"promtool check metrics:\n{r}");
     }
 
     [Fact]

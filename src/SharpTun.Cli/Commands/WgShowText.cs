@@ -84,7 +84,7 @@ internal static class WgShowText
     /// <summary>
     /// The stable JSON of one interface, documented in the README ("Operating a tunnel"):
     /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"peers":[{"public_key","state","handshaking_since",
-    /// "transport","endpoint","endpoint_history":[{"time","cause","from","to"}],"latest_handshake","rx_bytes","tx_bytes",
+    /// "transport","path_mtu","endpoint","endpoint_history":[{"time","cause","from","to"}],"latest_handshake","rx_bytes","tx_bytes",
     /// "rx_packets","tx_packets","handshakes":{"sent","received","failed"},"last_error":{"reason","time"}|null,
     /// "allowed_ips","persistent_keepalive","drops":{…}}]}</c>; times in Unix seconds (latest_handshake 0 = never).
     /// For a stock UAPI server (no SharpTun status) state is judged from the handshake age alone.
@@ -116,6 +116,7 @@ internal static class WgShowText
                 w.WriteNull("handshaking_since");
             }
             w.WriteString("transport", extra?["transport"] ?? "udp");
+            w.WriteNumber("path_mtu", extra?.Long("path_mtu") ?? 0);
             if (peer.Endpoint.IsSet)
             {
                 w.WriteString("endpoint", peer.Endpoint.ToString());
@@ -181,7 +182,12 @@ internal static class WgShowText
         {
             sb.Append(" since ").Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(long.Parse(since, CultureInfo.InvariantCulture))));
         }
-        sb.Append(" (").Append(extra["transport"] ?? "udp").Append(")\n");
+        sb.Append(" (").Append(extra["transport"] ?? "udp");
+        if (extra.Long("path_mtu") > 0)
+        {
+            sb.Append(", path mtu ").Append(extra.Long("path_mtu").ToString(CultureInfo.InvariantCulture));
+        }
+        sb.Append(")\n");
         sb.Append("  packets: ").Append(extra.Long("rx_packets").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
           .Append(extra.Long("tx_packets").ToString(CultureInfo.InvariantCulture)).Append(" sent\n");
         sb.Append("  handshakes: ").Append(extra.Long("handshakes_sent").ToString(CultureInfo.InvariantCulture)).Append(" sent, ")

@@ -78,6 +78,17 @@ public sealed class ObservabilityLiveTests(ITestOutputHelper output)
             Assert.Equal(JsonValueKind.Null, peer.GetProperty("last_error").ValueKind);
         }
 
+        // The text view: wg's lines, then the health lines per peer; the stock tool prints its own view unchanged.
+        var pretty = hs.Sharptun("wg", "show", s.Name).EnsureSuccess().StdOut;
+        output.WriteLine(pretty);
+        Assert.Matches(@"\n  state: up \(udp(, path mtu \d+)?\)\n  packets: 5 received, 5 sent\n  handshakes: 0 sent, 1 received, 0 failed\n", pretty);
+        var stock = s.Wg("show", s.Name).Split('\n');
+        Assert.DoesNotContain(stock, l => l.Contains("state:", StringComparison.Ordinal));
+        foreach (var line in stock.Where(l => l.StartsWith("peer: ", StringComparison.Ordinal) || l.StartsWith("  endpoint: ", StringComparison.Ordinal) || l.StartsWith("  allowed ips: ", StringComparison.Ordinal)))
+        {
+            Assert.Contains(line, pretty.Split('\n'));
+        }
+
         // The scrape inside the namespace equals wg show dump (stock wg over the UAPI) and the pings.
         PromText? prom = null;
         WgDump? dump = null;
