@@ -5,7 +5,8 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// The answer to <see cref="UapiClient.StatusRequest"/>, in the UAPI's key=value line style: the interface's
-/// <c>drop_REASON=N</c> lines, then per peer <c>public_key=HEX</c> followed by <c>state</c>,
+/// <c>drop_REASON=N</c> lines and its <c>offload_*</c> counters (tun TSO/USO split and GRO coalescing, UDP
+/// GSO/GRO), then per peer <c>public_key=HEX</c> followed by <c>state</c>,
 /// <c>handshaking_since</c>, <c>rx_packets</c>, <c>tx_packets</c>, <c>handshakes_sent</c>, <c>handshakes_received</c>,
 /// <c>handshakes_failed</c>, <c>last_error</c>, <c>last_error_time</c>, <c>last_received</c>, <c>transport</c>, <c>path_mtu</c>,
 /// <c>endpoint_changes</c>, one <c>endpoint_change=UNIX,CAUSE,FROM,TO</c> per recorded change, and its
@@ -27,6 +28,7 @@ public static class StatusText
                 Line("drop_" + DropCounters.Name(reason), n);
             }
         }
+        wgInterface.Offloads.Format(Line);
         foreach (var peer in wgInterface.GetPeers())
         {
             Line("public_key", Convert.ToHexStringLower(peer.PublicKey));

@@ -74,6 +74,11 @@ public sealed partial class WireGuardInterface : IDisposable
         ListenPort = listenPort;
         FwMark = fwmark;
         _offloadStats = new OffloadStatistics(tun.VnetHeaderSize > 0 ? tun.Offloads : PacketOffloads.None, _offloadErrors);
+        _offloadStats.UseUdp(() => Volatile.Read(ref _bind) switch
+        {
+            IDatagramOffloadStatistics s => s,
+            _ => null,
+        });
         _tunPump = new TunPump(this);
         _netPump = new NetPump(this);
     }

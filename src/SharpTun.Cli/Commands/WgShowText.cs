@@ -83,7 +83,7 @@ internal static class WgShowText
 
     /// <summary>
     /// The stable JSON of one interface, documented in the README ("Operating a tunnel"):
-    /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"peers":[{"public_key","state","handshaking_since",
+    /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"offloads":{…}|null,"peers":[{"public_key","state","handshaking_since",
     /// "transport","path_mtu","endpoint","endpoint_history":[{"time","cause","from","to"}],"latest_handshake","rx_bytes","tx_bytes",
     /// "rx_packets","tx_packets","handshakes":{"sent","received","failed"},"last_error":{"reason","time"}|null,
     /// "allowed_ips","persistent_keepalive","drops":{…}}]}</c>; times in Unix seconds (latest_handshake 0 = never).
@@ -100,6 +100,7 @@ internal static class WgShowText
         w.WriteNumber("listen_port", device.ListenPort);
         w.WriteNumber("fwmark", device.FwMark);
         WriteDrops(w, status.Interface);
+        WriteOffloads(w, status.Offloads);
         w.WriteStartArray("peers");
         foreach (var peer in device.Peers)
         {
@@ -218,6 +219,44 @@ internal static class WgShowText
     /// <summary>The state of a peer of a stock UAPI server, from the handshake age alone (up within 180 s).</summary>
     private static string StockState(UapiPeer peer, DateTimeOffset now) =>
         peer.LastHandshake is not { } hs || hs.ToUnixTimeSeconds() == 0 ? "never" : now - hs < TimeSpan.FromSeconds(180) ? "up" : "stale";
+
+    /// <summary>
+    /// <c>"offloads": {"tun": ["checksum", …], "tun_super_packets_split": N, …, "udp_gso": true, …}</c> (SharpTun only;
+    /// null for a stock UAPI server).
+    /// </summary>
+    private static void WriteOffloads(Utf8JsonWriter w, IReadOnlyDictionary<string, string> offloads)
+    {
+        if (offloads.Count == 0)
+        {
+            w.WriteNull("offloads");
+            return;
+        }
+        w.WriteStartObject("offloads");
+        foreach (var (key, value) in offloads)
+        {
+            if (key == "tun")
+            {
+                w.WriteStartArray("tun");
+                foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (name != "none")
+                    {
+                        w.WriteStringValue(name);
+                    }
+                }
+                w.WriteEndArray();
+            }
+            else if (key is "udp_gso" or "udp_gro")
+            {
+                w.WriteBoolean(key, value == "1");
+            }
+            else if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                w.WriteNumber(key, n);
+            }
+        }
+        w.WriteEndObject();
+    }
 
     private static void WriteDrops(Utf8JsonWriter w, IReadOnlyDictionary<string, long> drops)
     {

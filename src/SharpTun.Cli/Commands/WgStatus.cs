@@ -9,10 +9,14 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
 {
     internal static WgStatus None { get; } = new(new Dictionary<string, long>(), new Dictionary<string, WgPeerStatus>());
 
+    /// <summary>The interface's <c>offload_*</c> lines, without the prefix ("tun" = "checksum,tcp_segmentation,…", counters).</summary>
+    internal Dictionary<string, string> Offloads { get; } = [];
+
     internal static WgStatus Parse(string answer)
     {
         var iface = new Dictionary<string, long>();
         var peers = new Dictionary<string, WgPeerStatus>();
+        var offloads = new Dictionary<string, string>();
         WgPeerStatus? current = null;
         foreach (var line in answer.Split('\n'))
         {
@@ -31,6 +35,10 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
             {
                 (current?.Drops ?? iface)[key["drop_".Length..]] = n;
             }
+            else if (current is null && key.StartsWith("offload_", StringComparison.Ordinal))
+            {
+                offloads[key["offload_".Length..]] = value;
+            }
             else if (key == "endpoint_change")
             {
                 current?.EndpointHistory.Add(value);
@@ -40,6 +48,11 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
                 current.Values[key] = value;
             }
         }
-        return new WgStatus(iface, peers);
+        var status = new WgStatus(iface, peers);
+        foreach (var (k, v) in offloads)
+        {
+            status.Offloads[k] = v;
+        }
+        return status;
     }
 }
