@@ -22,6 +22,13 @@ public interface IDatagramBind : IDisposable
     SafeHandle PollHandle { get; }
 
     /// <summary>
+    /// True when the next <see cref="Receive"/> returns at once from datagrams the bind already holds
+    /// (the rest of a UDP GRO message that did not fit the last call's buffers): those do not make
+    /// <see cref="PollHandle"/> readable, so an event loop must check this before it waits.
+    /// </summary>
+    bool HasPending => false;
+
+    /// <summary>
     /// Waits for at least one datagram, then takes up to <c>buffers.Length</c>: datagram <c>i</c> at
     /// <c>buffers[i].Span[offset..]</c>, its length in <c>sizes[i]</c>, where it came from in
     /// <c>endpoints[i]</c>. A datagram longer than its buffer is cut and reported with size -1

@@ -54,6 +54,9 @@ internal sealed class PeerState
     /// <summary>Sets the endpoint for <paramref name="cause"/> ("set" by configuration, "resolve", ...), recording a change.</summary>
     internal void SetEndpoint(in NetEndpoint remote, string cause) => Replace(new DatagramEndpoint(remote), cause);
 
+    /// <summary>Sets the endpoint (with its transport) for <paramref name="cause"/>, recording a change.</summary>
+    internal void SetEndpoint(in DatagramEndpoint endpoint, string cause) => Replace(endpoint, cause);
+
     /// <summary>The recorded changes, oldest first (a copy).</summary>
     internal EndpointChange[] History()
     {

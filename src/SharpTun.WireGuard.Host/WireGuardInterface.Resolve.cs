@@ -78,7 +78,7 @@ public sealed partial class WireGuardInterface
             if (state.Transport == DatagramTransport.Udp)
             {
                 peer.Endpoint = r.Udp;
-                state.Endpoint = new DatagramEndpoint(r.Udp);
+                state.SetEndpoint(new DatagramEndpoint(r.Udp), "resolve");
                 moved = true;
             }
         }
@@ -92,7 +92,7 @@ public sealed partial class WireGuardInterface
             if (state.Transport == DatagramTransport.Tcp && t.Policy is not null)
             {
                 peer.Endpoint = r.Tcp;
-                state.Endpoint = new DatagramEndpoint(r.Tcp, DatagramTransport.Tcp);
+                state.SetEndpoint(new DatagramEndpoint(r.Tcp, DatagramTransport.Tcp), "resolve");
                 moved = true;
             }
         }

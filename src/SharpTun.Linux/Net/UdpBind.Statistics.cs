@@ -21,6 +21,9 @@ public sealed partial class UdpBind
     public bool GroEnabled => _gro is not null;
 
     /// <inheritdoc/>
+    public bool HasPending => _gro is { IsEmpty: false };
+
+    /// <inheritdoc/>
     public long GsoSends => Interlocked.Read(ref _gsoSends);
 
     /// <inheritdoc/>

@@ -43,6 +43,11 @@ internal sealed partial class TcpFallbackBind
             {
                 return n;
             }
+            if (_udp.HasPending)
+            {
+                // The rest of a GRO message waits inside the UDP bind: its poll handle would not show it.
+                return _udp.Receive(buffers[..Math.Min(buffers.Length, _udp.BatchSize)], sizes, endpoints, offset);
+            }
             var poller = PreparePollSet();
             var now = _time.GetTimestamp();
             var wait = (int)Math.Clamp(_time.GetElapsedTime(now, _nextSweep).TotalMilliseconds + 1, 0, 1000);

@@ -153,6 +153,33 @@ public sealed class UdpBindOffloadLoopbackTests
     }
 
     [Fact]
+    public void HasPending_says_datagrams_wait_inside_the_bind_where_the_poll_handle_cannot_show_them()
+    {
+        using var a = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
+        using var b = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, BatchSize = 8 });
+        var sizes = OffloadData.Sizes(40, Wire);
+        Assert.False(b.HasPending);
+        Assert.Equal(0, a.Send(OffloadData.Make(sizes, 0, 0x58), 0, new DatagramEndpoint(NetEndpoint.From(b.LocalEndPoint))));
+        var buffers = Enumerable.Range(0, 8).Select(_ => (Memory<byte>)new byte[OffloadData.GroBuffer]).ToArray();
+        var got = new int[8];
+        var from = new DatagramEndpoint[8];
+        var total = b.Receive(buffers, got, from, 0);
+        Assert.Equal(8, total);
+        Assert.True(b.HasPending, "33 of the 41 coalesced datagrams should wait inside the bind");
+        // The socket itself is empty: only HasPending tells an event loop to receive again.
+        using (var poll = new SharpTun.Linux.IO.Poller())
+        {
+            poll.Add(b.PollHandle);
+            Assert.Equal(0, poll.Wait(0));
+        }
+        while (b.HasPending)
+        {
+            total += b.Receive(buffers, got, from, 0);
+        }
+        Assert.Equal(sizes.Length, total);
+    }
+
+    [Fact]
     public void Buffers_too_small_for_a_coalesced_message_get_its_datagrams_through_the_binds_own_slots()
     {
         using var a = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback });
