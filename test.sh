@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-PACKAGES="iproute2 net-tools ethtool iputils-ping iperf3 tshark tcpdump socat wireguard-tools wireguard-go openvpn bridge-utils util-linux procps kmod"
+PACKAGES="iproute2 net-tools ethtool iputils-ping iperf3 tshark tcpdump socat wireguard-tools wireguard-go openvpn bridge-utils util-linux procps kmod nftables groff-base man-db gcc zlib1g-dev"
 missing=()
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +31,12 @@ if ! dotnet build SharpTun.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "test.sh: build failed" >&2
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+# The native CLI (Native AOT) is part of the product: its tests compare it with the JIT build.
+echo "test.sh: building the native CLI (./build-native.sh)"
+if ! ./build-native.sh; then
+  echo "test.sh: the native build failed; the native CLI tests will fail" >&2
 fi
 
 results="$PWD/TestResults/run"

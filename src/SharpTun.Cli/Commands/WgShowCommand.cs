@@ -15,7 +15,7 @@ internal static class WgShowCommand
     {
         var name = new Argument<string?>("NAME") { Description = "one interface (default: every interface with a UAPI socket)", Arity = ArgumentArity.ZeroOrOne };
         var field = new Argument<string?>("dump") { Description = "'dump': tab-separated lines as 'wg show NAME dump'", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "JSON: {\"interface\",\"drops\",\"peers\":[{\"public_key\",\"state\",\"transport\",\"endpoint\",\"latest_handshake\",\"rx_bytes\",\"tx_bytes\",\"rx_packets\",\"tx_packets\",\"handshakes\",\"last_error\",\"endpoint_history\",\"allowed_ips\",\"drops\"}]} (README: Operating a tunnel)" };
+        var json = new Option<bool>("--json") { Description = "stable JSON: interface, drops, offloads, peers with state, transport, endpoint, handshakes, counters, drops (fields in the README, \"Operating a tunnel\")" };
         var cmd = new Command("show", "Show WireGuard interfaces and peers (as 'wg show'), over the UAPI socket.") { name, field, json };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
