@@ -17,6 +17,11 @@ internal static class Diagnostics
 {
     internal const string Variable = "DOTNET_EnableDiagnostics";
 
+    /// <summary>The GC's gen0 budget (env only: there is no runtimeconfig knob), set with the re-exec and by the launcher.</summary>
+    internal const string Gen0Variable = "DOTNET_GCgen0size";
+
+    internal const string Gen0Budget = "0x400000";
+
     internal static void EnsureDisabled()
     {
         if (!RuntimeFeature.IsDynamicCodeSupported || Environment.GetEnvironmentVariable(Variable) is not null || !OperatingSystem.IsLinux())
@@ -24,6 +29,12 @@ internal static class Diagnostics
             return;
         }
         var environment = ProcessImage.CurrentEnvironment().Append(new(Variable, "0")).ToList();
+        if (Environment.GetEnvironmentVariable(Gen0Variable) is null)
+        {
+            // A 4 MB gen0 budget: a long-running tunnel's few allocations (status, timers) then do not
+            // grow the heap by the default budget (measured: receiver RSS 72 -> 60 MiB under load).
+            environment.Add(new(Gen0Variable, Gen0Budget));
+        }
         RemoveOwnFiles();
         // Returns only if the exec failed: then run on, with the runtime's files (nothing else is lost).
         _ = ProcessImage.ReExecSelf(environment);

@@ -27,6 +27,9 @@ public sealed partial class WireGuardInterface
         private readonly int _vnet;
         private readonly PacketCoalescer? _coalescer;
         private readonly Memory<byte>[] _plain;
+        /// <summary>Decrypted packets coalesced at a time (see <see cref="WriteCoalesced"/>).</summary>
+        private const int CoalesceRun = 48;
+
         private readonly Memory<byte>[] _outputs;
         private readonly int[] _outputSizes;
         private int _plainCount;
@@ -48,8 +51,8 @@ public sealed partial class WireGuardInterface
                 // GRO in user space: decrypted packets are merged into super-packets for the tun.
                 _coalescer = new PacketCoalescer(_vnet, coalesceUdp: (offloads & PacketOffloads.UdpSegmentation) != 0);
                 _plain = new Memory<byte>[batch];
-                _outputs = Slots(batch, _vnet + PacketCoalescer.MaxSuperPacket, _vnet + PacketCoalescer.MaxSuperPacket);
-                _outputSizes = new int[batch];
+                _outputs = Slots(CoalesceRun, _vnet + PacketCoalescer.MaxSuperPacket, _vnet + PacketCoalescer.MaxSuperPacket);
+                _outputSizes = new int[CoalesceRun];
             }
             else
             {
@@ -106,11 +109,21 @@ public sealed partial class WireGuardInterface
             {
                 return;
             }
+            // In runs of CoalesceRun packets (about one 64 KB super-packet of 1420-byte segments): the output
+            // buffers, 64 KB each, stay few, so the memory they touch under load stays small.
+            for (var start = 0; start < _plainCount; start += CoalesceRun)
+            {
+                WriteRun(_plain.AsSpan(start, Math.Min(CoalesceRun, _plainCount - start)));
+            }
+        }
+
+        private void WriteRun(ReadOnlySpan<Memory<byte>> packets)
+        {
             var coalescer = _coalescer!;
             var superBefore = coalescer.SuperPackets;
             var mergedBefore = coalescer.PacketsCoalesced;
             var droppedBefore = coalescer.PacketsDropped;
-            var outputs = coalescer.Coalesce(_plain.AsSpan(0, _plainCount), _outputs, _outputSizes, 0, _tunOut);
+            var outputs = coalescer.Coalesce(packets, _outputs, _outputSizes, 0, _tunOut);
             _owner._offloadStats.Coalesced(coalescer.SuperPackets - superBefore, coalescer.PacketsCoalesced - mergedBefore);
             if (coalescer.PacketsDropped != droppedBefore)
             {
