@@ -12,6 +12,7 @@ namespace SharpTun.Linux.Tests.IO;
 /// </summary>
 public sealed class UdpBindNamespaceTests : IDisposable
 {
+    private readonly BindWire? _wire;
     private readonly NetNs _a;
     private readonly NetNs _b;
 
@@ -22,32 +23,12 @@ public sealed class UdpBindNamespaceTests : IDisposable
             _a = _b = null!;
             return;
         }
-        _a = NetNs.Create("stua");
-        _b = NetNs.Create("stub");
-        try
-        {
-            _a.Ip($"link add va type veth peer name vb netns {_b.Name}");
-            _a.Ip("addr add 198.18.0.1/24 dev va");
-            _a.Ip("addr add 2001:db8::1/64 dev va nodad");
-            _b.Ip("addr add 198.18.0.2/24 dev vb");
-            _b.Ip("addr add 198.18.0.3/24 dev vb");
-            _b.Ip("addr add 2001:db8::2/64 dev vb nodad");
-            _b.Ip("addr add 2001:db8::3/64 dev vb nodad");
-            _a.Ip("link set va up");
-            _b.Ip("link set vb up");
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        _wire = BindWire.Create("stu");
+        _a = _wire.A;
+        _b = _wire.B;
     }
 
-    public void Dispose()
-    {
-        _a?.Dispose();
-        _b?.Dispose();
-    }
+    public void Dispose() => _wire?.Dispose();
 
     private UdpBind Open(NetNs ns, UdpBindOptions? options = null) =>
         NetNamespace.Run(ns.Name, () => UdpBind.Open(options ?? new UdpBindOptions()));
