@@ -8,7 +8,7 @@ namespace SharpTun.Crypto;
 /// 128-bit nonce, without the final feed-forward, returning state words 0..3 and 12..15 as a
 /// 256-bit subkey. Used to build XChaCha20-Poly1305 for WireGuard cookie replies.
 /// </summary>
-public static class HChaCha20
+internal static class HChaCha20
 {
     /// <summary>Derives the 32-byte subkey from a 32-byte key and a 16-byte nonce.</summary>
     public static void DeriveSubkey(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce16, Span<byte> subkey)
