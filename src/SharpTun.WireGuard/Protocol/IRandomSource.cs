@@ -14,7 +14,7 @@ public interface IRandomSource
 }
 
 /// <summary>The OS cryptographic random generator.</summary>
-public sealed class SystemRandomSource : IRandomSource
+internal sealed class SystemRandomSource : IRandomSource
 {
     /// <summary>The shared instance.</summary>
     public static SystemRandomSource Instance { get; } = new();

@@ -6,7 +6,7 @@ namespace SharpTun.WireGuard;
 /// TAI64N timestamps (12 bytes: big-endian 2^62 + 10 + Unix seconds, then big-endian nanoseconds),
 /// as WireGuard puts them in initiations. Compared as raw bytes: big-endian order is time order.
 /// </summary>
-public static class Tai64N
+internal static class Tai64N
 {
     /// <summary>Timestamp size in bytes.</summary>
     public const int Size = 12;
