@@ -10,7 +10,7 @@ namespace SharpTun.Linux.Netlink;
 /// bound with port id 0 (the kernel assigns one). It lives in the network namespace of the thread
 /// that created it, for its whole life.
 /// </summary>
-public sealed class NetlinkSocket : INetlinkSocket
+internal sealed class NetlinkSocket : INetlinkSocket
 {
     /// <summary>NETLINK_ROUTE: links, addresses, routes.</summary>
     public const int Route = 0;

@@ -7,7 +7,7 @@ namespace SharpTun.Linux.Netlink;
 /// Finds which processes hold which sockets, as <c>ss -p</c> does: every /proc/PID/fd/N that links to
 /// <c>socket:[INODE]</c>. Needs root to see other users' processes; unreadable ones are skipped.
 /// </summary>
-public static class SocketOwners
+internal static class SocketOwners
 {
     /// <summary>Inode → owners. Per inode, the order is ss's: the last found first.</summary>
     public static IReadOnlyDictionary<ulong, IReadOnlyList<SocketOwner>> Scan(string procRoot = "/proc")

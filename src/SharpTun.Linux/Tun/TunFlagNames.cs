@@ -1,7 +1,7 @@
 namespace SharpTun.Linux.Tun;
 
 /// <summary>Flag spellings shared by listings and feature reports.</summary>
-public static class TunFlagNames
+internal static class TunFlagNames
 {
     private static readonly (TunFlags Flag, string Name)[] s_names =
     [

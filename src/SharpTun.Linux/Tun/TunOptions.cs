@@ -40,7 +40,7 @@ public sealed record TunOptions
     public string CloneDevice { get; init; } = "/dev/net/tun";
 
     /// <summary>The flags this record asks TUNSETIFF for.</summary>
-    public TunFlags ToFlags()
+    internal TunFlags ToFlags()
     {
         var flags = Mode == TunMode.Tap ? TunFlags.Tap : TunFlags.Tun;
         if (!PacketInfo)
