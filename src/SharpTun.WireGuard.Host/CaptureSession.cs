@@ -9,7 +9,7 @@ namespace SharpTun.WireGuard.Host;
 /// full); the session's own thread writes them as pcap (LINKTYPE_RAW) to the output stream. Ends when the
 /// reader closes its side (<see cref="Run"/> drains what is queued first) or the output fails.
 /// </summary>
-public sealed class CaptureSession
+internal sealed class CaptureSession
 {
     /// <summary>Bytes of ring: about 2,800 full-size packets of headroom when the reader is slow.</summary>
     internal const int RingBytes = 4 << 20;

@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard.Host;
 /// stdin), else systemd-resolved's <c>resolvectl dns/domain</c>; with neither, a clear note and nothing
 /// changed. <see cref="Revert"/> undoes what was applied.
 /// </summary>
-public sealed class DnsSetup
+internal sealed class DnsSetup
 {
     private readonly string _interface;
     private readonly HostLog _log;

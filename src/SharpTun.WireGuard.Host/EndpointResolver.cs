@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>Turns a configured <c>host:port</c> into an endpoint, as <c>wg</c> does (IPv6 literals in brackets; names resolved, first address taken).</summary>
-public static class EndpointResolver
+internal static class EndpointResolver
 {
     /// <summary>Resolves <paramref name="text"/>; the error names <paramref name="what"/>, the text and the cause.</summary>
     public static NetEndpoint Resolve(string text, string what)

@@ -6,7 +6,7 @@ namespace SharpTun.WireGuard.Host;
 /// PreUp/PostUp/PreDown/PostDown as wg-quick runs them: each line through <c>/bin/sh -c</c> with every
 /// <c>%i</c> replaced by the interface name, output passed through, in order.
 /// </summary>
-public static class HookRunner
+internal static class HookRunner
 {
     /// <summary>
     /// Runs <paramref name="commands"/>; with <paramref name="stopOnFailure"/> (the up hooks) the first

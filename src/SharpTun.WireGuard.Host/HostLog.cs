@@ -64,7 +64,7 @@ public sealed class HostLog
     public void Debug(string name, string message) => Write(HostLogLevel.Debug, name, message);
 
     /// <summary>The Microsoft.Extensions.Logging level of a host level.</summary>
-    public static LogLevel ToLogLevel(HostLogLevel level) => level switch
+    internal static LogLevel ToLogLevel(HostLogLevel level) => level switch
     {
         HostLogLevel.Error => LogLevel.Error,
         HostLogLevel.Warning => LogLevel.Warning,

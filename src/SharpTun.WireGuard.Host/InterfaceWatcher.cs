@@ -6,7 +6,7 @@ namespace SharpTun.WireGuard.Host;
 /// warning per peer and drop reason that grew (send failures, …), and a line per health-state change.
 /// <see cref="Poll"/> is the whole work (tests call it with a fake clock).
 /// </summary>
-public sealed class InterfaceWatcher : IDisposable
+internal sealed class InterfaceWatcher : IDisposable
 {
     /// <summary>How often the counters are compared.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);

@@ -70,7 +70,7 @@ public sealed class OffloadStatistics
     }
 
     /// <summary>"checksum,tcp_segmentation,udp_segmentation" (what <c>offload_tun</c> shows).</summary>
-    public static string Names(PacketOffloads offloads)
+    internal static string Names(PacketOffloads offloads)
     {
         var names = new List<string>(3);
         if ((offloads & PacketOffloads.Checksum) != 0)

@@ -11,7 +11,7 @@ namespace SharpTun.WireGuard.Host;
 /// "handshaking since" is shown only while no fresh (under 180 s) session exists: a peer that has one but
 /// stops answering is stale at once, which is what an operator needs to see.
 /// </summary>
-public static class PeerHealth
+internal static class PeerHealth
 {
     /// <summary>A handshake younger than this counts as fresh (REJECT_AFTER_TIME, 180 s: the session is still usable).</summary>
     public static readonly TimeSpan FreshHandshake = WireGuardConstants.RejectAfterTime;

@@ -12,7 +12,7 @@ namespace SharpTun.WireGuard.Host;
 /// <c>endpoint_changes</c>, one <c>endpoint_change=UNIX,CAUSE,FROM,TO</c> per recorded change, and its
 /// <c>drop_REASON=N</c> lines (non-zero only); times in Unix seconds; then errno=0.
 /// </summary>
-public static class StatusText
+internal static class StatusText
 {
     /// <summary>The whole answer for <paramref name="wgInterface"/>.</summary>
     public static string Format(WireGuardInterface wgInterface)

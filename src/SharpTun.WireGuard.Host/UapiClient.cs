@@ -16,7 +16,7 @@ public static class UapiClient
     public const string CaptureRequestPrefix = "sharptun_capture=1\n";
 
     /// <summary>True for a request SharpTun answers beyond the UAPI (the stock operations are get and set).</summary>
-    public static bool IsExtension(string request) => request.StartsWith("sharptun_", StringComparison.Ordinal);
+    internal static bool IsExtension(string request) => request.StartsWith("sharptun_", StringComparison.Ordinal);
 
     /// <summary>Interface names with a socket in <paramref name="directory"/>, sorted (what <c>wg show</c> lists).</summary>
     public static IReadOnlyList<string> List(string directory = UapiServer.SocketDirectory)

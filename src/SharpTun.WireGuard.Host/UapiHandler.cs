@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard.Host;
 /// request gets its errno and changes nothing), then applied under the interface lock in wireguard-go's
 /// order. The socket that may fail (a taken listen port) is opened before anything else changes.
 /// </summary>
-public sealed class UapiHandler
+internal sealed class UapiHandler
 {
     private readonly WireGuardInterface _interface;
     private readonly HostLog _log;
