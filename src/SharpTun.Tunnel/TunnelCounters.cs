@@ -22,6 +22,9 @@ public sealed class TunnelCounters
     private long _timedOut;
     private long _keepalivesSent;
     private long _keepalivesReceived;
+    private long _superPacketsSplit;
+    private long _superPacketsWritten;
+    private long _dropOffload;
 
     /// <summary>Packets read from the device and sent to the peer.</summary>
     public long DeviceToNetPackets => Volatile.Read(ref _deviceToNetPackets);
@@ -70,6 +73,21 @@ public sealed class TunnelCounters
 
     /// <summary>Keepalive datagrams received (UDP server).</summary>
     public long KeepalivesReceived => Volatile.Read(ref _keepalivesReceived);
+
+    /// <summary>TSO/USO super-packets read from the device and split into wire-sized packets (device opened with offloads).</summary>
+    public long SuperPacketsSplit => Volatile.Read(ref _superPacketsSplit);
+
+    /// <summary>Super-packets written to the device, each several packets from the peer merged (device opened with offloads).</summary>
+    public long SuperPacketsWritten => Volatile.Read(ref _superPacketsWritten);
+
+    /// <summary>Reads from the device the offload path refused (a virtio-net header that does not describe its packet), dropped.</summary>
+    public long DropOffload => Volatile.Read(ref _dropOffload);
+
+    internal void AddSuperPacketsSplit(int superPackets) => Volatile.Write(ref _superPacketsSplit, _superPacketsSplit + superPackets);
+
+    internal void AddSuperPacketsWritten(long superPackets) => Volatile.Write(ref _superPacketsWritten, _superPacketsWritten + superPackets);
+
+    internal void AddDropOffload() => Volatile.Write(ref _dropOffload, _dropOffload + 1);
 
     internal void AddDeviceToNet(int packets, long bytes)
     {

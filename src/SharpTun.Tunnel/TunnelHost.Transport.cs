@@ -11,15 +11,16 @@ namespace SharpTun.Tunnel;
 public sealed partial class TunnelHost
 {
     private static (IRelayTransport Transport, IPEndPoint? Local) CreateTransport(TunnelSettings settings, IPEndPoint[] servers, TunDevice device,
-        TunnelCounters counters, EventLimiter events)
+        int wirePacket, TunnelCounters counters, EventLimiter events)
     {
+        var batch = Relay.SendBatch(device);
         var ns = settings.NetworkNamespace;
         T InNs<T>(Func<T> f) => ns is null ? f() : NetNamespace.Run(ns, f);
         var allow = new AddressFilter(settings.Allow);
         var listen = new IPEndPoint(settings.Listen ?? IPAddress.IPv6Any, settings.Port);
         if (settings.Transport == TransportKind.Tcp)
         {
-            var buffers = new TcpBuffers(device.MaxPacketSize, device.BatchSize);
+            var buffers = new TcpBuffers(wirePacket, batch);
             if (settings.IsServer)
             {
                 var listener = InNs(() => TcpServerTransport.Listen(new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp), listen));
@@ -45,7 +46,7 @@ public sealed partial class TunnelHost
                 : $"UDP client of {TcpConnection.Describe(servers[0])} (keepalive every {settings.Keepalive.TotalSeconds:0.#} s)";
             DatagramEndpoint? server = settings.IsServer ? null : new DatagramEndpoint(NetEndpoint.From(servers[0]));
             var policy = new UdpPeerPolicy(allow, settings.Peer, settings.Keepalive);
-            var transport = new UdpTransport(bind, server, device.MaxPacketSize, device.IsEthernet, device.BatchSize, counters, events, policy,
+            var transport = new UdpTransport(bind, server, wirePacket, device.IsEthernet, batch, counters, events, policy,
                 settings.Keepalive, description);
             return (transport, settings.IsServer ? new IPEndPoint(listen.Address, port) : null);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using SharpTun.IO;
 using SharpTun.Linux.Namespaces;
 using SharpTun.Linux.Netlink;
 using SharpTun.Linux.Tun;
@@ -24,7 +25,7 @@ public sealed partial class TunnelHost : IDisposable
     private readonly PacketCapture? _capture;
     private int _disposed;
 
-    private TunnelHost(TunnelSettings settings, TunDevice device, int mtu, IRelayTransport transport, TunnelCounters counters, EventLimiter events,
+    private TunnelHost(TunnelSettings settings, TunDevice device, int mtu, int wirePacket, IRelayTransport transport, TunnelCounters counters, EventLimiter events,
         PacketCapture? capture, PacketObserver? observer, IPEndPoint? local)
     {
         Settings = settings;
@@ -44,7 +45,7 @@ public sealed partial class TunnelHost : IDisposable
                 observer?.Invoke(direction, packet);
             };
         }
-        _relay = new Relay(device, transport, Counters, all);
+        _relay = new Relay(device, transport, Counters, all, wirePacketSize: wirePacket);
     }
 
     /// <summary>The settings this host runs.</summary>
@@ -96,9 +97,11 @@ public sealed partial class TunnelHost : IDisposable
         {
             var limiter = new EventLimiter(events);
             var counters = new TunnelCounters();
-            (transport, var local) = CreateTransport(settings, servers, device, counters, limiter);
+            // The largest packet on the wire: the device's, or with offloads (reads of up to 64 KB) its MTU.
+            var wirePacket = device.VnetHeaderSize > 0 ? mtu : device.MaxPacketSize;
+            (transport, var local) = CreateTransport(settings, servers, device, wirePacket, counters, limiter);
             capture = settings.CapturePath is null ? null : new PacketCapture(settings.CapturePath, device.IsEthernet);
-            return new TunnelHost(settings, device, mtu, transport, counters, limiter, capture, observer, local);
+            return new TunnelHost(settings, device, mtu, wirePacket, transport, counters, limiter, capture, observer, local);
         }
         catch
         {
@@ -148,7 +151,17 @@ public sealed partial class TunnelHost : IDisposable
         {
             throw new TunnelException($"no such device '{settings.Device}'{(ns is null ? "" : $" in namespace '{ns}'")}", TunnelFailure.NoSuchDevice);
         }
-        var options = new TunOptions { Name = settings.Device, Mode = settings.Mode, Exclusive = settings.Create };
+        // Offloads on a tun: TSO/USO super-packets are split before the wire and packets from the peer merged
+        // again (Relay, DeviceWriter), so the kernel handles a TCP stream in 64 KB units both ways.
+        var offloads = settings.Offloads && settings.Mode == TunMode.Tun;
+        var options = new TunOptions
+        {
+            Name = settings.Device,
+            Mode = settings.Mode,
+            Exclusive = settings.Create,
+            VnetHdr = offloads,
+            Offloads = offloads ? PacketOffloads.Checksum | PacketOffloads.TcpSegmentation | PacketOffloads.UdpSegmentation : PacketOffloads.None,
+        };
         var device = ns is null ? TunDevice.Open(options) : NetNamespace.Run(ns, () => TunDevice.Open(options));
         try
         {

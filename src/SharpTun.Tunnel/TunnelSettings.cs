@@ -68,6 +68,14 @@ public sealed record TunnelSettings
     /// <summary>TCP server: a connection silent this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// tun only: open the device with a virtio-net header and the kernel's checksum and segmentation
+    /// offloads (default on). The kernel then hands over and takes TCP/UDP streams in super-packets of
+    /// up to 64 KB, which the relay splits into wire-sized packets and merges again; the wire format
+    /// (simpletun's) does not change. Off: one packet per read and write, as simpletun does.
+    /// </summary>
+    public bool Offloads { get; init; } = true;
+
     /// <summary>Write the packets the tunnel carries (both directions) to this pcap file.</summary>
     public string? CapturePath { get; init; }
 

@@ -100,6 +100,7 @@ internal sealed class TunnelProcess : IDisposable
         }
         Add(@"-> peer: (\d+) packets, (\d+) bytes", "to peer packets", "to peer bytes");
         Add(@"peer -> \S+: (\d+) packets, (\d+) bytes", "from peer packets", "from peer bytes");
+        Add(@"offloads: super-packets split (\d+), written (\d+), refused (\d+)", "super-packets split", "super-packets written", "offload refused");
         foreach (var name in new[] { "connections", "refused", "timed out", "protocol errors" })
         {
             Add($@"{name}: (\d+)", name);

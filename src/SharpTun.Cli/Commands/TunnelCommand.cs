@@ -34,9 +34,13 @@ internal static class TunnelCommand
         var idle = new Option<double>("--idle-timeout") { Description = "TCP server: close a connection silent this many seconds", DefaultValueFactory = _ => 120 };
         var capture = new Option<string?>("--capture") { Description = "write the packets the tunnel carries (both directions) to this pcap file", HelpName = "FILE" };
         var debug = new Option<bool>("--debug", "-d") { Description = "print a line per packet (simpletun's TAP2NET/NET2TAP lines)" };
+        var noOffload = new Option<bool>("--no-offload")
+        {
+            Description = "tun: one packet per device read and write, as simpletun (default: the kernel's TCP/UDP segmentation offloads, split and merged by the relay; the wire format is the same)",
+        };
         var cmd = new Command("tunnel", "Relay a tun/tap device to a peer over TCP (simpletun-compatible) or UDP. " + Warning)
         {
-            dev, server, client, port, tun, tap, transport, create, address, mtu, listen, allow, peer, keepalive, firstFrame, idle, capture, debug,
+            dev, server, client, port, tun, tap, transport, create, address, mtu, listen, allow, peer, keepalive, firstFrame, idle, capture, debug, noOffload,
         };
         // The shared stop rule with a service's convention for SIGTERM (as wg up): SIGINT prints the
         // counters and exits 130, SIGTERM (systemd's stop) prints them and exits 0.
@@ -86,6 +90,7 @@ internal static class TunnelCommand
                 FirstFrameTimeout = Seconds(r.GetValue(firstFrame), "--first-packet-timeout"),
                 IdleTimeout = Seconds(r.GetValue(idle), "--idle-timeout"),
                 CapturePath = r.GetValue(capture),
+                Offloads = !r.GetValue(noOffload),
             };
             if (settings.Peer is not null && settings.Transport != TransportKind.Udp)
             {

@@ -11,5 +11,6 @@ internal static class TunnelText
         $"connections: {c.Connections}, refused: {c.RefusedPeers}, timed out: {c.TimedOut}, protocol errors: {c.ProtocolErrors}\n" +
         $"dropped: no peer {c.DropNoPeer}, send failed {c.DropSendFailed}, runt {c.DropRunt}, oversize {c.DropOversize}, " +
         $"foreign {c.DropForeign}, device write errors {c.DeviceWriteErrors}\n" +
+        $"offloads: super-packets split {c.SuperPacketsSplit}, written {c.SuperPacketsWritten}, refused {c.DropOffload}\n" +
         $"keepalives: sent {c.KeepalivesSent}, received {c.KeepalivesReceived}";
 }
