@@ -16,7 +16,9 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
-# BENCH_BASELINE=/path/to/sharptun.dll adds relay rows for another build (before/after in one run).
+# SharpTun runs as users run it: the native binary (./build-native.sh; what ./sharptun and install.sh use),
+# or the JIT build (dotnet sharptun.dll) when there is no native one.
+# BENCH_BASELINE=/path/to/sharptun(.dll) adds relay rows for another build (before/after in one run).
 # BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard.
 ONLY=${BENCH_ONLY:-all}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -54,6 +56,9 @@ ip -n "$A" link set wire0 up; ip -n "$B" link set wire0 up
 
 "$root/sharptun" --version >/dev/null || exit 1
 dll="$root/src/SharpTun.Cli/bin/Release/net10.0/sharptun.dll"
+native="$root/src/SharpTun.Cli/bin/Release/native/sharptun"
+if [ -x "$native" ]; then st=("$native"); st_build="native binary"; else st=(dotnet "$dll"); st_build="JIT build (no native binary)"; fi
+case "${BENCH_BASELINE:-}" in *.dll) baseline=(dotnet "$BENCH_BASELINE") ;; "") baseline=() ;; *) baseline=("$BENCH_BASELINE") ;; esac
 inA() { ip netns exec "$A" "$@"; }
 inB() { ip netns exec "$B" "$@"; }
 start() { local ns=$1; shift; ip netns exec "$ns" "$@" >>"$work/log" 2>&1 & pids+=($!); }
@@ -90,8 +95,10 @@ measure() { # name target
     results+=("$name|-|-|-|-|-|-|-"); stop_tunnel; return
   fi
   local rtt
-  # Median of 50 idle pings (20 ms apart): robust against the odd scheduling hiccup.
-  rtt=$(inB ping -c 50 -i 0.02 "$target" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+  # Median of 100 idle pings (20 ms apart) after 20 unmeasured ones (every contender gets the same
+  # warm-up: a JIT build's tiering, ARP, caches): robust against the odd scheduling hiccup.
+  inB ping -c 20 -i 0.02 "$target" >/dev/null 2>&1
+  rtt=$(inB ping -c 100 -i 0.02 "$target" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
   local t0 t1 g1 g4 gr cpu rss loaded
   t0=$(ticks); g1=$(iperf "$target" 1); t1=$(ticks)
   cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$S" 'BEGIN {printf "%.0f", d / hz / s * 100}')
@@ -112,18 +119,24 @@ measure "veth wire (limit)" 198.18.0.1
 
 # 2-3. SharpTun (tun MTU 1500 like every other contender)
 [ "$ONLY" = wg ] || for t in tcp udp; do
-  start "$A" dotnet "$dll" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
+  start "$A" "${st[@]}" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
   sleep 0.5
-  start "$B" dotnet "$dll" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
+  start "$B" "${st[@]}" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
   # UDP: --create defaults the tun MTU to 1472 (1500 - 28) so no packet fragments on the wire;
   # OpenVPN gets the same effect from its default --mssfix.
   measure "SharpTun ${t^^}$([ $t = udp ] && echo " (MTU 1472)")" 198.19.0.1
   stop_tunnel
+  # The same relay without tun offloads: one packet per device read and write, as simpletun and OpenVPN do.
+  start "$A" "${st[@]}" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24 --no-offload
+  sleep 0.5
+  start "$B" "${st[@]}" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24 --no-offload
+  measure "SharpTun ${t^^} --no-offload" 198.19.0.1
+  stop_tunnel
   # BENCH_BASELINE=/path/to/other/sharptun.dll: the same row for another build (before/after in one run)
   if [ -n "${BENCH_BASELINE:-}" ]; then
-    start "$A" dotnet "$BENCH_BASELINE" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
+    start "$A" "${baseline[@]}" tunnel -i tun0 -s --transport $t --create --address 198.19.0.1/24
     sleep 0.5
-    start "$B" dotnet "$BENCH_BASELINE" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
+    start "$B" "${baseline[@]}" tunnel -i tun0 -c 198.18.0.1 --transport $t --create --address 198.19.0.2/24
     measure "baseline build, ${t^^}" 198.19.0.1
     stop_tunnel
   fi
@@ -200,7 +213,7 @@ elif command -v wg >/dev/null; then
   }
   wg_sharptun() { # ns name key peerkey addr peerwire peeraddr
     wgconf "$work/$2.conf" "$3" "$4" "$5" "$6" "$7" quick
-    start "$1" dotnet "$dll" wg up "$work/$2.conf" --log-level error
+    start "$1" "${st[@]}" wg up "$work/$2.conf" --log-level error
   }
   wg_go() { # binary ns name key peerkey addr peerwire peeraddr
     wgconf "$work/$3.setconf" "$4" "$5" "$6" "$7" "$8" plain
@@ -270,20 +283,32 @@ ratios=$(printf '%s\n' "${results[@]}" | awk -F'|' '
       r(s[2], u[2]), r(s[3], u[3]), r(s[6], u[6]), r(s[4], u[4]), r(s[7], u[7]), r(per(s[5], s[2]), per(u[5], u[2]))
     if (length(m) > 0) printf "Mixed (SharpTun <- wireguard-go upstream) / wireguard-go pair: 1 stream %s, reverse %s\n", r(m[2], u[2]), r(m[6], u[6])
   }')
+# The relay against OpenVPN cleartext on the same transport (issue 12's targets: throughput ratios, idle RTT <= OpenVPN's).
+relay_ratios=$(printf '%s\n' "${results[@]}" | awk -F'|' '
+  function r(a, b) { return (a == "-" || b == "-" || b == 0 || a == "" || b == "") ? "-" : sprintf("%.2fx", a / b) }
+  $1 == "SharpTun TCP" {split($0, st, "|")} $1 ~ /^SharpTun UDP \(/ {split($0, su, "|")}
+  $1 == "SharpTun TCP --no-offload" {split($0, nt, "|")} $1 == "SharpTun UDP --no-offload" {split($0, nu, "|")}
+  $1 == "OpenVPN TCP cleartext" {split($0, ot, "|")} $1 == "OpenVPN UDP cleartext" {split($0, ou, "|")}
+  END {
+    if (length(st) > 0 && length(ot) > 0) printf "SharpTun relay TCP / OpenVPN TCP cleartext: 1 stream %s, 4 streams %s, reverse %s, idle RTT %s (--no-offload: 1 stream %s, idle RTT %s)\n", r(st[2], ot[2]), r(st[3], ot[3]), r(st[6], ot[6]), r(st[4], ot[4]), r(nt[2], ot[2]), r(nt[4], ot[4])
+    if (length(su) > 0 && length(ou) > 0) printf "SharpTun relay UDP / OpenVPN UDP cleartext: 1 stream %s, 4 streams %s, reverse %s, idle RTT %s (--no-offload: 1 stream %s, idle RTT %s)\n", r(su[2], ou[2]), r(su[3], ou[3]), r(su[6], ou[6]), r(su[4], ou[4]), r(nu[2], ou[2]), r(nu[4], ou[4])
+  }')
 echo
 echo "$table"
 [ -n "$ratios" ] && echo && echo "$ratios"
+[ -n "$relay_ratios" ] && echo && echo "$relay_ratios"
 {
   echo "# Tunnel benchmark results"
   echo
   echo "Latest run of \`bench/run.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC')) on $(nproc) x $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo),"
   echo "kernel $(uname -r), iperf3 ${S} s per measurement, B -> A through each path."
   echo "Load average (1/5/15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg) — other work on the machine skews every row."
-  echo "SIMPLETUN=${SIMPLETUN:-(not set)}; $(openvpn --version | head -1 | cut -d' ' -f1-2); socat $(socat -V | awk '/socat version/ {print $3}')."
+  echo "SharpTun: $st_build. SIMPLETUN=${SIMPLETUN:-(not set)}; $(openvpn --version | head -1 | cut -d' ' -f1-2); socat $(socat -V | awk '/socat version/ {print $3}')."
   echo
   echo "$table"
   echo
   [ -n "$ratios" ] && { echo "$ratios" | sed 's/^/- /'; echo; }
+  [ -n "$relay_ratios" ] && { echo "$relay_ratios" | sed 's/^/- /'; echo; }
   echo "CPU is utime+stime of the tunnel's own processes (both ends) during the single-stream run, in % of one core;"
   echo "kernel work done in softirq context is not included. socat over TCP does not preserve packet boundaries."
 } >"$here/RESULTS.md.new"
