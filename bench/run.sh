@@ -4,7 +4,7 @@
 # WireGuard (SharpTun, wireguard-go Debian + upstream, and the mixed pair), and
 # simpletun when SIMPLETUN=/path/to/simpletun is set (built outside this repository).
 # Topology (TESTBED.md): ns A 198.18.0.1/24 <-veth-> ns B 198.18.0.2/24; each tunnel puts
-# 198.19.0.1 in A and 198.19.0.2 in B. For each: idle ping RTT (20 pings), iperf3 single stream
+# 198.19.0.1 in A and 198.19.0.2 in B. For each: idle ping RTT (median of 100), iperf3 single stream
 # and -P 4 (BENCH_SECONDS each, default 5) from B to A, and the CPU (utime+stime from
 # /proc/PID/stat) of the tunnel processes during the single-stream run. Prints a table and
 # writes it to bench/RESULTS.md. Needs root; removes everything it made, also on Ctrl-C.
