@@ -34,6 +34,12 @@ internal interface IRelayTransport : IDisposable
     /// <summary>Sets what each registered handle waits for now.</summary>
     void UpdateInterest(Poller poller);
 
+    /// <summary>
+    /// True when the transport holds received data its registered handles cannot show (the rest of a
+    /// UDP GRO message): the relay then does not wait before the next <see cref="Process"/>.
+    /// </summary>
+    bool HasPending => false;
+
     /// <summary>Milliseconds until the next timer (keepalive, deadline, reconnect); -1 for none.</summary>
     long MillisecondsToNextTimer(long nowMs);
 

@@ -145,7 +145,7 @@ internal sealed class Relay
                 var backlogged = _transport.IsBacklogged;
                 poller.SetEvents(deviceIndex, backlogged ? PollEvents.None : PollEvents.Readable);
                 _transport.UpdateInterest(poller);
-                var timeout = _transport.MillisecondsToNextTimer(NowMs());
+                var timeout = _transport.HasPending ? 0 : _transport.MillisecondsToNextTimer(NowMs());
                 poller.Wait(timeout < 0 ? -1 : (int)Math.Min(timeout, int.MaxValue));
                 if (_stopping)
                 {

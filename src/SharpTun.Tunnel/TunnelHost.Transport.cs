@@ -61,10 +61,11 @@ public sealed partial class TunnelHost
     {
         try
         {
-            // No UDP_GRO: segments split out of a coalesced message wait inside the bind, where the
-            // relay's epoll set cannot see them (PollHandle polls the socket only), so they would sit
-            // there until the next datagram arrived. The relay writes datagrams one by one anyway.
-            return UdpBind.Open(new UdpBindOptions { Address = address, Port = (ushort)port, Gro = false });
+            // UDP_GRO: a UDP GSO send from the peer arrives as one coalesced message (one skb through
+            // the stack, not 64), split into datagrams by the bind. What did not fit one receive waits
+            // inside the bind, where the relay's epoll set cannot see it: the relay asks HasPending
+            // before it waits.
+            return UdpBind.Open(new UdpBindOptions { Address = address, Port = (ushort)port, Gro = true });
         }
         catch (PacketIOException e)
         {

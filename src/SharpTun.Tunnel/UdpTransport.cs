@@ -85,6 +85,8 @@ internal sealed class UdpTransport : IRelayTransport
 
     public int HandleVersion => 0;
 
+    public bool HasPending => _bind.HasPending;
+
     public void Register(Poller poller) => _index = poller.Add(_bind.PollHandle);
 
     public void UpdateInterest(Poller poller)
@@ -113,7 +115,7 @@ internal sealed class UdpTransport : IRelayTransport
             }
             _nextKeepaliveMs = nowMs + _keepaliveMs;
         }
-        if (poller.IsReadable(_index))
+        if (poller.IsReadable(_index) || _bind.HasPending)
         {
             Receive(device, nowMs);
         }

@@ -102,6 +102,59 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
+    // A peer's UDP GSO send (here: a bind in the test, as the client relay sends a burst) reaches the
+    // server's socket (UDP_GRO) as one coalesced message, of which the relay takes a few datagrams
+    // per receive at first: the rest waits inside the bind, where epoll cannot show it. The relay
+    // must take it without waiting for another datagram (nothing else is sent).
+    [Fact]
+    public void A_coalesced_udp_burst_arrives_whole_without_a_later_datagram()
+    {
+        var (device, kernel) = FakePacketQueue.CreatePair("groA", "kernelGA");
+        using var d = device;
+        using var k = kernel;
+        var counters = new TunnelCounters();
+        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = true });
+        var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
+        var server = new UdpTransport(serverBind, null, 1500, false, 16, counters, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
+        using var peer = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gso = true });
+        using var failures = new BlockingCollection<Exception>();
+        var relay = new Relay(device, server, counters);
+        var thread = Start(relay, failures);
+        try
+        {
+            var rng = new Random(7);
+            var burst = new List<byte[]>();
+            for (var i = 0; i < 32; i++)
+            {
+                var p = new byte[1200];
+                rng.NextBytes(p);
+                p[0] = 0x45;
+                p[2] = 1200 >> 8;
+                p[3] = 1200 & 0xFF;
+                burst.Add(p);
+            }
+            var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
+            Assert.Equal(0, peer.Send([.. burst.Select(p => (Memory<byte>)p)], 0, to));
+            Assert.True(peer.GsoSends > 0, "the burst did not go as one GSO message");
+            var got = new List<byte[]>();
+            Poll.Until(() =>
+            {
+                Drain(kernel, got);
+                return got.Count >= 32 || failures.Count > 0;
+            }, $"the burst at the server's device ({got.Count}/32)", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(5));
+            Assert.Empty(failures);
+            Assert.Equal(burst, got);
+            Assert.True(serverBind.GroReceives > 0, "the server's socket coalesced nothing");
+        }
+        finally
+        {
+            relay.Stop();
+            Assert.True(thread.Join(5000), "the relay did not stop within 5 s of Stop()");
+            server.Dispose();
+        }
+        Assert.Empty(failures);
+    }
+
     [Fact]
     public void Stop_wakes_an_idle_relay_at_once()
     {
@@ -124,7 +177,7 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
-    internal static (IRelayTransport Server, IRelayTransport Client) LoopbackPair(TransportKind kind, TunnelCounters a, TunnelCounters b)
+    internal static (IRelayTransport Server, IRelayTransport Client) LoopbackPair(TransportKind kind, TunnelCounters a, TunnelCounters b, TimeSpan? keepalive = null)
     {
         if (kind == TransportKind.Tcp)
         {
@@ -135,13 +188,13 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
             return (server, client);
         }
         // Port 0: the kernel picks the server's port and the client is told it; nothing to race for.
-        // As TunnelHost opens them: without GRO (see TunnelHost.OpenBind).
-        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = false });
-        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = false });
+        // As TunnelHost opens them: with GRO (see TunnelHost.OpenBind; the relay drains what a GRO message left in the bind).
+        var serverBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = true });
+        var clientBind = UdpBind.Open(new UdpBindOptions { Address = IPAddress.Loopback, Gro = true });
         var policy = new UdpPeerPolicy(new AddressFilter([]), null, TimeSpan.FromSeconds(1));
         var udpServer = new UdpTransport(serverBind, null, 1500, false, 16, a, new EventLimiter(null), policy, TimeSpan.FromSeconds(1), "server");
         var to = new DatagramEndpoint(NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, serverBind.LocalPort)));
-        var udpClient = new UdpTransport(clientBind, to, 1500, false, 16, b, new EventLimiter(null), policy, TimeSpan.FromMilliseconds(100), "client");
+        var udpClient = new UdpTransport(clientBind, to, 1500, false, 16, b, new EventLimiter(null), policy, keepalive ?? TimeSpan.FromMilliseconds(100), "client");
         return (udpServer, udpClient);
     }
 
