@@ -14,10 +14,18 @@ public sealed class PcapReader : IDisposable
 
     /// <summary>Reads the file header; throws <see cref="InvalidDataException"/> when it is not pcap.</summary>
     public PcapReader(Stream stream)
+        : this(stream, [])
     {
+    }
+
+    /// <summary>For <see cref="CaptureFileReader"/>: <paramref name="consumed"/> are the stream's first bytes, already read.</summary>
+    internal PcapReader(Stream stream, ReadOnlySpan<byte> consumed)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         Span<byte> header = stackalloc byte[PcapWriter.FileHeaderLength];
-        _stream.ReadExactly(header);
+        consumed.CopyTo(header);
+        _stream.ReadExactly(header[consumed.Length..]);
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
         (_bigEndian, _nanoseconds) = magic switch
         {
@@ -63,7 +71,8 @@ public sealed class PcapReader : IDisposable
         var fraction = U32(h[4..]);
         var captured = (int)U32(h[8..]);
         var original = (int)U32(h[12..]);
-        if (captured < 0 || captured > Math.Max(SnapLength, 262144))
+        // The header's snapshot length is as untrusted as the record's: the array is bounded either way.
+        if (captured < 0 || captured > Math.Min(Math.Max(SnapLength, PcapWriter.DefaultSnapLength), PcapNgReader.MaxBlockLength))
         {
             throw new InvalidDataException($"pcap record length {captured} exceeds the snapshot length {SnapLength}");
         }
