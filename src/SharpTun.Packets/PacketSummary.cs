@@ -120,8 +120,13 @@ public static partial class PacketSummary
         {
             case TransportLayer.Icmp: return "ICMP";
             case TransportLayer.Icmpv6: return "ICMPv6";
-            case TransportLayer.Udp: return IsDns(p) ? "DNS" : "UDP";
-            case TransportLayer.Tcp: return "TCP";
+            case TransportLayer.Udp or TransportLayer.Tcp:
+                return DnsOf(p) switch
+                {
+                    DnsCarrier.Dns => "DNS",
+                    DnsCarrier.Mdns => "MDNS",
+                    _ => p.Transport == TransportLayer.Udp ? "UDP" : "TCP",
+                };
         }
         return p.Network switch
         {
@@ -155,8 +160,8 @@ public static partial class PacketSummary
             case TransportLayer.Icmpv6:
                 WriteIcmpv6(ref w, p.Icmpv6, p.Ipv6.HopLimit, p.HasEthernet ? p.Ethernet.Source : default);
                 return;
-            case TransportLayer.Udp when IsDns(p):
-                WriteDns(ref w, p.Udp.Payload);
+            case TransportLayer.Udp or TransportLayer.Tcp when DnsOf(p) is DnsCarrier.Dns or DnsCarrier.Mdns:
+                WriteDns(ref w, p, DnsOf(p));
                 return;
             case TransportLayer.Udp:
                 w.Append(p.Udp.SourcePort);
@@ -167,6 +172,11 @@ public static partial class PacketSummary
                 return;
             case TransportLayer.Tcp:
                 WriteTcp(ref w, p, tracker);
+                if (DnsOf(p) == DnsCarrier.TcpPart)
+                {
+                    // tshark holds the segment for reassembly and marks it so.
+                    w.Append(" [TCP segment of a reassembled PDU]");
+                }
                 return;
             case TransportLayer.Fragment:
                 WriteFragment(ref w, p);

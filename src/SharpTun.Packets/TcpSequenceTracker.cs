@@ -2,7 +2,8 @@ namespace SharpTun.Packets;
 
 /// <summary>
 /// Remembers the first sequence number seen in each direction of a TCP connection so summaries
-/// can show relative numbers (Seq=0 on a SYN, Ack=1 on its SYN-ACK), as tshark does. A fixed
+/// can show relative numbers (Seq=0 on a SYN, Ack=1 on its SYN-ACK; Seq=1 and Ack=1 on the first segment
+/// of a connection joined mid-stream), as tshark does. A fixed
 /// direct-mapped table: no allocation after construction; a colliding flow just replaces the old one.
 /// Not thread-safe.
 /// </summary>
@@ -30,13 +31,21 @@ public sealed class TcpSequenceTracker
         var forward = Key(packet.SourceAddress, packet.DestinationAddress, tcp.SourcePort, tcp.DestinationPort);
         var backward = Key(packet.DestinationAddress, packet.SourceAddress, tcp.DestinationPort, tcp.SourcePort);
         var slot = (int)(forward & (ulong)(_keys.Length - 1));
-        if (_keys[slot] != forward || (tcp.Flags & TcpFlags.Syn) != 0)
+        var syn = (tcp.Flags & TcpFlags.Syn) != 0;
+        if (_keys[slot] != forward || syn)
         {
+            // Joined mid-stream (no SYN seen), tshark takes the segment before this one as the SYN: Seq=1.
             _keys[slot] = forward;
-            _bases[slot] = seq;
+            _bases[slot] = syn ? seq : seq - 1;
         }
         seq -= _bases[slot];
         var back = (int)(backward & (ulong)(_keys.Length - 1));
+        if (_keys[back] != backward && (tcp.Flags & TcpFlags.Ack) != 0 && !syn)
+        {
+            // Likewise for the other direction: what this segment acknowledges is its byte 1.
+            _keys[back] = backward;
+            _bases[back] = ack - 1;
+        }
         if (_keys[back] == backward)
         {
             ack -= _bases[back];
