@@ -34,10 +34,24 @@ public static partial class PacketSummary
 
     private static bool OnPort(ushort source, ushort destination, ushort port) => source == port || destination == port;
 
-    private static DnsCarrier DnsOf(scoped in DecodedPacket p)
+    /// <summary>
+    /// Whether the packet is DNS, and which messages its Info shows: the one a TCP segment completes and the
+    /// last one it then holds whole (tshark shows both, back to back). Called once per packet: with a
+    /// tracker, a TCP segment also advances its direction's reassembly.
+    /// </summary>
+    private static DnsCarrier DnsOf(scoped in DecodedPacket p, TcpSequenceTracker? tracker, out DnsSegment parts,
+        out ReadOnlySpan<byte> completed, out ReadOnlySpan<byte> last)
     {
+        parts = DnsSegment.None;
+        completed = last = default;
+        if (p.IsMalformed)
+        {
+            return DnsCarrier.None;
+        }
         if (p.Transport == TransportLayer.Udp && !p.Udp.Payload.IsEmpty)
         {
+            parts = DnsSegment.Whole;
+            last = p.Udp.Payload;
             return OnPort(p.Udp.SourcePort, p.Udp.DestinationPort, DnsPort) ? DnsCarrier.Dns
                 : OnPort(p.Udp.SourcePort, p.Udp.DestinationPort, MdnsPort) ? DnsCarrier.Mdns
                 : DnsCarrier.None;
@@ -45,16 +59,36 @@ public static partial class PacketSummary
         if (p.Transport == TransportLayer.Tcp && !p.Tcp.Payload.IsEmpty
             && (OnPort(p.Tcp.SourcePort, p.Tcp.DestinationPort, DnsPort) || OnPort(p.Tcp.SourcePort, p.Tcp.DestinationPort, MdnsPort)))
         {
-            return LastTcpMessage(p.Tcp.Payload, out _) ? DnsCarrier.Dns : DnsCarrier.TcpPart;
+            parts = tracker is not null ? tracker.FeedDns(p, out completed, out last)
+                : LastTcpMessage(p.Tcp.Payload, out last) ? DnsSegment.Whole : DnsSegment.None;
+            // The first bytes finish a message cut by a gap: tshark names the segment TCP, then any whole message.
+            return (parts & DnsSegment.GapPart) == 0 && (parts & (DnsSegment.Completed | DnsSegment.Whole)) != 0 ? DnsCarrier.Dns : DnsCarrier.TcpPart;
         }
         return DnsCarrier.None;
+    }
+
+    private static void WriteDnsParts(ref CharWriter w, DnsSegment parts, ReadOnlySpan<byte> completed, ReadOnlySpan<byte> last, bool mdns)
+    {
+        if ((parts & DnsSegment.Completed) != 0)
+        {
+            WriteDns(ref w, completed, mdns);
+        }
+        if ((parts & DnsSegment.Whole) != 0)
+        {
+            if (w.Length > DnsLineBudget)
+            {
+                w.Append(" ...");
+                return;
+            }
+            WriteDns(ref w, last, mdns);
+        }
     }
 
     /// <summary>
     /// DNS over TCP (RFC 1035 §4.2.2): each message follows its 2-byte length. Finds the last message the
     /// segment holds whole, read from the segment's start (tshark's Info shows the last one of a segment);
-    /// false when not even the first is whole. Without stream reassembly a segment is taken to start at a
-    /// message boundary, as tshark takes the first segment it sees of a connection.
+    /// false when not even the first is whole. Without a tracker (no reassembly) a segment is taken to
+    /// start at a message boundary, as tshark takes the first segment it sees of a connection.
     /// </summary>
     private static bool LastTcpMessage(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> message)
     {
@@ -72,17 +106,6 @@ public static partial class PacketSummary
             payload = payload[(2 + length)..];
         }
         return found;
-    }
-
-    private static void WriteDns(ref CharWriter w, scoped in DecodedPacket p, DnsCarrier carrier)
-    {
-        if (p.Transport == TransportLayer.Tcp)
-        {
-            LastTcpMessage(p.Tcp.Payload, out var message);
-            WriteDns(ref w, message, mdns: false);
-            return;
-        }
-        WriteDns(ref w, p.Udp.Payload, carrier == DnsCarrier.Mdns);
     }
 
     /// <summary>

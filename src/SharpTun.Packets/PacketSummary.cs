@@ -71,12 +71,23 @@ public static partial class PacketSummary
         {
             w.Append("              ? → ?              ");
         }
+        var dns = DnsOf(p, tracker, out var parts, out var completed, out var last);
         w.Append(' ');
-        w.Append(ProtocolName(p));
+        w.Append(ProtocolName(p, dns));
         w.Append(' ');
         w.Append(p.Bytes.Length);
         w.Append(' ');
-        WriteInfo(ref w, p, tracker);
+        WriteInfo(ref w, p, tracker, dns);
+        if (dns is DnsCarrier.Dns or DnsCarrier.Mdns)
+        {
+            WriteDnsParts(ref w, parts, completed, last, dns == DnsCarrier.Mdns);
+        }
+        else if (dns == DnsCarrier.TcpPart)
+        {
+            // tshark holds the segment for reassembly and marks it so; a gap's segment may still end in whole messages.
+            w.Append(" [TCP segment of a reassembled PDU]");
+            WriteDnsParts(ref w, parts & DnsSegment.Whole, default, last, mdns: false);
+        }
         if (p.HasEthernet && p.Ethernet.VlanTagCount > 0)
         {
             w.Append(" (VLAN ");
@@ -114,14 +125,14 @@ public static partial class PacketSummary
         return false;
     }
 
-    private static string ProtocolName(scoped in DecodedPacket p)
+    private static string ProtocolName(scoped in DecodedPacket p, DnsCarrier dns)
     {
         switch (p.Transport)
         {
             case TransportLayer.Icmp: return "ICMP";
             case TransportLayer.Icmpv6: return "ICMPv6";
             case TransportLayer.Udp or TransportLayer.Tcp:
-                return DnsOf(p) switch
+                return dns switch
                 {
                     DnsCarrier.Dns => "DNS",
                     DnsCarrier.Mdns => "MDNS",
@@ -143,7 +154,7 @@ public static partial class PacketSummary
         };
     }
 
-    private static void WriteInfo(ref CharWriter w, scoped in DecodedPacket p, TcpSequenceTracker? tracker)
+    private static void WriteInfo(ref CharWriter w, scoped in DecodedPacket p, TcpSequenceTracker? tracker, DnsCarrier dns)
     {
         if (p.IsMalformed)
         {
@@ -160,9 +171,8 @@ public static partial class PacketSummary
             case TransportLayer.Icmpv6:
                 WriteIcmpv6(ref w, p.Icmpv6, p.Ipv6.HopLimit, p.HasEthernet ? p.Ethernet.Source : default);
                 return;
-            case TransportLayer.Udp or TransportLayer.Tcp when DnsOf(p) is DnsCarrier.Dns or DnsCarrier.Mdns:
-                WriteDns(ref w, p, DnsOf(p));
-                return;
+            case TransportLayer.Udp or TransportLayer.Tcp when dns is DnsCarrier.Dns or DnsCarrier.Mdns:
+                return; // the messages follow (Write)
             case TransportLayer.Udp:
                 w.Append(p.Udp.SourcePort);
                 w.Append(" → ");
@@ -172,11 +182,6 @@ public static partial class PacketSummary
                 return;
             case TransportLayer.Tcp:
                 WriteTcp(ref w, p, tracker);
-                if (DnsOf(p) == DnsCarrier.TcpPart)
-                {
-                    // tshark holds the segment for reassembly and marks it so.
-                    w.Append(" [TCP segment of a reassembled PDU]");
-                }
                 return;
             case TransportLayer.Fragment:
                 WriteFragment(ref w, p);

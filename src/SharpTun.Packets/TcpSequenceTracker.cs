@@ -5,12 +5,15 @@ namespace SharpTun.Packets;
 /// can show relative numbers (Seq=0 on a SYN, Ack=1 on its SYN-ACK; Seq=1 and Ack=1 on the first segment
 /// of a connection joined mid-stream), as tshark does. A fixed
 /// direct-mapped table: no allocation after construction; a colliding flow just replaces the old one.
+/// It also carries DNS messages over TCP across segments (<see cref="DnsTcpStreams"/>: pooled, bounded
+/// buffers), so the segment that completes one is summarized as DNS, as tshark's reassembly does.
 /// Not thread-safe.
 /// </summary>
 public sealed class TcpSequenceTracker
 {
     private readonly ulong[] _keys;
     private readonly uint[] _bases;
+    private DnsTcpStreams? _dns;
 
     /// <summary>Creates a table with <paramref name="slots"/> directions (rounded up to a power of two).</summary>
     public TcpSequenceTracker(int slots = 1024)
@@ -50,6 +53,15 @@ public sealed class TcpSequenceTracker
         {
             ack -= _bases[back];
         }
+    }
+
+    /// <summary>Feeds a DNS-port segment with a payload (see <see cref="DnsTcpStreams.Feed"/>).</summary>
+    internal DnsSegment FeedDns(scoped in DecodedPacket packet, out ReadOnlySpan<byte> completed, out ReadOnlySpan<byte> last)
+    {
+        var tcp = packet.Tcp;
+        _dns ??= new DnsTcpStreams();
+        return _dns.Feed(Key(packet.SourceAddress, packet.DestinationAddress, tcp.SourcePort, tcp.DestinationPort), tcp.SequenceNumber, tcp.Payload,
+            out completed, out last);
     }
 
     private static ulong Key(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ushort sourcePort, ushort destinationPort)
