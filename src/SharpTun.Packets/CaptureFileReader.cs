@@ -66,11 +66,11 @@ public sealed class CaptureFileReader : IDisposable
         if (_pcap is not null)
         {
             var more = _pcap.TryRead(out var r);
-            record = more ? new CaptureRecord(r.UnixMicroseconds, true, r.Data, r.OriginalLength, _pcap.LinkType, 0) : default;
+            record = more ? new CaptureRecord(_pcap.LastUnixNanoseconds, _pcap.Nanoseconds ? 9 : 6, true, r.Data, r.OriginalLength, _pcap.LinkType, 0) : default;
             return more;
         }
         var next = _pcapNg!.TryRead(out var p);
-        record = next ? new CaptureRecord(p.UnixMicroseconds, p.HasTimestamp, p.Data, p.OriginalLength, p.LinkType, p.InterfaceId) : default;
+        record = next ? new CaptureRecord(p.UnixNanoseconds, _pcapNg.Interfaces[p.InterfaceId].TimestampDigits, p.HasTimestamp, p.Data, p.OriginalLength, p.LinkType, p.InterfaceId) : default;
         return next;
     }
 

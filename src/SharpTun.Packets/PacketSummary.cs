@@ -7,22 +7,29 @@ namespace SharpTun.Packets;
 /// </summary>
 public static partial class PacketSummary
 {
+    private static readonly string[] s_timeFormats = ["F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
+
     /// <summary>Characters that always suffice for one summary line.</summary>
     public const int MaxLineLength = 512;
 
     /// <summary>
     /// Writes <c>NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO</c>, tshark's column order;
-    /// <paramref name="relativeSeconds"/> is the time since the first packet.
+    /// <paramref name="relativeSeconds"/> is the time since the first packet, shown with <paramref name="timeDigits"/>
+    /// decimal places (0 to 9: tshark shows a capture's resolution, 6 for µs, 9 for ns); NaN leaves the column
+    /// blank, as tshark does for a packet without a timestamp (a pcapng Simple Packet Block).
     /// </summary>
     public static bool TryFormatLine(long number, double relativeSeconds, scoped in DecodedPacket packet, Span<char> destination,
-        out int written, TcpSequenceTracker? tracker = null)
+        out int written, TcpSequenceTracker? tracker = null, int timeDigits = 6)
     {
         var w = new CharWriter(destination);
         w.Append(number);
         w.RightAlign(0, 5);
         w.Append(' ');
         var start = w.Length;
-        w.AppendFixed(relativeSeconds, "F6");
+        if (!double.IsNaN(relativeSeconds))
+        {
+            w.AppendFixed(relativeSeconds, s_timeFormats[Math.Clamp(timeDigits, 0, 9)]);
+        }
         w.RightAlign(start, 11);
         w.Append(' ');
         Write(ref w, packet, tracker);

@@ -7,6 +7,7 @@ public sealed partial class PcapNgReader
     private const ushort IfTsResol = 9;
     private const ushort IfTsOffset = 14;
     private const ulong Microsecond = 1_000_000;
+    private const ulong Nanosecond = 1_000_000_000;
 
     /// <summary>Section Header Block: byte-order magic (already checked), major 1, minor, section length, options.</summary>
     private void StartSection(int length, long offset)
@@ -137,13 +138,13 @@ public sealed partial class PcapNgReader
             throw new InvalidDataException($"{what} block at offset {offset} has captured length {captured}, more than the {data.Length} bytes the block holds");
         }
         var iface = _interfaces[(int)id];
-        var micros = 0L;
+        var nanos = 0L;
         if (stamped)
         {
-            // ticks / TicksPerSecond seconds; 128-bit so that nanosecond (or finer) counts cannot overflow.
-            var us = (UInt128)ticks * Microsecond / iface.TicksPerSecond;
-            micros = (long)(ulong)us + (iface.OffsetSeconds * (long)Microsecond);
+            // ticks / TicksPerSecond seconds; 128-bit so that the product cannot overflow.
+            var ns = (UInt128)ticks * Nanosecond / iface.TicksPerSecond;
+            nanos = (long)(ulong)ns + (iface.OffsetSeconds * (long)Nanosecond);
         }
-        return new PcapNgPacket((int)id, iface.LinkType, micros, stamped, data[..(int)captured].ToArray(), (int)Math.Min(original, int.MaxValue), offset);
+        return new PcapNgPacket((int)id, iface.LinkType, nanos, stamped, data[..(int)captured].ToArray(), (int)Math.Min(original, int.MaxValue), offset);
     }
 }

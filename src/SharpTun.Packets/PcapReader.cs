@@ -53,6 +53,12 @@ public sealed class PcapReader : IDisposable
     /// <summary>Link type.</summary>
     public LinkType LinkType { get; }
 
+    /// <summary>Whether the timestamps are in nanoseconds (magic 0xa1b23c4d) rather than microseconds.</summary>
+    internal bool Nanoseconds => _nanoseconds;
+
+    /// <summary>The last record's timestamp in nanoseconds (the record itself carries microseconds).</summary>
+    internal long LastUnixNanoseconds { get; private set; }
+
     /// <summary>Reads the next record, or returns false at the end of the file.</summary>
     public bool TryRead(out PcapRecord record)
     {
@@ -79,6 +85,7 @@ public sealed class PcapReader : IDisposable
         var data = new byte[captured];
         _stream.ReadExactly(data);
         var micros = (seconds * 1_000_000L) + (_nanoseconds ? fraction / 1000 : fraction);
+        LastUnixNanoseconds = (seconds * 1_000_000_000L) + (_nanoseconds ? fraction : fraction * 1000L);
         record = new PcapRecord(micros, data, original);
         return true;
     }

@@ -291,6 +291,43 @@ public sealed partial class ReadFileCliTests : IDisposable
         Assert.Contains("MDNS 69 Standard query response 0x0000 A, cache flush 198.18.0.2", ours.StdOut);
     }
 
+    /// <summary>One little-endian pcapng block: type, total length, body padded to 4, total length.</summary>
+    private static byte[] Block(uint type, byte[] body)
+    {
+        byte[] padded = [.. body, .. new byte[(4 - (body.Length % 4)) % 4]];
+        var length = BitConverter.GetBytes(12 + padded.Length);
+        return [.. BitConverter.GetBytes(type), .. length, .. padded, .. length];
+    }
+
+    private static byte[] Epb(uint iface, ulong ticks, byte[] data) =>
+        Block(6, [.. BitConverter.GetBytes(iface), .. BitConverter.GetBytes((uint)(ticks >> 32)), .. BitConverter.GetBytes((uint)ticks),
+            .. BitConverter.GetBytes(data.Length), .. BitConverter.GetBytes(data.Length), .. data]);
+
+    [TsharkFact]
+    public void A_hand_made_pcapng_with_two_interfaces_and_a_simple_packet_prints_as_tshark()
+    {
+        var frame = Convert.FromHexString("ffffffffffff02000000000108004500001c000000004011" + "0000" + "c6120001c6120002" + "9c4013880008" + "0000");
+        var ng = Temp(".pcapng");
+        File.WriteAllBytes(ng, [
+            .. Block(0x0A0D0D0A, [.. BitConverter.GetBytes(0x1A2B3C4D), 1, 0, 0, 0, .. BitConverter.GetBytes(-1L)]),
+            .. Block(1, [101, 0, 0, 0, 0, 0, 4, 0]),                                                   // 0: raw IP, µs
+            .. Block(1, [1, 0, 0, 0, 0, 0, 4, 0, 9, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0]),                 // 1: Ethernet, if_tsresol 10^-9
+            .. Block(1, [101, 0, 0, 0, 0, 0, 4, 0, 9, 0, 1, 0, 0x8a, 0, 0, 0, 0, 0, 0, 0]),            // 2: raw IP, if_tsresol 2^-10
+            .. Epb(0, 1_700_000_000_000_000, Udp("198.18.0.1", "198.18.0.2", 40000, 53, s_query)),
+            .. Epb(1, 1_700_000_000_250_000_000, frame),                                               // 0.25 s later, in ns
+            .. Block(3, [.. BitConverter.GetBytes(57), .. Udp("198.18.0.2", "198.18.0.1", 53, 40000, s_query)]), // no timestamp
+            .. Block(4, [0, 0, 0, 0]),                                                                // name resolution: not a packet
+            .. Epb(0, 1_700_000_001_000_000, Udp("198.18.0.2", "198.18.0.1", 53, 40000, s_answer)),
+            .. Epb(2, (1_700_000_001UL * 1024) + 3, Udp("198.19.0.1", "198.19.0.2", 40001, 5000, [1, 2, 3])), // 1.0029 s: tshark cuts to ms
+        ]);
+        var ours = St("read", "-r", ng);
+        Assert.True(ours.ExitCode == 0, ours.ToString());
+        var tshark = Collapsed(Run.Exec("tshark", ["-n", "-r", ng]).EnsureSuccess().StdOut);
+        Assert.Equal(tshark, Collapsed(ours.StdOut));
+        // Each interface's resolution shows (ns: 9 places, 2^-10 s: 3, cut); a simple packet block has no time at all.
+        Assert.Equal(["1 0.000000", "2 0.250000000", "3 198.18.0.2", "4 1.000000", "5 1.002"], Collapsed(ours.StdOut).Select(l => string.Join(' ', l.Split(' ')[..2])));
+    }
+
     private static void AssertFails(ProcessResult r, string message)
     {
         Assert.True(r.ExitCode == 1, r.ToString());

@@ -9,6 +9,7 @@ namespace SharpTun.Packets.Tests;
 public sealed class PcapNgTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const ulong T0 = 1_700_000_000_123_456; // µs
+    private const long T0Ns = 1_700_000_000_123_456_000;
 
     private static byte[] TwoSections(out long firstPacketOffset)
     {
@@ -41,25 +42,27 @@ public sealed class PcapNgTests(Xunit.Abstractions.ITestOutputHelper output)
             {
                 Assert.Equal(2, r.Interfaces.Count);
                 Assert.Equal(new PcapNgInterface(LinkType.Ethernet, 65535, 1_000_000_000, 0), r.Interfaces[1]);
+                Assert.Equal((6, 9), (r.Interfaces[0].TimestampDigits, r.Interfaces[1].TimestampDigits));
             }
             packets.Add(p);
         }
         Assert.Equal(4, packets.Count);
-        Assert.Equal((0, LinkType.Raw, (long)T0, true, 84, firstPacket), (packets[0].InterfaceId, packets[0].LinkType, packets[0].UnixMicroseconds,
+        Assert.Equal((0, LinkType.Raw, T0Ns, true, 84, firstPacket), (packets[0].InterfaceId, packets[0].LinkType, packets[0].UnixNanoseconds,
             packets[0].HasTimestamp, packets[0].OriginalLength, packets[0].BlockOffset));
         Assert.Equal(Vectors.EchoRequestV4, packets[0].Data);
-        Assert.Equal((1, LinkType.Ethernet, (long)T0, true, 60), (packets[1].InterfaceId, packets[1].LinkType, packets[1].UnixMicroseconds,
+        Assert.Equal((1, LinkType.Ethernet, T0Ns + 789, true, 60), (packets[1].InterfaceId, packets[1].LinkType, packets[1].UnixNanoseconds,
             packets[1].HasTimestamp, packets[1].OriginalLength));
         Assert.Equal(Vectors.ArpRequest, packets[1].Data);
-        Assert.Equal((0, LinkType.Raw, 0L, false, 84), (packets[2].InterfaceId, packets[2].LinkType, packets[2].UnixMicroseconds,
+        Assert.Equal((0, LinkType.Raw, 0L, false, 84), (packets[2].InterfaceId, packets[2].LinkType, packets[2].UnixNanoseconds,
             packets[2].HasTimestamp, packets[2].OriginalLength));
         Assert.Equal(Vectors.EchoRequestV4, packets[2].Data);
-        Assert.Equal((0, LinkType.Raw, 1_700_000_001_500_000L, true), (packets[3].InterfaceId, packets[3].LinkType, packets[3].UnixMicroseconds,
+        Assert.Equal((0, LinkType.Raw, 1_700_000_001_500_000_000L, true), (packets[3].InterfaceId, packets[3].LinkType, packets[3].UnixNanoseconds,
             packets[3].HasTimestamp));
         Assert.Equal(Vectors.EchoReplyV4, packets[3].Data);
         Assert.Equal(2, r.Sections);
         Assert.True(r.BigEndian);
         Assert.Equal(new PcapNgInterface(LinkType.Raw, 0, 8, 1_700_000_000), Assert.Single(r.Interfaces));
+        Assert.Equal(0, r.Interfaces[0].TimestampDigits); // 1/8 s: tshark shows whole seconds
         Assert.False(r.TryRead(out _));
     }
 
@@ -74,7 +77,7 @@ public sealed class PcapNgTests(Xunit.Abstractions.ITestOutputHelper output)
         while (whole.TryRead(out var a))
         {
             Assert.True(piped.TryRead(out var b));
-            Assert.Equal((a.UnixMicroseconds, a.HasTimestamp, a.LinkType, a.InterfaceId, a.OriginalLength), (b.UnixMicroseconds, b.HasTimestamp, b.LinkType, b.InterfaceId, b.OriginalLength));
+            Assert.Equal((a.UnixNanoseconds, a.TimestampDigits, a.HasTimestamp, a.LinkType, a.InterfaceId, a.OriginalLength), (b.UnixNanoseconds, b.TimestampDigits, b.HasTimestamp, b.LinkType, b.InterfaceId, b.OriginalLength));
             Assert.Equal(a.Data, b.Data);
             n++;
         }
@@ -83,14 +86,14 @@ public sealed class PcapNgTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("d4c3b2a1" + "02000400" + "00000000" + "00000000" + "00000400" + "65000000" + "00f15365" + "40e20100" + "02000000" + "02000000" + "4500", 1_700_000_000_123_456L)]
-    [InlineData("a1b23c4d" + "00020004" + "00000000" + "00000000" + "00040000" + "00000065" + "6553f100" + "075bcd15" + "00000002" + "00000002" + "4500", 1_700_000_000_123_456L)]
-    public void Classic_pcap_in_either_byte_order_and_resolution_is_told_from_its_magic(string hex, long micros)
+    [InlineData("d4c3b2a1" + "02000400" + "00000000" + "00000000" + "00000400" + "65000000" + "00f15365" + "40e20100" + "02000000" + "02000000" + "4500", 1_700_000_000_123_456_000L, 6)]
+    [InlineData("a1b23c4d" + "00020004" + "00000000" + "00000000" + "00040000" + "00000065" + "6553f100" + "075bcd15" + "00000002" + "00000002" + "4500", 1_700_000_000_123_456_789L, 9)]
+    public void Classic_pcap_in_either_byte_order_and_resolution_is_told_from_its_magic(string hex, long nanos, int digits)
     {
         using var r = new CaptureFileReader(new MemoryStream(Convert.FromHexString(hex)));
         Assert.Equal(CaptureFileFormat.Pcap, r.Format);
         Assert.True(r.TryRead(out var record));
-        Assert.Equal(new CaptureRecord(micros, true, record.Data, 2, LinkType.Raw, 0), record);
+        Assert.Equal(new CaptureRecord(nanos, digits, true, record.Data, 2, LinkType.Raw, 0), record);
         Assert.Equal([0x45, 0x00], record.Data);
         Assert.Equal(LinkType.Raw, r.LinkType);
         Assert.False(r.TryRead(out _));

@@ -81,6 +81,17 @@ internal static class PcapFileRead
 
     private static bool Supported(LinkType link) => link is LinkType.Raw or LinkType.Ethernet;
 
+    /// <summary>Seconds cut (not rounded, as tshark) to <paramref name="digits"/> decimal places.</summary>
+    private static double Truncated(long nanoseconds, int digits)
+    {
+        var unit = 1L;
+        for (var i = Math.Clamp(digits, 0, 9); i < 9; i++)
+        {
+            unit *= 10;
+        }
+        return nanoseconds / unit * unit / 1e9;
+    }
+
     private static string Name(CaptureFileReader reader) => reader.Format == CaptureFileFormat.PcapNg ? "pcapng" : "pcap";
 
     private static void Loop(CaptureFileReader reader, ReadLoop.Settings s, string path, string? writePath, ReadLoop.Counter captured)
@@ -136,13 +147,16 @@ internal static class PcapFileRead
                         throw new IOException($"cannot write pcap file '{writePath}': packet {index} has link type {(int)record.LinkType}, the file already holds link type {(int)pcap.LinkType} (pcap has one link type per file)");
                     }
                 }
-                // A Simple Packet Block has no timestamp: it keeps the time of the packet before it.
-                var micros = record.HasTimestamp ? record.UnixMicroseconds : last;
-                last = micros;
-                first ??= micros;
-                var seconds = (micros - first.Value) / 1e6;
-                var stamp = DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10);
-                if (ReadLoop.Show(s, record.Data, index, seconds, text, tracker, stdout, path, record.Data.Length, pcap, stamp))
+                // A Simple Packet Block has no timestamp: a blank time column, as tshark; -w gives it the time before it.
+                var nanos = record.HasTimestamp ? record.UnixNanoseconds : last;
+                last = nanos;
+                if (record.HasTimestamp)
+                {
+                    first ??= nanos;
+                }
+                var seconds = record.HasTimestamp ? Truncated(nanos - first!.Value, record.TimestampDigits) : double.NaN;
+                var stamp = DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
+                if (ReadLoop.Show(s, record.Data, index, seconds, text, tracker, stdout, path, record.Data.Length, pcap, stamp, record.TimestampDigits))
                 {
                     Volatile.Write(ref captured.Value, ++shown);
                 }
