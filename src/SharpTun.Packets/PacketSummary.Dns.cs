@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 namespace SharpTun.Packets;
 
 /// <summary>
-/// DNS over UDP port 53 as tshark's Info column shows it (RFC 1035 message, RFC 3596 AAAA, RFC 6891 OPT):
+/// DNS over UDP port 53, over TCP ports 53 and 5353, and mDNS (UDP 5353) as tshark's Info column shows
+/// it (RFC 1035 message, RFC 3596 AAAA, RFC 6891 OPT, RFC 6762 mDNS bits):
 /// <c>Standard query 0x1a2b A example.com OPT</c>,
 /// <c>Standard query response 0x1a2b A example.com A 93.184.216.34</c>,
 /// <c>Standard query response 0x1a2b No such name AAAA nosuch.example SOA ns.example</c>.
@@ -11,34 +12,35 @@ namespace SharpTun.Packets;
 /// </summary>
 public static partial class PacketSummary
 {
-    /// <summary>The well-known DNS port (RFC 1035 §4.2.1).</summary>
+    /// <summary>The well-known DNS port (RFC 1035 §4.2.1); tshark also reads DNS over TCP on 5353.</summary>
     private const ushort DnsPort = 53;
+
+    /// <summary>The multicast DNS port (RFC 6762); tshark names the protocol MDNS on UDP.</summary>
+    private const ushort MdnsPort = 5353;
 
     private const int DnsHeaderLength = 12;
 
     // Stop adding records once the line is this long: one more name (≤ 253) with its type still fits MaxLineLength.
     private const int DnsLineBudget = MaxLineLength - 300;
 
-    private static bool IsDns(scoped in DecodedPacket p) =>
-        p.Transport == TransportLayer.Udp && (p.Udp.SourcePort == DnsPort || p.Udp.DestinationPort == DnsPort)
-        && p.Udp.Payload.Length >= DnsHeaderLength;
-
-    private static void WriteDns(ref CharWriter w, ReadOnlySpan<byte> m)
+    /// <summary>
+    /// tshark's DNS Info. mDNS (RFC 6762 §5.4, §10.2) adds the question's unicast-response bit
+    /// (<c>, "QU" question</c> or <c>, "QM" question</c>) and a record's cache-flush bit (<c>, cache flush</c>),
+    /// both the top bit of the class.
+    /// </summary>
+    private static void WriteDns(ref CharWriter w, ReadOnlySpan<byte> m, bool mdns)
     {
+        if (m.Length < 4)
+        {
+            w.Append("[Malformed Packet]");
+            return;
+        }
         var id = BinaryPrimitives.ReadUInt16BigEndian(m);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(m[2..]);
         var response = (flags & 0x8000) != 0;
         var opcode = (flags >> 11) & 0xF;
         var rcode = flags & 0xF;
-        w.Append(opcode switch
-        {
-            0 => "Standard query",
-            1 => "Inverse query",
-            2 => "Server status request",
-            4 => "Zone change notification",
-            5 => "Dynamic update",
-            _ => "Unknown operation",
-        });
+        AppendOpcode(ref w, opcode);
         if (response)
         {
             w.Append(" response");
@@ -48,15 +50,12 @@ public static partial class PacketSummary
         if (response && rcode != 0)
         {
             w.Append(' ');
-            w.Append(rcode switch
-            {
-                1 => "Format error",
-                2 => "Server failure",
-                3 => "No such name",
-                4 => "Not implemented",
-                5 => "Refused",
-                _ => "Unknown error",
-            });
+            AppendRcode(ref w, rcode);
+        }
+        if (m.Length < DnsHeaderLength)
+        {
+            w.Append("[Malformed Packet]");
+            return;
         }
         int questions = BinaryPrimitives.ReadUInt16BigEndian(m[4..]);
         var records = BinaryPrimitives.ReadUInt16BigEndian(m[6..]) + BinaryPrimitives.ReadUInt16BigEndian(m[8..]) + BinaryPrimitives.ReadUInt16BigEndian(m[10..]);
@@ -75,14 +74,23 @@ public static partial class PacketSummary
                 return;
             }
             var type = BinaryPrimitives.ReadUInt16BigEndian(m[at..]);
+            var topClassBit = (m[at + 2] & 0x80) != 0;
             w.Append(' ');
             AppendDnsType(ref w, type);
             if (i < questions)
             {
                 w.Append(' ');
                 AppendName(ref w, m, nameAt);
+                if (mdns)
+                {
+                    w.Append(topClassBit ? ", \"QU\" question" : ", \"QM\" question");
+                }
                 at += 4;
                 continue;
+            }
+            if (mdns && topClassBit)
+            {
+                w.Append(", cache flush");
             }
             int length = BinaryPrimitives.ReadUInt16BigEndian(m[(at + 8)..]);
             var data = at + 10;
@@ -96,6 +104,55 @@ public static partial class PacketSummary
         }
     }
 
+    private static void AppendOpcode(ref CharWriter w, int opcode)
+    {
+        var name = opcode switch
+        {
+            0 => "Standard query",
+            1 => "Inverse query",
+            2 => "Server status request",
+            4 => "Zone change notification",
+            5 => "Dynamic update",
+            6 => "DNS Stateful operations (DSO)",
+            _ => null,
+        };
+        if (name is not null)
+        {
+            w.Append(name);
+            return;
+        }
+        w.Append("Unknown operation (");
+        w.Append(opcode);
+        w.Append(')');
+    }
+
+    private static void AppendRcode(ref CharWriter w, int rcode)
+    {
+        var name = rcode switch
+        {
+            1 => "Format error",
+            2 => "Server failure",
+            3 => "No such name",
+            4 => "Not implemented",
+            5 => "Refused",
+            6 => "Name exists",
+            7 => "RRset exists",
+            8 => "RRset does not exist",
+            9 => "Not authoritative",
+            10 => "Name out of zone",
+            11 => "DSO-Type not implemented",
+            _ => null,
+        };
+        if (name is not null)
+        {
+            w.Append(name);
+            return;
+        }
+        w.Append("Unknown error (");
+        w.Append(rcode);
+        w.Append(')');
+    }
+
     private static void AppendRecordData(ref CharWriter w, ReadOnlySpan<byte> m, ushort type, int data, int length)
     {
         switch (type)
@@ -105,7 +162,7 @@ public static partial class PacketSummary
                 w.Append(' ');
                 w.AppendAddress(m.Slice(data, length));
                 return;
-            case 2 or 5 or 12 or 6: // NS, CNAME, PTR, SOA (its MNAME)
+            case 2 or 5 or 12 or 6 or 47: // NS, CNAME, PTR, SOA (its MNAME), NSEC (its next name)
                 w.Append(' ');
                 AppendName(ref w, m, data);
                 return;

@@ -7,22 +7,29 @@ namespace SharpTun.Packets;
 /// </summary>
 public static partial class PacketSummary
 {
+    private static readonly string[] s_timeFormats = ["F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
+
     /// <summary>Characters that always suffice for one summary line.</summary>
     public const int MaxLineLength = 512;
 
     /// <summary>
     /// Writes <c>NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO</c>, tshark's column order;
-    /// <paramref name="relativeSeconds"/> is the time since the first packet.
+    /// <paramref name="relativeSeconds"/> is the time since the first packet, shown with <paramref name="timeDigits"/>
+    /// decimal places (0 to 9: tshark shows a capture's resolution, 6 for µs, 9 for ns); NaN leaves the column
+    /// blank, as tshark does for a packet without a timestamp (a pcapng Simple Packet Block).
     /// </summary>
     public static bool TryFormatLine(long number, double relativeSeconds, scoped in DecodedPacket packet, Span<char> destination,
-        out int written, TcpSequenceTracker? tracker = null)
+        out int written, TcpSequenceTracker? tracker = null, int timeDigits = 6)
     {
         var w = new CharWriter(destination);
         w.Append(number);
         w.RightAlign(0, 5);
         w.Append(' ');
         var start = w.Length;
-        w.AppendFixed(relativeSeconds, "F6");
+        if (!double.IsNaN(relativeSeconds))
+        {
+            w.AppendFixed(relativeSeconds, s_timeFormats[Math.Clamp(timeDigits, 0, 9)]);
+        }
         w.RightAlign(start, 11);
         w.Append(' ');
         Write(ref w, packet, tracker);
@@ -71,12 +78,23 @@ public static partial class PacketSummary
         {
             w.Append("              ? → ?              ");
         }
+        var dns = DnsOf(p, tracker, out var parts, out var completed, out var last);
         w.Append(' ');
-        w.Append(ProtocolName(p));
+        w.Append(ProtocolName(p, dns));
         w.Append(' ');
         w.Append(p.Bytes.Length);
         w.Append(' ');
-        WriteInfo(ref w, p, tracker);
+        WriteInfo(ref w, p, tracker, dns);
+        if (dns is DnsCarrier.Dns or DnsCarrier.Mdns)
+        {
+            WriteDnsParts(ref w, parts, completed, last, dns == DnsCarrier.Mdns);
+        }
+        else if (dns == DnsCarrier.TcpPart)
+        {
+            // tshark holds the segment for reassembly and marks it so; a gap's segment may still end in whole messages.
+            w.Append(" [TCP segment of a reassembled PDU]");
+            WriteDnsParts(ref w, parts & DnsSegment.Whole, default, last, mdns: false);
+        }
         if (p.HasEthernet && p.Ethernet.VlanTagCount > 0)
         {
             w.Append(" (VLAN ");
@@ -114,14 +132,19 @@ public static partial class PacketSummary
         return false;
     }
 
-    private static string ProtocolName(scoped in DecodedPacket p)
+    private static string ProtocolName(scoped in DecodedPacket p, DnsCarrier dns)
     {
         switch (p.Transport)
         {
             case TransportLayer.Icmp: return "ICMP";
             case TransportLayer.Icmpv6: return "ICMPv6";
-            case TransportLayer.Udp: return IsDns(p) ? "DNS" : "UDP";
-            case TransportLayer.Tcp: return "TCP";
+            case TransportLayer.Udp or TransportLayer.Tcp:
+                return dns switch
+                {
+                    DnsCarrier.Dns => "DNS",
+                    DnsCarrier.Mdns => "MDNS",
+                    _ => p.Transport == TransportLayer.Udp ? "UDP" : "TCP",
+                };
         }
         return p.Network switch
         {
@@ -138,7 +161,7 @@ public static partial class PacketSummary
         };
     }
 
-    private static void WriteInfo(ref CharWriter w, scoped in DecodedPacket p, TcpSequenceTracker? tracker)
+    private static void WriteInfo(ref CharWriter w, scoped in DecodedPacket p, TcpSequenceTracker? tracker, DnsCarrier dns)
     {
         if (p.IsMalformed)
         {
@@ -155,9 +178,8 @@ public static partial class PacketSummary
             case TransportLayer.Icmpv6:
                 WriteIcmpv6(ref w, p.Icmpv6, p.Ipv6.HopLimit, p.HasEthernet ? p.Ethernet.Source : default);
                 return;
-            case TransportLayer.Udp when IsDns(p):
-                WriteDns(ref w, p.Udp.Payload);
-                return;
+            case TransportLayer.Udp or TransportLayer.Tcp when dns is DnsCarrier.Dns or DnsCarrier.Mdns:
+                return; // the messages follow (Write)
             case TransportLayer.Udp:
                 w.Append(p.Udp.SourcePort);
                 w.Append(" → ");

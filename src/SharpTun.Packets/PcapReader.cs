@@ -14,10 +14,18 @@ public sealed class PcapReader : IDisposable
 
     /// <summary>Reads the file header; throws <see cref="InvalidDataException"/> when it is not pcap.</summary>
     public PcapReader(Stream stream)
+        : this(stream, [])
     {
+    }
+
+    /// <summary>For <see cref="CaptureFileReader"/>: <paramref name="consumed"/> are the stream's first bytes, already read.</summary>
+    internal PcapReader(Stream stream, ReadOnlySpan<byte> consumed)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         Span<byte> header = stackalloc byte[PcapWriter.FileHeaderLength];
-        _stream.ReadExactly(header);
+        consumed.CopyTo(header);
+        _stream.ReadExactly(header[consumed.Length..]);
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
         (_bigEndian, _nanoseconds) = magic switch
         {
@@ -45,6 +53,12 @@ public sealed class PcapReader : IDisposable
     /// <summary>Link type.</summary>
     public LinkType LinkType { get; }
 
+    /// <summary>Whether the timestamps are in nanoseconds (magic 0xa1b23c4d) rather than microseconds.</summary>
+    internal bool Nanoseconds => _nanoseconds;
+
+    /// <summary>The last record's timestamp in nanoseconds (the record itself carries microseconds).</summary>
+    internal long LastUnixNanoseconds { get; private set; }
+
     /// <summary>Reads the next record, or returns false at the end of the file.</summary>
     public bool TryRead(out PcapRecord record)
     {
@@ -63,13 +77,15 @@ public sealed class PcapReader : IDisposable
         var fraction = U32(h[4..]);
         var captured = (int)U32(h[8..]);
         var original = (int)U32(h[12..]);
-        if (captured < 0 || captured > Math.Max(SnapLength, 262144))
+        // The header's snapshot length is as untrusted as the record's: the array is bounded either way.
+        if (captured < 0 || captured > Math.Min(Math.Max(SnapLength, PcapWriter.DefaultSnapLength), PcapNgReader.MaxBlockLength))
         {
             throw new InvalidDataException($"pcap record length {captured} exceeds the snapshot length {SnapLength}");
         }
         var data = new byte[captured];
         _stream.ReadExactly(data);
         var micros = (seconds * 1_000_000L) + (_nanoseconds ? fraction / 1000 : fraction);
+        LastUnixNanoseconds = (seconds * 1_000_000_000L) + (_nanoseconds ? fraction : fraction * 1000L);
         record = new PcapRecord(micros, data, original);
         return true;
     }

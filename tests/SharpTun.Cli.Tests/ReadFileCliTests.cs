@@ -23,26 +23,40 @@ public sealed partial class ReadFileCliTests : IDisposable
         return path;
     }
 
+    /// <summary>The one's-complement sum of RFC 1071, folded; the pseudo-header is summed by the caller into <paramref name="start"/>.</summary>
+    private static ushort Sum(ReadOnlySpan<byte> b, long start = 0)
+    {
+        var sum = start;
+        for (var i = 0; i < b.Length; i += 2)
+        {
+            sum += (b[i] << 8) | (i + 1 < b.Length ? b[i + 1] : 0);
+        }
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (ushort)~sum;
+    }
+
+    private static byte[] Ip(string src, string dst, byte protocol, byte[] payload)
+    {
+        var ip = new byte[20 + payload.Length];
+        ip[0] = 0x45; ip[2] = (byte)(ip.Length >> 8); ip[3] = (byte)ip.Length; ip[8] = 64; ip[9] = protocol;
+        System.Net.IPAddress.Parse(src).GetAddressBytes().CopyTo(ip, 12);
+        System.Net.IPAddress.Parse(dst).GetAddressBytes().CopyTo(ip, 16);
+        var sum = Sum(ip.AsSpan(0, 20));
+        ip[10] = (byte)(sum >> 8); ip[11] = (byte)sum;
+        payload.CopyTo(ip, 20);
+        return ip;
+    }
+
     private static byte[] Udp(string src, string dst, ushort sport, ushort dport, byte[] payload)
     {
         var udp = new byte[8 + payload.Length];
         udp[0] = (byte)(sport >> 8); udp[1] = (byte)sport; udp[2] = (byte)(dport >> 8); udp[3] = (byte)dport;
         udp[4] = (byte)(udp.Length >> 8); udp[5] = (byte)udp.Length;
         payload.CopyTo(udp, 8);
-        var ip = new byte[20 + udp.Length];
-        ip[0] = 0x45; ip[2] = (byte)(ip.Length >> 8); ip[3] = (byte)ip.Length; ip[8] = 64; ip[9] = 17;
-        System.Net.IPAddress.Parse(src).GetAddressBytes().CopyTo(ip, 12);
-        System.Net.IPAddress.Parse(dst).GetAddressBytes().CopyTo(ip, 16);
-        var sum = 0;
-        for (var i = 0; i < 20; i += 2)
-        {
-            sum += (ip[i] << 8) | ip[i + 1];
-        }
-        sum = (sum & 0xFFFF) + (sum >> 16);
-        sum = ~((sum & 0xFFFF) + (sum >> 16));
-        ip[10] = (byte)(sum >> 8); ip[11] = (byte)sum;
-        udp.CopyTo(ip, 20);
-        return ip; // UDP checksum 0: "none" for IPv4
+        return Ip(src, dst, 17, udp); // UDP checksum 0: "none" for IPv4
     }
 
     // A DNS query for example.com A (id 0x1a2b) and a response with its answer.
@@ -123,11 +137,18 @@ public sealed partial class ReadFileCliTests : IDisposable
 
         var text = Temp(".txt");
         File.WriteAllText(text, "this is not a capture file at all");
-        AssertFails(St("read", "-r", text), $"sharptun: cannot read pcap file '{text}': not a pcap file (magic 0x73696874)");
+        AssertFails(St("read", "-r", text), $"sharptun: cannot read pcap file '{text}': not a pcap or pcapng file (magic 0x73696874)");
 
+        // pcapng: a section header (28 bytes), then a block claiming 4 GiB.
         var ng = Temp(".pcapng");
-        File.WriteAllBytes(ng, Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000"));
-        AssertFails(St("read", "-r", ng), $"sharptun: cannot read pcap file '{ng}': it is pcapng, not pcap (convert it with 'editcap -F pcap IN OUT', or capture with 'tshark -F pcap')");
+        File.WriteAllBytes(ng, Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000" + "06000000f0ffffff00000000"));
+        AssertFails(St("read", "-r", ng), $"sharptun: cannot read pcapng file '{ng}': block at offset 28 has length 4294967280, more than the 16777216-byte limit");
+
+        // pcapng: an interface of link type 113 (Linux cooked) and a packet on it.
+        var ngSll = Temp(".pcapng");
+        File.WriteAllBytes(ngSll, Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000" + "01000000140000007100000000000400" + "14000000"
+            + "0600000024000000" + "00000000" + "00000000" + "00000000" + "04000000" + "04000000" + "45000000" + "24000000"));
+        AssertFails(St("read", "-r", ngSll), $"sharptun: cannot read pcapng file '{ngSll}': packet 1 is on interface 0, link type 113, which is not supported (raw IP (101) and Ethernet (1) are)");
 
         var sll = Temp();
         File.WriteAllBytes(sll, Convert.FromHexString("d4c3b2a1" + "02000400" + "00000000" + "00000000" + "00000400" + "71000000"));

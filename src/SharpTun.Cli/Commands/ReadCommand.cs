@@ -7,7 +7,7 @@ namespace SharpTun.Cli.Commands;
 /// <summary>
 /// <c>sharptun read</c>: attach to a device and print one tshark-style line per packet (or the
 /// tutorial tunclient's "Read N bytes" line with <c>--sizes</c>), optionally a hex dump, and/or
-/// write a pcap file; or, with <c>-r FILE</c>, read a pcap file instead of a device (as <c>tshark -r</c>
+/// write a pcap file; or, with <c>-r FILE</c>, read a pcap or pcapng file instead of a device (as <c>tshark -r</c>
 /// / <c>tcpdump -r</c>; see <see cref="PcapFileRead"/>). Decoding, summaries, filters and pcap live in SharpTun.Packets.
 /// </summary>
 internal static class ReadCommand
@@ -15,7 +15,7 @@ internal static class ReadCommand
     internal static Command Create()
     {
         var dev = new Option<string>("--interface", "-i") { Description = "device to attach to (created, non-persistent, if missing)", HelpName = "DEV" };
-        var file = new Option<string?>("--read-file", "-r") { Description = "read packets from this pcap file instead of a device ('-' = stdin), as tshark -r / tcpdump -r", HelpName = "FILE" };
+        var file = new Option<string?>("--read-file", "-r") { Description = "read packets from this pcap or pcapng file instead of a device ('-' = stdin), as tshark -r / tcpdump -r", HelpName = "FILE" };
         var tap = new Option<bool>("--tap", "-a") { Description = "the device is a tap device (Ethernet frames)" };
         var pi = new Option<bool>("--pi") { Description = "attach with the 4-byte packet-information header (stripped before decoding and in pcap)" };
         var vnet = new Option<bool>("--vnet-hdr") { Description = "attach with IFF_VNET_HDR (the virtio-net header is stripped before decoding and in pcap)" };
@@ -30,7 +30,7 @@ internal static class ReadCommand
         {
             Description = "only packets matching: ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, [src|dst] host ADDR, [src|dst] net PREFIX, [src|dst] port N, combined with and/or/not/()",
         };
-        var cmd = new Command("read", "Attach to a tun/tap device (or read a pcap file: -r FILE) and print one decoded line per packet (tshark style); -w writes pcap.")
+        var cmd = new Command("read", "Attach to a tun/tap device (or read a pcap/pcapng file: -r FILE) and print one decoded line per packet (tshark style); -w writes pcap.")
         {
             dev, file, tap, pi, vnet, mq, count, timeout, sizes, hex, write, quiet, filter,
         };

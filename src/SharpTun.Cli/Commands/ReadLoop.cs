@@ -84,7 +84,7 @@ internal static class ReadLoop
     }
 
     internal static bool Show(Settings s, ReadOnlySpan<byte> packet, long number, double seconds, char[] text, TcpSequenceTracker tracker,
-        StreamWriter stdout, string deviceName, int readLength, PcapWriter? pcap, DateTimeOffset stamp)
+        StreamWriter stdout, string deviceName, int readLength, PcapWriter? pcap, DateTimeOffset stamp, int timeDigits = 6)
     {
         var decoded = PacketDecoder.Decode(packet, s.LinkType);
         if (s.Filter is not null && !s.Filter.Matches(decoded))
@@ -105,7 +105,7 @@ internal static class ReadLoop
             stdout.Write(" bytes from device ");
             stdout.WriteLine(deviceName);
         }
-        else if (PacketSummary.TryFormatLine(number, seconds, decoded, text, out var n, tracker))
+        else if (PacketSummary.TryFormatLine(number, seconds, decoded, text, out var n, tracker, timeDigits))
         {
             stdout.WriteLine(text.AsSpan(0, n));
         }
