@@ -36,10 +36,8 @@ public sealed partial class TunnelHost
             Socket NewSocket(AddressFamily family) => InNs(() => new Socket(family, SocketType.Stream, ProtocolType.Tcp));
             return (new TcpClientTransport(servers, NewSocket, buffers, counters, events), null);
         }
-        // The client binds port 0 in the server's family: an IPv4 server gets an AF_INET socket, not a
-        // dual-stack one (no v4-mapped detour through the IPv6 send path for every datagram).
-        var clientAddress = !settings.IsServer && servers[0].AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : null;
-        var bind = InNs(() => OpenBind(settings.IsServer ? settings.Listen : clientAddress, settings.IsServer ? settings.Port : 0));
+        // The client binds [::]:0 too: one dual-stack socket, where an IPv4 server appears as an IPv4 endpoint.
+        var bind = InNs(() => OpenBind(settings.IsServer ? settings.Listen : null, settings.IsServer ? settings.Port : 0));
         try
         {
             var port = bind.LocalPort;
