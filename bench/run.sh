@@ -18,7 +18,7 @@ done
 S=${BENCH_SECONDS:-5}
 # SharpTun runs as users run it: the native binary (./build-native.sh; what ./sharptun and install.sh use),
 # or the JIT build (dotnet sharptun.dll) when there is no native one.
-# BENCH_BASELINE=/path/to/sharptun(.dll) adds relay rows for another build (before/after in one run).
+# BENCH_BASELINE=/path/to/sharptun(.dll) adds relay and WireGuard rows for another build (before/after in one run).
 # BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard.
 ONLY=${BENCH_ONLY:-all}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -228,6 +228,14 @@ elif command -v wg >/dev/null; then
   wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
   measure "SharpTun WireGuard" 198.19.0.1
   wg_stop
+  if [ ${#baseline[@]} -gt 0 ]; then
+    main_st=("${st[@]}"); st=("${baseline[@]}")
+    wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
+    wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
+    measure "baseline build, WireGuard" 198.19.0.1
+    wg_stop
+    st=("${main_st[@]}")
+  fi
   for variant in debian upstream; do
     bin=/usr/bin/wireguard-go; [ $variant = upstream ] && bin=$upstream
     [ -x "$bin" ] || { echo "bench: $bin missing; its rows skipped" >&2; continue; }
