@@ -37,6 +37,9 @@ public sealed record RouteInfo
     public uint Flags { get; init; }
     /// <summary>RTA_UID: the uid a <c>route get</c> answer was computed for.</summary>
     public uint? Uid { get; init; }
+    /// <summary>The route's MTU (RTAX_MTU in RTA_METRICS: <c>ip route … mtu N</c>), when set.</summary>
+    public uint? Mtu { get; init; }
+
     /// <summary>IPv6 router preference (RTA_PREF), when present.</summary>
     public byte? Preference { get; init; }
 
@@ -91,9 +94,24 @@ public sealed record RouteInfo
                 Rt.RTA_TABLE => info with { Table = a.U32() },
                 Rt.RTA_PREF => info with { Preference = a.U8() },
                 Rt.RTA_UID => info with { Uid = a.U32() },
+                Rt.RTA_METRICS => info with { Mtu = MetricsMtu(a.Value) ?? info.Mtu },
                 _ => info,
             };
         }
         return info;
+    }
+
+    /// <summary>RTAX_MTU from the nested RTA_METRICS attributes, when present.</summary>
+    private static uint? MetricsMtu(ReadOnlySpan<byte> metrics)
+    {
+        var m = new AttributeReader(metrics);
+        while (m.Next())
+        {
+            if (m.Type == Rt.RTAX_MTU)
+            {
+                return m.U32();
+            }
+        }
+        return null;
     }
 }

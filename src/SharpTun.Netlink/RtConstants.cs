@@ -60,6 +60,8 @@ internal static class Rt
     internal const ushort RTA_GATEWAY = 5;
     internal const ushort RTA_PRIORITY = 6;
     internal const ushort RTA_PREFSRC = 7;
+    internal const ushort RTA_METRICS = 8;
+    internal const ushort RTAX_MTU = 2;
     internal const ushort RTA_TABLE = 15;
     internal const ushort RTA_PREF = 20;
     internal const ushort RTA_UID = 25;

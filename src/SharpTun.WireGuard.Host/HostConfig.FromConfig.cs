@@ -6,17 +6,13 @@ public sealed partial record HostConfig
 {
     /// <summary>
     /// What the host runs for a parsed wg-quick file (<paramref name="fileName"/> for messages). Refuses what it
-    /// does not support, naming file:line:key: SaveConfig = true, no PrivateKey, a Table name.
+    /// cannot run, naming file:line:key (the key's own line): no PrivateKey, a Table name that no rt_tables file
+    /// defines (<see cref="RouteTableNames"/>). Set <see cref="ConfigPath"/> on the result for SaveConfig.
     /// </summary>
     public static HostConfig FromConfig(WireGuardConfig config, string interfaceName, string fileName)
     {
         ArgumentNullException.ThrowIfNull(config);
         var i = config.Interface;
-        if (i.SaveConfig)
-        {
-            throw new WireGuardConfigException(fileName, i.Line, "SaveConfig",
-                "'true' is not supported: sharptun does not write the running configuration back; remove the line or set it to false (use 'wg showconf' to save by hand)");
-        }
         if (i.PrivateKey is null)
         {
             throw new WireGuardConfigException(fileName, i.Line, "PrivateKey", "the [Interface] section has no PrivateKey (make one with 'sharptun wg genkey')");
@@ -27,7 +23,9 @@ public sealed partial record HostConfig
             { Kind: RouteTableKind.Auto } => null,
             { Kind: RouteTableKind.Off } => "off",
             { Kind: RouteTableKind.Id } t => t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            { } t => throw new WireGuardConfigException(fileName, i.Line, "Table", $"table name '{t.Name}' is not supported; give the numeric table id"),
+            { } t => (RouteTableNames.Resolve(t.Name!) ?? throw new WireGuardConfigException(fileName, i.LineOf("Table"), "Table",
+                $"table name '{t.Name}' is not defined in {RouteTableNames.EtcDirectory}/rt_tables, {RouteTableNames.EtcDirectory}/rt_tables.d/*.conf or {RouteTableNames.UsrDirectory} (add a line 'ID {t.Name}' there, or give the numeric table id)"))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return new HostConfig
         {
@@ -44,6 +42,8 @@ public sealed partial record HostConfig
             PostUp = i.PostUp,
             PreDown = i.PreDown,
             PostDown = i.PostDown,
+            SaveConfig = i.SaveConfig,
+            Source = config,
             Peers = config.Peers.Select(p => new HostPeerConfig
             {
                 PublicKey = p.PublicKey,

@@ -26,7 +26,10 @@ public sealed partial record HostConfig
     /// <summary>MTU; null = <see cref="NetworkSetup.DefaultMtu"/>.</summary>
     public int? Mtu { get; init; }
 
-    /// <summary>Table: null/"auto" = main with wg-quick's rules, "off" = no routes, or a table id.</summary>
+    /// <summary>
+    /// Table: null/"auto" = main, and a default route (a /0 in AllowedIPs) through wg-quick's fwmark table and
+    /// rules (<see cref="FullTunnel"/>); "off" = no routes; or a table id (names are resolved by <see cref="FromConfig"/>).
+    /// </summary>
     public string? Table { get; init; }
 
     /// <summary>DNS servers and search domains, as written.</summary>
@@ -43,6 +46,15 @@ public sealed partial record HostConfig
 
     /// <summary>PostDown commands.</summary>
     public IReadOnlyList<string> PostDown { get; init; } = [];
+
+    /// <summary>SaveConfig: at down, write the running state back to <see cref="ConfigPath"/> as wg-quick's save_config does.</summary>
+    public bool SaveConfig { get; init; }
+
+    /// <summary>The config file (what SaveConfig rewrites); null = none.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>The parsed file this came from (its [Interface] lines are kept by SaveConfig); null when built in code.</summary>
+    public WireGuardConfig? Source { get; init; }
 
     /// <summary>The peers.</summary>
     public IReadOnlyList<HostPeerConfig> Peers { get; init; } = [];

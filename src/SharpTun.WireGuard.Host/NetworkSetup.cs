@@ -7,12 +7,13 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// What wg-quick does with ip(8), over rtnetlink: MTU, addresses, link up, and a route through the
 /// interface for each allowed-IPs prefix that no existing route on the interface already covers
-/// (<c>ip route show dev $IF match $PREFIX</c>), most specific last as wg-quick sorts them.
+/// (<c>ip route show dev $IF match $PREFIX</c>), least specific last as wg-quick sorts them; a /0 with
+/// Table = auto goes to the full-tunnel setup instead.
 /// Records what it added so <see cref="Undo"/> removes exactly that.
 /// </summary>
 public sealed class NetworkSetup
 {
-    /// <summary>wg-quick's default MTU: a 1500-byte wire minus the largest WireGuard overhead (IPv6 40 + UDP 8 + 32 data header/tag).</summary>
+    /// <summary>wg-quick's fallback MTU (no route to learn one from): a 1500-byte wire minus the largest WireGuard overhead (IPv6 40 + UDP 8 + 32 data header/tag).</summary>
     public const int DefaultMtu = 1420;
 
     private readonly RtNetlinkClient _netlink;
@@ -30,25 +31,53 @@ public sealed class NetworkSetup
     public IReadOnlyList<RouteSpec> AddedRoutes => _routes;
 
     /// <summary>
-    /// Refuses what would route the tunnel's own traffic into itself: a /0 in the main table. Call
-    /// before creating anything. <paramref name="table"/>: null = auto, "off", or a table id.
+    /// wg-quick's MTU when the config sets none (set_mtu_up): the largest MTU of the routes to the peers'
+    /// endpoints (<c>ip route get $ENDPOINT</c>: the route's own <c>mtu</c>, else its device's), else that of the
+    /// main table's IPv4 default route (<c>ip route show default</c>), else 1500; minus 80, WireGuard's largest
+    /// overhead (IPv6 40 + UDP 8 + 32 data header and tag). An endpoint with no route counts for nothing.
     /// </summary>
-    public static void CheckRoutes(string interfaceName, IEnumerable<IPNetwork> allowedIps, string? table)
+    public static int AutoMtu(RtNetlinkClient netlink, IEnumerable<IPAddress> endpoints)
     {
-        if (table is not null && table != "auto")
+        ArgumentNullException.ThrowIfNull(netlink);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var mtu = 0;
+        foreach (var endpoint in endpoints)
         {
-            return;
-        }
-        foreach (var prefix in allowedIps)
-        {
-            if (prefix.PrefixLength == 0)
+            RouteInfo route;
+            try
             {
-                throw new NotSupportedException(
-                    $"interface '{interfaceName}': AllowedIPs {prefix} would need a default route through the tunnel; sharptun does not yet set up " +
-                    "wg-quick's policy routing for it (its own table + fwmark rule), and a plain default route would carry the tunnel's own " +
-                    "UDP packets into itself. Use 'Table = off' and route it yourself, or 'Table = N' with your own ip rule, or split it " +
-                    $"({(prefix.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "0.0.0.0/1 and 128.0.0.0/1" : "::/1 and 8000::/1")}) knowing the peer's endpoint then needs its own route.");
+                route = netlink.RouteGet(endpoint);
             }
+            catch (NetlinkException)
+            {
+                continue; // wg-quick: "ip route get … || true"
+            }
+            mtu = Math.Max(mtu, RouteMtu(netlink, route));
+        }
+        if (mtu == 0 && netlink.GetRoutes(AddressFamily.InterNetwork).FirstOrDefault(r => r.Table == 254 && r.DestinationLength == 0) is { } main)
+        {
+            mtu = RouteMtu(netlink, main);
+        }
+        return (mtu > 0 ? mtu : 1500) - 80;
+    }
+
+    private static int RouteMtu(RtNetlinkClient netlink, RouteInfo route)
+    {
+        if (route.Mtu is { } m and > 0)
+        {
+            return (int)m;
+        }
+        if (route.OutputIndex is not { } index)
+        {
+            return 0;
+        }
+        try
+        {
+            return netlink.GetLink(index).Mtu;
+        }
+        catch (NetlinkException)
+        {
+            return 0;
         }
     }
 
@@ -70,7 +99,8 @@ public sealed class NetworkSetup
     /// <summary>
     /// Adds <c>ip route add $PREFIX dev $IF [table $T]</c> for each prefix (table: null/"auto" = main,
     /// "off" = none, else the id); in the main table a prefix already covered by a route on the
-    /// interface (an address's connected route) is skipped, as wg-quick does.
+    /// interface (an address's connected route) is skipped, as wg-quick does, and a /0 is left to the
+    /// full-tunnel setup (its own table and rules), as wg-quick's add_default.
     /// </summary>
     public void AddRoutes(IEnumerable<IPNetwork> allowedIps, string? table)
     {
@@ -82,7 +112,7 @@ public sealed class NetworkSetup
         var index = _netlink.GetLink(_device).Index;
         foreach (var prefix in allowedIps.Distinct().OrderByDescending(p => p.PrefixLength))
         {
-            if (tableId is null && Covered(index, prefix))
+            if (tableId is null && (prefix.PrefixLength == 0 || Covered(index, prefix)))
             {
                 continue;
             }

@@ -56,7 +56,6 @@ public sealed class WireGuardHost : IDisposable
         ArgumentNullException.ThrowIfNull(log);
         InterfaceName.Validate(config.Name, "WireGuard interface");
         var allowed = config.Peers.SelectMany(p => p.AllowedIps).ToList();
-        NetworkSetup.CheckRoutes(config.Name, allowed, config.Table);
         var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory, _metricsEndpoint = metrics };
         try
         {
@@ -100,16 +99,24 @@ public sealed class WireGuardHost : IDisposable
         {
             throw new IOException($"cannot bring up interface '{name}': another process serves its UAPI socket {UapiServer.PathFor(name, uapiDirectory)}");
         }
+        // A full tunnel whose daemon was killed with -9 left rules, nftables tables and a sysctl behind.
+        if (FullTunnel.RemoveStale(_netlink, name, pidDirectory))
+        {
+            _log.Info(name, "removed the full-tunnel rules a previous instance left behind");
+        }
         // Resolve before creating anything: a name that does not resolve fails up cleanly.
         var endpoints = _config.Peers.Select(p => p.Endpoint is null ? (NetEndpoint?)null
             : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
         var tcpEndpoints = TransportSetup.ResolveTcpEndpoints(_config);
 
         HookRunner.Run("PreUp", _config.PreUp, name, _log, stopOnFailure: true);
+        // wg-quick's add_default: Table = auto and a /0 route through the tunnel need a table and fwmark of their own.
+        var defaults = _config.Table is null ? allowed.Where(p => p.PrefixLength == 0).Distinct().ToList() : [];
+        var fwmark = defaults.Count > 0 ? FullTunnel.PickTable(_netlink, _config.FwMark) : _config.FwMark;
         var tun = OpenTun(name, _config.TunOffloads);
         try
         {
-            _interface = new WireGuardInterface(tun, _config.PrivateKey, TransportSetup.Wrap(bindFactory, _config, _log), _config.ListenPort, _config.FwMark, _log);
+            _interface = new WireGuardInterface(tun, _config.PrivateKey, TransportSetup.Wrap(bindFactory, _config, _log), _config.ListenPort, fwmark, _log);
         }
         catch
         {
@@ -121,12 +128,21 @@ public sealed class WireGuardHost : IDisposable
             var p = _config.Peers[i];
             _interface.SetPeer(p.PublicKey, p.PresharedKey, endpoints[i], p.PersistentKeepalive, replaceAllowedIps: false, p.AllowedIps);
         }
-        var mtu = _config.Mtu ?? NetworkSetup.DefaultMtu;
+        var mtu = _config.Mtu ?? NetworkSetup.AutoMtu(_netlink, endpoints.Where(e => e is not null).Select(e => e!.Value.ToIPEndPoint().Address));
         TransportSetup.Apply(_interface, _config, tcpEndpoints, mtu);
         _network = new NetworkSetup(_netlink, name);
         _network.ConfigureLink(_config.Addresses, mtu);
         tun.UpdateMtu(mtu);
         _network.AddRoutes(allowed, _config.Table);
+        if (defaults.Count > 0)
+        {
+            _fullTunnel = FullTunnel.Begin(_netlink, name, fwmark, pidDirectory);
+            foreach (var prefix in defaults.OrderBy(p => p.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+            {
+                _fullTunnel.AddDefault(prefix);
+            }
+            _log.Info(name, $"default route through the tunnel: table {fwmark}, fwmark 0x{fwmark:x} on its UDP socket ({string.Join(", ", defaults)})");
+        }
         _interface.Start();
         _watcher = new InterfaceWatcher(_interface, _log);
         _watcher.Start();
@@ -153,6 +169,7 @@ public sealed class WireGuardHost : IDisposable
     }
 
     private string _pidDirectory = PidFile.Directory;
+    private FullTunnel? _fullTunnel;
     private bool _up;
     private IPEndPoint? _metricsEndpoint;
     private InterfaceWatcher? _watcher;
@@ -174,6 +191,10 @@ public sealed class WireGuardHost : IDisposable
         {
             HookRunner.Run("PreDown", _config.PreDown, name, _log, stopOnFailure: false);
         }
+        if (_up && _config.SaveConfig && _interface is not null)
+        {
+            SaveConfig();
+        }
         _metricsServer?.Dispose();
         _metrics?.Dispose();
         _watcher?.Dispose();
@@ -183,6 +204,7 @@ public sealed class WireGuardHost : IDisposable
         {
             _network?.Undo();
         }
+        RemoveFullTunnel();
         _netlink?.Dispose();
         _dns.Revert();
         if (_up)
@@ -194,5 +216,37 @@ public sealed class WireGuardHost : IDisposable
             PidFile.Remove(name, directory: _pidDirectory);
         }
         _log.Info(name, "down");
+    }
+
+    private void RemoveFullTunnel()
+    {
+        try
+        {
+            _fullTunnel?.Remove();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // 'sharptun wg down' finishes from the record once this process is gone (e.g. after --user).
+            _log.Error(_config.Name, e.Message);
+        }
+    }
+
+    private void SaveConfig()
+    {
+        if (_config.ConfigPath is not { } path)
+        {
+            _log.Warning(_config.Name, "SaveConfig = true, but the configuration did not come from a file: nothing saved");
+            return;
+        }
+        try
+        {
+            var text = ConfigSaver.Compose(_config, _interface!.Snapshot(), _netlink!.GetAddresses(_config.Name), _netlink.FindLink(_config.Name)?.Mtu);
+            ConfigSaver.Write(path, text);
+            _log.Info(_config.Name, $"SaveConfig: running configuration written to {path}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NetlinkException)
+        {
+            _log.Error(_config.Name, $"SaveConfig: cannot write {path}: {e.Message}");
+        }
     }
 }

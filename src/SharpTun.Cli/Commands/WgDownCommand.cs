@@ -63,9 +63,16 @@ internal static class WgDownCommand
         return CliRunner.Ok;
     }
 
-    /// <summary>What a killed process leaves: a tun device only if persistent (ours are not), the socket file, the pid file.</summary>
+    /// <summary>
+    /// What a killed process leaves: a tun device only if persistent (ours are not), the socket file, a full
+    /// tunnel's rules, nftables tables and sysctl (its record in /run/sharptun), the pid file.
+    /// </summary>
     private static void RemoveLeftovers(string name, int pid, string socket)
     {
+        using (var netlink = RtNetlink.Open())
+        {
+            FullTunnel.RemoveStale(netlink, name, PidFile.Directory);
+        }
         if (TunDevices.Get(name) is { } tun && tun.Processes.Count == 0)
         {
             using var nl = RtNetlink.Open();

@@ -55,7 +55,9 @@ internal static class WgUpCommand
             throw new FileNotFoundException($"cannot read config '{path}': no such file");
         }
         var parsed = WireGuardConfig.Load(path);
-        return HostConfig.FromConfig(parsed, name, Path.GetFileName(path));
+        // SaveConfig rewrites the file itself, not a symlink to it (wg-quick: readlink -f).
+        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        return HostConfig.FromConfig(parsed, name, Path.GetFileName(path)) with { ConfigPath = target };
     }
 
     internal static HostLogLevel ParseLevel(string text) => text.ToLowerInvariant() switch

@@ -20,6 +20,7 @@ internal sealed partial class WireGuardConfigParser
             throw Error(key, "is a wg-quick key; wg setconf/syncconf configs take only PrivateKey, ListenPort and FwMark in [Interface] (strip it, as 'wg-quick strip' does)");
         }
         var i = _config.Interface;
+        i.RecordLine(lower, _line);
         switch (lower)
         {
             case "privatekey":

@@ -5,7 +5,7 @@ namespace SharpTun.WireGuard;
 
 /// <summary>
 /// Writes a <see cref="WireGuardConfig"/>: [Interface] with the wg-quick keys first (Address per line,
-/// DNS, MTU, Table, hooks, SaveConfig — as wg-quick's save_config writes them), then ListenPort,
+/// DNS, MTU, Table, SaveConfig, hooks — as wg-quick's save_config writes them), then ListenPort,
 /// FwMark (hex), PrivateKey, then each [Peer] after an empty line, exactly in <c>wg showconf</c>'s
 /// order and spelling; SharpTun's own keys (TcpListenPort, TcpEndpoint) after the wg keys of their
 /// section. Explicit zeros are written as <c>off</c> so that a parse reads them back.
@@ -32,14 +32,14 @@ internal static class WireGuardConfigWriter
         {
             Line(sb, "Table", table.ToString());
         }
-        Hooks(sb, "PreUp", i.PreUp);
-        Hooks(sb, "PostUp", i.PostUp);
-        Hooks(sb, "PreDown", i.PreDown);
-        Hooks(sb, "PostDown", i.PostDown);
         if (i.SaveConfig)
         {
             Line(sb, "SaveConfig", "true");
         }
+        Hooks(sb, "PreUp", i.PreUp);
+        Hooks(sb, "PostUp", i.PostUp);
+        Hooks(sb, "PreDown", i.PreDown);
+        Hooks(sb, "PostDown", i.PostDown);
         if (i.ListenPort is { } port)
         {
             Line(sb, "ListenPort", port.ToString(CultureInfo.InvariantCulture));

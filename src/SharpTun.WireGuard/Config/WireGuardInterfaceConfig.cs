@@ -11,6 +11,21 @@ public sealed class WireGuardInterfaceConfig
     /// <summary>The 1-based line of the [Interface] header (0 when built in code).</summary>
     public int Line { get; set; }
 
+    /// <summary>
+    /// The 1-based line on which <paramref name="key"/> (case-insensitive) was first given in this section, so
+    /// that an error about a key's value points at the key's own line; the [Interface] line when it was not given.
+    /// </summary>
+    public int LineOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _keyLines.TryGetValue(key.ToLowerInvariant(), out var line) ? line : Line;
+    }
+
+    /// <summary>Records where a key was given (first occurrence wins).</summary>
+    internal void RecordLine(string key, int line) => _keyLines.TryAdd(key.ToLowerInvariant(), line);
+
+    private readonly Dictionary<string, int> _keyLines = new(StringComparer.Ordinal);
+
     /// <summary>PrivateKey (32 bytes).</summary>
     public byte[]? PrivateKey { get; set; }
 
@@ -47,7 +62,7 @@ public sealed class WireGuardInterfaceConfig
     /// <summary>PostDown commands, in order.</summary>
     public List<string> PostDown { get; } = [];
 
-    /// <summary>SaveConfig (parsed; a host that does not write configs back must refuse <c>true</c>).</summary>
+    /// <summary>SaveConfig: write the running state back to the file at down (wg-quick's save_config).</summary>
     public bool SaveConfig { get; set; }
 
     /// <summary>

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace SharpTun.WireGuard.Host;
+
+/// <summary>The <c>nft</c> tool, as wg-quick drives it: a script on stdin (<c>nft -f -</c>).</summary>
+internal static class NftTool
+{
+    /// <summary>The nft binary, or null when it is not installed.</summary>
+    public static string? Path =>
+        new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Select(d => System.IO.Path.Combine(d, "nft")).FirstOrDefault(File.Exists);
+
+    /// <summary>Runs <c>nft -f -</c> with <paramref name="script"/>; a failure throws <paramref name="what"/> with nft's own words.</summary>
+    public static void Run(string nft, string script, string what)
+    {
+        var (code, _, err) = Exec(nft, ["-f", "-"], script);
+        if (code != 0)
+        {
+            throw new IOException($"{what}: nft -f failed (exit {code}): {err.Trim()}");
+        }
+    }
+
+    /// <summary>True when <c>nft list tables</c> shows <c>table FAMILY NAME</c>.</summary>
+    public static bool HasTable(string nft, string family, string name)
+    {
+        var (code, output, err) = Exec(nft, ["list", "tables"], null);
+        if (code != 0)
+        {
+            throw new IOException($"cannot list the nftables tables: nft list tables failed (exit {code}): {err.Trim()}");
+        }
+        return output.Split('\n').Any(l => l.Trim() == $"table {family} {name}");
+    }
+
+    private static (int Code, string Output, string Error) Exec(string file, string[] args, string? stdin)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi) ?? throw new IOException($"cannot start {file}");
+        p.StandardInput.Write(stdin ?? "");
+        p.StandardInput.Close();
+        var errTask = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, errTask.Result);
+    }
+}
