@@ -12,6 +12,9 @@ internal sealed record WgPeer(string PublicKey, string AllowedIps, string? Endpo
 /// </summary>
 internal sealed record WgConfig(WgKey Key, int ListenPort, IReadOnlyList<string> Addresses, IReadOnlyList<WgPeer> Peers)
 {
+    /// <summary>More wg-quick [Interface] lines (Table, MTU, SaveConfig, hooks), written after the Address lines.</summary>
+    internal IReadOnlyList<string> InterfaceLines { get; init; } = [];
+
     internal string WgQuick()
     {
         var sb = new StringBuilder();
@@ -20,6 +23,10 @@ internal sealed record WgConfig(WgKey Key, int ListenPort, IReadOnlyList<string>
         foreach (var a in Addresses)
         {
             sb.Append($"Address = {a}\n");
+        }
+        foreach (var l in InterfaceLines)
+        {
+            sb.Append(l).Append('\n');
         }
         AppendPeers(sb);
         return sb.ToString();

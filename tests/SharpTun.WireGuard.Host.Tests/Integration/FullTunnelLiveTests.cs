@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace SharpTun.WireGuard.Host.Tests.Integration;
+
+/// <summary>
+/// Issue 18: <c>sharptun wg up</c> with <c>AllowedIPs = 0.0.0.0/0, ::/0</c> as wg-quick does it (fwmark table,
+/// rules, nftables, src_valid_mark), <c>Table = NAME</c> from rt_tables, SaveConfig at down, and nothing left
+/// behind by down — also after kill -9. Three namespaces: the client (no default route of its own), the server
+/// (forwarding) and an "internet" host behind the server that only the tunnel reaches.
+/// </summary>
+[Collection(LiveCollection.Name)]
+public sealed class FullTunnelLiveTests(ITestOutputHelper output)
+{
+    private const string InternetV4 = "198.18.5.2";
+    private const string InternetV6 = "2001:db8:5::2";
+
+    [RootFact]
+    public void DefaultRouteThroughTheTunnel_ReachesTheInternetHost_NoLeak_NothingLeftBehind()
+    {
+        using var lab = new WireLab();
+        var client = lab.AddHost();
+        var server = lab.AddHost();
+        using var internet = AddInternet(lab, server);
+        var ck = WgKey.Generate();
+        var sk = WgKey.Generate();
+        // wg-quick's MTU rule: the route to the endpoint says 1440, so the interface gets 1440 - 80.
+        client.Ns.Ip($"route add {server.OuterV4}/32 dev wire0 mtu 1440");
+        var before = State(client);
+        Assert.DoesNotContain("\"dst\":\"default\"", before, StringComparison.Ordinal); // the client has no way out but the tunnel
+
+        SharpTunWg.Start(server, new WgConfig(sk, Pairs.Port, Pairs.InnerAddresses(server), [new WgPeer(ck.Public, Pairs.HostRoutes(client))]));
+        var cli = SharpTunWg.Start(client, new WgConfig(ck, Pairs.Port, Pairs.InnerAddresses(client),
+            [new WgPeer(sk.Public, "0.0.0.0/0, ::/0", $"{server.OuterV4}:{Pairs.Port}")]));
+        try
+        {
+            var mtu = JsonDocument.Parse(client.Must("ip", "-j", "link", "show", cli.Name).StdOut).RootElement[0].GetProperty("mtu").GetInt32();
+            Assert.Equal(1440 - 80, mtu);
+            AssertFullTunnelInstalled(client, cli.Name);
+
+            using (var capture = new Capture(client, "wire0", 1_000_000, "ip or ip6"))
+            {
+                Traffic.Ping(client, InternetV4);
+                Traffic.Ping(client, InternetV6);
+                var v4 = Traffic.TcpTransfer(client, internet, InternetV4, 2_000_000, seed: 18);
+                var v6 = Traffic.TcpTransfer(client, internet, InternetV6, 2_000_000, seed: 19);
+                Assert.Equal(v4.Sent, v4.Received);
+                Assert.Equal(v6.Sent, v6.Received);
+                output.WriteLine($"through the tunnel to the internet host: 2 MB over v4 in {v4.Seconds:0.00} s, over v6 in {v6.Seconds:0.00} s, mtu {mtu}");
+                capture.Stop();
+                AssertOnlyTunnelUdp(client, capture.File, server.OuterV4, client.OuterV4);
+            }
+
+            var down = cli.Down();
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.True(cli.Process.WaitForExit(TimeSpan.FromSeconds(20)), cli.Process.Output);
+            AssertSameState(before, State(client), "after 'wg down'");
+            Assert.False(File.Exists(RecordPath(cli.Name)), "the full-tunnel record outlived 'wg down'");
+
+            // kill -9: the rules, nftables tables and sysctl stay; 'wg down' removes them from the record.
+            cli.StartAgain();
+            AssertFullTunnelInstalled(client, cli.Name);
+            cli.Kill();
+            Assert.True(File.Exists(RecordPath(cli.Name)), "expected the record to outlive kill -9 (else this proves nothing)");
+            Assert.Contains("wg-quick-" + cli.Name, client.Must("nft", "list", "tables").StdOut, StringComparison.Ordinal);
+            down = cli.Down();
+            Assert.True(down.ExitCode == 0, down.ToString());
+            AssertSameState(before, State(client), "after kill -9 and 'wg down'");
+
+            // kill -9, then the next 'wg up' clears what the dead one left and works; down leaves nothing.
+            cli.StartAgain();
+            cli.Kill();
+            cli.StartAgain();
+            AssertFullTunnelInstalled(client, cli.Name);
+            Assert.Single(Rules(client, "-4"), r => r.Contains("\"suppress_prefixlength\":0", StringComparison.Ordinal));
+            Traffic.Ping(client, InternetV4, deadlineSeconds: 20);
+            down = cli.Down();
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.True(cli.Process.WaitForExit(TimeSpan.FromSeconds(20)), cli.Process.Output);
+            AssertSameState(before, State(client), "after kill -9, 'wg up' again and 'wg down'");
+        }
+        finally
+        {
+            File.Delete(RecordPath(cli.Name));
+        }
+    }
+
+    [RootFact]
+    public void TableName_FromRtTablesD_RoutesGoThere_UnknownName_NamesTheTableLine()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var tableName = UniqueName.Next("sttbl").Replace('-', '_');
+        var id = 20000 + (Environment.ProcessId % 10000);
+        var file = $"/etc/iproute2/rt_tables.d/{tableName}.conf";
+        var createdDir = !Directory.Exists("/etc/iproute2/rt_tables.d");
+        Directory.CreateDirectory("/etc/iproute2/rt_tables.d");
+        File.WriteAllText(file, $"# SharpTun test, removed by the test\n{id}\t{tableName}\n");
+        try
+        {
+            var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+                [new WgPeer(WgKey.Generate().Public, "198.19.9.0/24, 0.0.0.0/0", "198.18.0.9:51820")])
+            { InterfaceLines = [$"Table = {tableName}"] };
+            var wg = SharpTunWg.Start(h, config);
+            var inTable = h.Must("ip", "-j", "route", "show", "table", id.ToString(CultureInfo.InvariantCulture)).StdOut;
+            output.WriteLine($"Table = {tableName} ({file}: {id}): {inTable}");
+            Assert.Contains("\"dst\":\"198.19.9.0/24\"", inTable, StringComparison.Ordinal);
+            Assert.Contains("\"dst\":\"default\"", inTable, StringComparison.Ordinal); // an explicit table takes the /0 as it is (wg-quick)
+            Assert.DoesNotContain("198.19.9.0/24", h.Must("ip", "-j", "route", "show", "table", "main").StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("51820", h.Must("ip", "rule").StdOut, StringComparison.Ordinal); // no policy rules for a named table
+            var down = wg.Down();
+            Assert.True(down.ExitCode == 0, down.ToString());
+
+            // A name no rt_tables file defines: the error points at the Table line, not at [Interface].
+            var bad = config with { InterfaceLines = ["Table = nosuchtable_st"] };
+            var name = UniqueName.Next("wgt");
+            var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
+            try
+            {
+                var conf = Path.Combine(dir, name + ".conf");
+                File.WriteAllText(conf, bad.WgQuick());
+                var line = Array.FindIndex(bad.WgQuick().Split('\n'), l => l.StartsWith("Table", StringComparison.Ordinal)) + 1;
+                Assert.True(line > 2, "the Table line must not be the [Interface] line, else this proves nothing");
+                var r = h.Sharptun("wg", "up", conf);
+                output.WriteLine($"unknown table: exit {r.ExitCode}: {r.StdErr.Trim()}");
+                Assert.Equal(1, r.ExitCode);
+                Assert.Contains($"{name}.conf:{line}: Table: table name 'nosuchtable_st' is not defined in /etc/iproute2/rt_tables", r.StdErr, StringComparison.Ordinal);
+                Assert.False(LinkStats.Exists(h, name));
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+            if (createdDir && !Directory.EnumerateFileSystemEntries("/etc/iproute2/rt_tables.d").Any())
+            {
+                Directory.Delete("/etc/iproute2/rt_tables.d");
+            }
+        }
+    }
+
+    [RootFact]
+    public void SaveConfig_WritesTheRunningState_AtDown_Mode0600()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var peer = WgKey.Generate();
+        var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(peer.Public, "198.19.9.0/24", "198.18.0.9:51820")])
+        { InterfaceLines = ["SaveConfig = true", "MTU = 1380", "PostUp = true %i"] };
+        var wg = SharpTunWg.Start(h, config);
+        File.SetUnixFileMode(wg.ConfPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var added = WgKey.Generate();
+        wg.Wg("set", wg.Name, "peer", added.Public, "allowed-ips", "198.19.77.0/24", "endpoint", "198.18.0.77:4444", "persistent-keepalive", "21");
+        wg.Wg("set", wg.Name, "peer", peer.Public, "allowed-ips", "198.19.9.0/24,198.19.10.0/24");
+        var down = wg.Down();
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.True(wg.Process.WaitForExit(TimeSpan.FromSeconds(20)), wg.Process.Output);
+
+        var text = File.ReadAllText(wg.ConfPath);
+        output.WriteLine(text);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wg.ConfPath));
+        Assert.False(File.Exists(wg.ConfPath + ".tmp"));
+        var saved = WireGuardConfig.Parse(text, Path.GetFileName(wg.ConfPath));
+        Assert.True(saved.Interface.SaveConfig);
+        Assert.Equal(1380, saved.Interface.Mtu);
+        Assert.Equal(["true %i"], saved.Interface.PostUp);
+        Assert.Equal(config.Addresses, saved.Interface.Addresses.Select(a => a.ToString()));
+        Assert.Equal((ushort)Pairs.Port, saved.Interface.ListenPort);
+        Assert.Equal(config.Key.Private, Convert.ToBase64String(saved.Interface.PrivateKey!));
+        Assert.Equal(2, saved.Peers.Count);
+        var p1 = saved.Peers.Single(p => Convert.ToBase64String(p.PublicKey) == peer.Public);
+        Assert.Equal(["198.19.9.0/24", "198.19.10.0/24"], p1.AllowedIps.Select(n => n.ToString()));
+        var p2 = saved.Peers.Single(p => Convert.ToBase64String(p.PublicKey) == added.Public);
+        Assert.Equal(["198.19.77.0/24"], p2.AllowedIps.Select(n => n.ToString()));
+        Assert.Equal("198.18.0.77:4444", p2.Endpoint?.ToString());
+        Assert.Equal((ushort)21, p2.PersistentKeepalive);
+
+        // The saved file brings the interface up again with both peers.
+        wg.StartAgain();
+        var peers = wg.Wg("show", wg.Name, "peers");
+        Assert.Contains(added.Public, peers, StringComparison.Ordinal);
+        Assert.Contains(peer.Public, peers, StringComparison.Ordinal);
+        Assert.True(wg.Down().ExitCode == 0);
+    }
+
+    /// <summary>The internet host: its own namespace behind the server (veth inet0), routes back to the tunnel subnets via the server.</summary>
+    private static LabHost AddInternet(WireLab lab, LabHost server)
+    {
+        var ns = NetNs.Create("stwi");
+        var internet = new LabHost(ns, 99, lab);
+        try
+        {
+            server.Ns.Ip($"link add inet0 type veth peer name inet0 netns {ns.Name}");
+            server.Ns.Ip("addr add 198.18.5.1/24 dev inet0");
+            server.Ns.Ip("addr add 2001:db8:5::1/64 dev inet0 nodad");
+            server.Ns.Ip("link set inet0 up");
+            ns.Ip($"addr add {InternetV4}/24 dev inet0");
+            ns.Ip($"addr add {InternetV6}/64 dev inet0 nodad");
+            ns.Ip("link set inet0 up");
+            ns.Ip("route add 198.19.0.0/24 via 198.18.5.1");
+            ns.Ip("-6 route add 2001:db8:2::/64 via 2001:db8:5::1");
+            server.Must("sysctl", "-q", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+            return internet;
+        }
+        catch
+        {
+            internet.Dispose();
+            throw;
+        }
+    }
+
+    private static string RecordPath(string name) => $"/run/sharptun/{name}.fulltunnel";
+
+    /// <summary>Everything a full tunnel touches outside its device, as JSON and text.</summary>
+    private static string State(LabHost h) => string.Join("\n",
+        h.Must("ip", "-j", "rule").StdOut.Trim(),
+        h.Must("ip", "-j", "-6", "rule").StdOut.Trim(),
+        h.Must("ip", "-j", "route", "show", "table", "all").StdOut.Trim(),
+        h.Must("ip", "-j", "-6", "route", "show", "table", "all").StdOut.Trim(),
+        h.Must("nft", "-j", "list", "ruleset").StdOut.Trim(),
+        h.Must("sysctl", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+
+    private void AssertSameState(string before, string after, string when)
+    {
+        if (before != after)
+        {
+            output.WriteLine($"--- before\n{before}\n--- {when}\n{after}");
+        }
+        Assert.True(before == after, $"routing/rule/nft/sysctl state {when} differs from before 'wg up' (see the test output)");
+    }
+
+    private static List<string> Rules(LabHost h, string family) =>
+        JsonDocument.Parse(h.Must("ip", "-j", family, "rule").StdOut).RootElement.EnumerateArray().Select(e => e.GetRawText()).ToList();
+
+    private static void AssertFullTunnelInstalled(LabHost h, string dev)
+    {
+        foreach (var family in new[] { "-4", "-6" })
+        {
+            var rules = Rules(h, family);
+            Assert.Contains(rules, r => r.Contains("\"not\":null", StringComparison.Ordinal) && r.Contains("\"fwmark\":\"0xca6c\"", StringComparison.Ordinal)
+                && r.Contains("\"table\":\"51820\"", StringComparison.Ordinal));
+            Assert.Contains(rules, r => r.Contains("\"table\":\"main\"", StringComparison.Ordinal) && r.Contains("\"suppress_prefixlength\":0", StringComparison.Ordinal));
+            var table = h.Must("ip", "-j", family, "route", "show", "table", "51820").StdOut;
+            Assert.Contains($"\"dst\":\"default\",\"dev\":\"{dev}\"", table, StringComparison.Ordinal);
+        }
+        Assert.Equal("1", h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+        var tables = h.Must("nft", "list", "tables").StdOut;
+        Assert.Contains($"table ip wg-quick-{dev}", tables, StringComparison.Ordinal);
+        Assert.Contains($"table ip6 wg-quick-{dev}", tables, StringComparison.Ordinal);
+        Assert.Equal("0xca6c", h.Must("wg", "show", dev, "fwmark").StdOut.Trim());
+    }
+
+    /// <summary>
+    /// Every IP packet on the client's wire is WireGuard's UDP between the client and the server's endpoint,
+    /// or IPv6 neighbour discovery/MLD of the wire itself: nothing of the tunnelled traffic in clear.
+    /// </summary>
+    private void AssertOnlyTunnelUdp(LabHost client, string pcap, string serverV4, string clientV4)
+    {
+        var r = client.Must("tshark", "-r", pcap, "-T", "fields", "-E", "separator=|",
+            "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "icmpv6.type", "-e", "_ws.col.Protocol");
+        var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var udp = 0;
+        var port = Pairs.Port.ToString(CultureInfo.InvariantCulture);
+        foreach (var line in lines)
+        {
+            var f = line.Split('|');
+            var (src, dst, src6, dst6, sport, dport, icmp6) = (f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+            var tunnel = ((src == clientV4 && dst == serverV4 && dport == port) || (src == serverV4 && dst == clientV4 && sport == port)) && f[7] is "WireGuard" or "UDP";
+            var nd = src6.Length > 0 && icmp6 is "133" or "134" or "135" or "136" or "143";
+            Assert.True(tunnel || nd, $"a packet on the client's wire that is not the tunnel's UDP: {line}");
+            udp += tunnel ? 1 : 0;
+            _ = dst6;
+        }
+        output.WriteLine($"capture on the client's wire: {lines.Length} IP packets, {udp} of them WireGuard UDP {clientV4} <-> {serverV4}:{port}, nothing else but neighbour discovery");
+        Assert.True(udp > 1000, $"expected the 4 MB of TCP and the pings as WireGuard UDP on the wire, saw {udp} packets");
+    }
+}
