@@ -27,6 +27,12 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         var sk = WgKey.Generate();
         // wg-quick's MTU rule: the route to the endpoint says 1440, so the interface gets 1440 - 80.
         client.Ns.Ip($"route add {server.OuterV4}/32 dev wire0 mtu 1440");
+        // The wire's own IPv6 link-local address (and its local route) appears once DAD is done: wait for it, so
+        // that "before" is the settled state and not a moment of it.
+        Poll.Until(() => client.Must("ip", "-6", "addr", "show", "dev", "wire0", "scope", "link").StdOut.Contains("fe80", StringComparison.Ordinal)
+            && client.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && client.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the client's wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
         var before = State(client);
         Assert.DoesNotContain("\"dst\":\"default\"", before, StringComparison.Ordinal); // the client has no way out but the tunnel
 
@@ -73,7 +79,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             cli.Kill();
             cli.StartAgain();
             AssertFullTunnelInstalled(client, cli.Name);
-            Assert.Single(Rules(client, "-4"), r => r.Contains("\"suppress_prefixlength\":0", StringComparison.Ordinal));
+            Assert.Single(Rules(client, "-4"), r => r.Contains("\"suppress_prefixlen\":0", StringComparison.Ordinal));
             Traffic.Ping(client, InternetV4, deadlineSeconds: 20);
             down = cli.Down();
             Assert.True(down.ExitCode == 0, down.ToString());
@@ -124,7 +130,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
                 Assert.True(line > 2, "the Table line must not be the [Interface] line, else this proves nothing");
                 var r = h.Sharptun("wg", "up", conf);
                 output.WriteLine($"unknown table: exit {r.ExitCode}: {r.StdErr.Trim()}");
-                Assert.Equal(1, r.ExitCode);
+                Assert.NotEqual(0, r.ExitCode);
                 Assert.Contains($"{name}.conf:{line}: Table: table name 'nosuchtable_st' is not defined in /etc/iproute2/rt_tables", r.StdErr, StringComparison.Ordinal);
                 Assert.False(LinkStats.Exists(h, name));
             }
@@ -244,7 +250,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             var rules = Rules(h, family);
             Assert.Contains(rules, r => r.Contains("\"not\":null", StringComparison.Ordinal) && r.Contains("\"fwmark\":\"0xca6c\"", StringComparison.Ordinal)
                 && r.Contains("\"table\":\"51820\"", StringComparison.Ordinal));
-            Assert.Contains(rules, r => r.Contains("\"table\":\"main\"", StringComparison.Ordinal) && r.Contains("\"suppress_prefixlength\":0", StringComparison.Ordinal));
+            Assert.Contains(rules, r => r.Contains("\"table\":\"main\"", StringComparison.Ordinal) && r.Contains("\"suppress_prefixlen\":0", StringComparison.Ordinal));
             var table = h.Must("ip", "-j", family, "route", "show", "table", "51820").StdOut;
             Assert.Contains($"\"dst\":\"default\",\"dev\":\"{dev}\"", table, StringComparison.Ordinal);
         }
@@ -262,9 +268,10 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
     private void AssertOnlyTunnelUdp(LabHost client, string pcap, string serverV4, string clientV4)
     {
         var r = client.Must("tshark", "-r", pcap, "-T", "fields", "-E", "separator=|",
-            "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "icmpv6.type", "-e", "_ws.col.Protocol");
+            "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "icmpv6.type", "-e", "_ws.col.Protocol", "-e", "frame.len");
         var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var udp = 0;
+        long udpBytes = 0;
         var port = Pairs.Port.ToString(CultureInfo.InvariantCulture);
         foreach (var line in lines)
         {
@@ -274,9 +281,10 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             var nd = src6.Length > 0 && icmp6 is "133" or "134" or "135" or "136" or "143";
             Assert.True(tunnel || nd, $"a packet on the client's wire that is not the tunnel's UDP: {line}");
             udp += tunnel ? 1 : 0;
+            udpBytes += tunnel ? long.Parse(f[8], CultureInfo.InvariantCulture) : 0;
             _ = dst6;
         }
-        output.WriteLine($"capture on the client's wire: {lines.Length} IP packets, {udp} of them WireGuard UDP {clientV4} <-> {serverV4}:{port}, nothing else but neighbour discovery");
-        Assert.True(udp > 1000, $"expected the 4 MB of TCP and the pings as WireGuard UDP on the wire, saw {udp} packets");
+        output.WriteLine($"capture on the client's wire: {lines.Length} IP packets, {udp} of them WireGuard UDP {clientV4} <-> {serverV4}:{port} ({udpBytes} bytes; UDP GSO/GRO batches), nothing else but neighbour discovery");
+        Assert.True(udpBytes > 4_000_000, $"expected the 4 MB of TCP and the pings as WireGuard UDP on the wire, saw {udp} packets of {udpBytes} bytes");
     }
 }
