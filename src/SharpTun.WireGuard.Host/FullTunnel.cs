@@ -204,13 +204,21 @@ internal sealed class FullTunnel
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                errors.Add($"cannot set {key} back to {before}: {e.Message}");
+                errors.Add($"cannot set {key} back to {before}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}");
             }
         }
         if (errors.Count > 0)
         {
-            record.Save(path);
-            throw new IOException($"interface '{interfaceName}': could not remove all of its full-tunnel setup ({path} keeps the rest): {string.Join("; ", errors)}");
+            try
+            {
+                record.Save(path);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Privileges dropped (wg up --user): the record as it was still lists everything; removing twice is harmless.
+            }
+            throw new IOException($"interface '{interfaceName}': could not remove all of its full-tunnel setup ({string.Join("; ", errors)}); " +
+                $"'sharptun wg down {interfaceName}' as root removes the rest ({path})");
         }
         File.Delete(path);
     }

@@ -15,7 +15,7 @@ internal static class NftTool
         var (code, _, err) = Exec(nft, ["-f", "-"], script);
         if (code != 0)
         {
-            throw new IOException($"{what}: nft -f failed (exit {code}): {err.Trim()}");
+            throw new IOException($"{what}: nft -f failed (exit {code}): {OneLine(err)}");
         }
     }
 
@@ -25,10 +25,14 @@ internal static class NftTool
         var (code, output, err) = Exec(nft, ["list", "tables"], null);
         if (code != 0)
         {
-            throw new IOException($"cannot list the nftables tables: nft list tables failed (exit {code}): {err.Trim()}");
+            throw new IOException($"cannot list the nftables tables: nft list tables failed (exit {code}): {OneLine(err)}");
         }
         return output.Split('\n').Any(l => l.Trim() == $"table {family} {name}");
     }
+
+    /// <summary>nft's stderr (often several lines, e.g. the offending script line and a caret) as one line.</summary>
+    private static string OneLine(string text) =>
+        string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct());
 
     private static (int Code, string Output, string Error) Exec(string file, string[] args, string? stdin)
     {
