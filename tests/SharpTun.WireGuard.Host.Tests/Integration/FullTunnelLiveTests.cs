@@ -194,6 +194,31 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         Assert.True(wg.Down().ExitCode == 0);
     }
 
+    [RootFact]
+    public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
+    {
+        using var ns = NetNs.Create("stmtu");
+        ns.Ip("link add big type veth peer name big1");
+        ns.Ip("link set big mtu 9000");
+        ns.Ip("link set big1 mtu 9000");
+        ns.Ip("addr add 198.18.7.1/24 dev big");
+        ns.Ip("link set big up");
+        ns.Ip("link set big1 up");
+        using var nl = SharpTun.Linux.Netlink.RtNetlink.OpenInNamespace(ns.Name);
+        int Mtu(params string[] endpoints) => NetworkSetup.AutoMtu(nl, endpoints.Select(System.Net.IPAddress.Parse));
+
+        Assert.Equal(1500 - 80, Mtu());                       // no endpoint, no default route: 1500
+        Assert.Equal(1500 - 80, Mtu("198.18.99.9"));          // an endpoint with no route counts for nothing
+        Assert.Equal(9000 - 80, Mtu("198.18.7.7"));           // the device's MTU
+        Assert.Equal(65536 - 80, Mtu("127.0.0.1", "198.18.7.7")); // the largest of the endpoints' (lo)
+        ns.Ip("route add 198.18.7.77/32 dev big mtu 1300");
+        Assert.Equal(1300 - 80, Mtu("198.18.7.77"));          // the route's own mtu beats its device's
+        ns.Ip("route add default via 198.18.7.2 dev big mtu 1400");
+        Assert.Equal(1400 - 80, Mtu());                       // no endpoint: the main default route's
+        Assert.Equal(1400 - 80, Mtu("198.18.99.9"));          // reached through the default route
+        output.WriteLine("auto MTU: 1420 without routes, 8920 on a 9000 device, 1220/1320 from route mtu 1300/1400, 65456 through lo");
+    }
+
     /// <summary>The internet host: its own namespace behind the server (veth inet0), routes back to the tunnel subnets via the server.</summary>
     private static LabHost AddInternet(WireLab lab, LabHost server)
     {
