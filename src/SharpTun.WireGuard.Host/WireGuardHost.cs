@@ -137,7 +137,8 @@ public sealed class WireGuardHost : IDisposable
         if (defaults.Count > 0)
         {
             _fullTunnel = FullTunnel.Begin(_netlink, name, fwmark, pidDirectory);
-            foreach (var prefix in defaults.OrderBy(p => p.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+            // wg-quick's order (sort -nr -k 2 -t /: equal lengths compare as text, reversed): ::/0 before 0.0.0.0/0.
+            foreach (var prefix in defaults.OrderByDescending(p => p.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
             {
                 _fullTunnel.AddDefault(prefix);
             }

@@ -195,6 +195,74 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
     }
 
     [RootFact]
+    public void SameRulesRoutesNftablesAndSysctl_AsStockWgQuick()
+    {
+        // The judge: /usr/bin/wg-quick itself (userspace wireguard-go: no kernel module here) on the same config
+        // in the same namespace, then sharptun; what each installed outside its device must be the same.
+        Assert.True(File.Exists("/usr/bin/wg-quick") && File.Exists("/usr/bin/wireguard-go"), "wg-quick and wireguard-go (Debian packages wireguard-tools, wireguard-go; test.sh installs them) are needed");
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(WgKey.Generate().Public, "198.19.9.0/24, 0.0.0.0/0, ::/0", "198.18.0.2:51820")]);
+        var name = UniqueName.Next("wgq");
+        var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
+        var conf = Path.Combine(dir, name + ".conf");
+        File.WriteAllText(conf, config.WgQuick());
+        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var before = h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim();
+        try
+        {
+            var up = h.Exec("wg-quick", "up", conf);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var theirs = Installed(h, name);
+            var down = h.Exec("wg-quick", "down", conf);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Poll.Until(() => !LinkStats.Exists(h, name) && !File.Exists(Uapi.SocketPath(name)), $"wireguard-go's {name} to go away after wg-quick down", TimeSpan.FromSeconds(30));
+            h.Must("sysctl", "-q", $"net.ipv4.conf.all.src_valid_mark={before}"); // wg-quick leaves it set
+
+            using (var ours = Daemon.StartIn(h.Name, "dotnet", Repo.Cli("wg", "up", conf)))
+            {
+                ours.WaitUntil(() => Uapi.Answers(name) && File.Exists(RecordPath(name)) && h.Must("nft", "list", "tables").StdOut.Contains("ip wg-quick-" + name, StringComparison.Ordinal),
+                    $"sharptun wg up {name} to install its full tunnel", TimeSpan.FromSeconds(60));
+                var mine = Installed(h, name);
+                output.WriteLine($"--- wg-quick\n{theirs}\n--- sharptun\n{mine}");
+                Assert.Equal(theirs, mine);
+                var d = h.Sharptun("wg", "down", name);
+                Assert.True(d.ExitCode == 0, d.ToString());
+                Assert.True(ours.WaitForExit(TimeSpan.FromSeconds(20)), ours.Output);
+            }
+            Assert.Equal(before, h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+        }
+        finally
+        {
+            if (LinkStats.Exists(h, name))
+            {
+                h.Exec("wg-quick", "down", conf);
+            }
+            Directory.Delete(dir, recursive: true);
+            File.Delete(RecordPath(name));
+        }
+    }
+
+    /// <summary>
+    /// Rules, the fwmark table's routes, the nftables ruleset (table handles aside: they count up per namespace;
+    /// link-local addresses aside: random per device), the sysctl, wg's fwmark and the MTU.
+    /// </summary>
+    private static string Installed(LabHost h, string dev) => string.Join("\n",
+        h.Must("ip", "-j", "rule").StdOut.Trim(),
+        h.Must("ip", "-j", "-6", "rule").StdOut.Trim(),
+        h.Must("ip", "-j", "route", "show", "table", "51820").StdOut.Trim(),
+        h.Must("ip", "-j", "-6", "route", "show", "table", "51820").StdOut.Trim(),
+        h.Must("ip", "-j", "route", "show", "dev", dev).StdOut.Trim(),
+        // The device's IPv6 link-local address (in a preraw rule) is random per device.
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(h.Must("nft", "-j", "list", "ruleset").StdOut.Trim(), @"\{""table"": \{""family"": ""(ip6?)"", ""name"": ""([^""]+)"", ""handle"": \d+", "{\"table\": {\"family\": \"$1\", \"name\": \"$2\", \"handle\": H"),
+            @"""fe80::[0-9a-f:]+""", "\"fe80::LL\""),
+        h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim(),
+        h.Must("wg", "show", dev, "fwmark").StdOut.Trim(),
+        JsonDocument.Parse(h.Must("ip", "-j", "link", "show", dev).StdOut).RootElement[0].GetProperty("mtu").GetInt32().ToString(CultureInfo.InvariantCulture));
+
+    [RootFact]
     public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
     {
         using var ns = NetNs.Create("stmtu");
