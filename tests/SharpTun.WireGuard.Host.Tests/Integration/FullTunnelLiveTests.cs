@@ -88,7 +88,10 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         }
         finally
         {
+            // On failure: what a killed daemon leaves outside its namespace (the namespace takes its rules with it).
+            cli.Process.Kill();
             File.Delete(RecordPath(cli.Name));
+            File.Delete($"/run/sharptun/{cli.Name}.pid");
         }
     }
 
@@ -240,7 +243,10 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
                 h.Exec("wg-quick", "down", conf);
             }
             Directory.Delete(dir, recursive: true);
-            File.Delete(RecordPath(name));
+            foreach (var f in new[] { RecordPath(name), $"/run/sharptun/{name}.pid", Uapi.SocketPath(name) })
+            {
+                File.Delete(f);
+            }
         }
     }
 
