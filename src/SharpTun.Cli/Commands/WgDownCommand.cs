@@ -20,7 +20,7 @@ internal static class WgDownCommand
     internal static Command Create()
     {
         var target = new Argument<string>("NAME|FILE") { Description = "the interface name (or its config file NAME.conf)" };
-        var cmd = new Command("down", "Take down a WireGuard interface brought up by 'sharptun wg up': stops its process and removes what up made.") { target };
+        var cmd = new Command("down", "Take down a WireGuard interface brought up by 'sharptun wg up': stops its process and removes what up made (also what a killed one left).") { target };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
             var (_, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
