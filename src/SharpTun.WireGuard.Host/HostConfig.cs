@@ -44,6 +44,9 @@ public sealed partial record HostConfig
     /// <summary>PostDown commands.</summary>
     public IReadOnlyList<string> PostDown { get; init; } = [];
 
+    /// <summary>Where this configuration was read (a file name, for messages); null when built in code.</summary>
+    public string? Origin { get; init; }
+
     /// <summary>The peers.</summary>
     public IReadOnlyList<HostPeerConfig> Peers { get; init; } = [];
 
