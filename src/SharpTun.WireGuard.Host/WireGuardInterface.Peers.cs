@@ -73,9 +73,7 @@ public sealed partial class WireGuardInterface
         var peer = state.Peer;
         if (presharedKey is not null && !presharedKey.AsSpan().SequenceEqual(state.PresharedKey))
         {
-            // The core takes the preshared key only when a peer is created: re-create it, keeping
-            // its endpoint, keepalive and allowed IPs (its sessions end, as a key change must).
-            peer = RecreatePeerLocked(state, presharedKey);
+            SetPresharedKeyLocked(state, presharedKey);
         }
         if (endpoint is { } ep)
         {
@@ -166,30 +164,6 @@ public sealed partial class WireGuardInterface
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         _privateKey = (byte[])privateKey.Clone();
         _log.Info(Name, "private key changed; sessions restart");
-    }
-
-    private WireGuardPeer RecreatePeerLocked(PeerState state, byte[] presharedKey)
-    {
-        var old = state.Peer;
-        var prefixes = _device.AllowedIps.PrefixesOf(old);
-        WireGuardPeer peer;
-        using (_pumpGate.Exclusive())
-        {
-            _device.RemovePeer(old);
-            _states.TryRemove(old, out _);
-            peer = _device.AddPeer(old.PublicKey.Span, PskOrEmpty(presharedKey));
-        }
-        peer.Endpoint = old.Endpoint;
-        peer.PersistentKeepalive = old.PersistentKeepalive;
-        foreach (var (address, length) in prefixes)
-        {
-            _device.AllowedIps.Insert(address, length, peer);
-        }
-        CryptographicOperations.ZeroMemory(state.PresharedKey);
-        state.PresharedKey = (byte[])presharedKey.Clone();
-        state.Peer = peer;
-        _states[peer] = state;
-        return peer;
     }
 
     private static ReadOnlySpan<byte> PskOrEmpty(byte[] psk) => psk.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? default : psk;
