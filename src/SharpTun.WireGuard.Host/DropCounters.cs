@@ -82,8 +82,9 @@ public sealed class DropCounters
         WireGuardError.InvalidMessage or WireGuardError.InvalidPacket => DropReason.Malformed,
         WireGuardError.InvalidMac or WireGuardError.HandshakeFailed or WireGuardError.DecryptionFailed => DropReason.BadMacOrDecrypt,
         WireGuardError.UnknownIndex or WireGuardError.UnknownPeer => DropReason.NoPeer,
-        WireGuardError.StaleTimestamp or WireGuardError.InitiationFlood or WireGuardError.RateLimited => DropReason.RateLimited,
-        WireGuardError.Replay => DropReason.Replay,
+        WireGuardError.InitiationFlood or WireGuardError.RateLimited => DropReason.RateLimited,
+        // A handshake initiation whose timestamp is not newer than the last accepted one is a replay, as a reused data counter is.
+        WireGuardError.Replay or WireGuardError.StaleTimestamp => DropReason.Replay,
         WireGuardError.ExpiredSession => DropReason.Expired,
         WireGuardError.SourceNotAllowed => DropReason.SourceNotAllowed,
         WireGuardError.NoRoute => DropReason.NoRoute,

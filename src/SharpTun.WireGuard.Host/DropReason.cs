@@ -15,7 +15,7 @@ public enum DropReason
     /// <summary>A datagram failed authentication (mac1, handshake, or the data AEAD tag).</summary>
     BadMacOrDecrypt,
 
-    /// <summary>A data message counter was already seen or is too old.</summary>
+    /// <summary>A data message counter was already seen or is too old, or a handshake initiation was replayed (its timestamp is not newer than the last accepted one).</summary>
     Replay,
 
     /// <summary>The session was older than REJECT_AFTER_TIME, or handshake retries gave up.</summary>
@@ -30,7 +30,7 @@ public enum DropReason
     /// <summary>A datagram was not a well-formed WireGuard message, or a decrypted packet was not IP.</summary>
     Malformed,
 
-    /// <summary>Handshake messages exceeded the per-peer or per-source rate (flood protection, stale timestamps).</summary>
+    /// <summary>Handshake messages exceeded the per-peer or per-source rate (flood protection: more than one initiation per 20 ms from a peer, or a source over its rate under load).</summary>
     RateLimited,
 
     /// <summary>The peer has no endpoint (none configured, none learned yet).</summary>

@@ -30,6 +30,7 @@ public sealed partial record HostConfig
         return new HostConfig
         {
             Name = interfaceName,
+            Origin = fileName,
             PrivateKey = i.PrivateKey,
             ListenPort = i.ListenPort ?? 0,
             FwMark = i.FwMark ?? 0,

@@ -69,6 +69,29 @@ public sealed class WireGuardHost : IDisposable
         }
     }
 
+    /// <summary>
+    /// Throws when interface <paramref name="name"/> is up already: a link of that name exists, or a live
+    /// process serves its UAPI socket. What <c>wg up</c> checks before it creates (or truncates) anything.
+    /// </summary>
+    internal static void EnsureNotUp(string name, string uapiDirectory = UapiServer.SocketDirectory)
+    {
+        using var netlink = RtNetlink.Open();
+        EnsureNotUp(name, netlink, uapiDirectory);
+    }
+
+    private static void EnsureNotUp(string name, RtNetlinkClient netlink, string uapiDirectory)
+    {
+        if (netlink.FindLink(name) is not null)
+        {
+            throw new IOException($"cannot bring up interface '{name}': a link with that name already exists");
+        }
+        var socket = UapiServer.PathFor(name, uapiDirectory);
+        if (File.Exists(socket) && UapiServer.IsLive(socket))
+        {
+            throw new IOException($"cannot bring up interface '{name}': another process serves its UAPI socket {socket}");
+        }
+    }
+
     /// <summary>The batched Linux bind (recvmmsg/sendmmsg, IP_PKTINFO) on a dual-stack socket, with SO_MARK when <paramref name="fwmark"/> is set.</summary>
     public static IDatagramBind DefaultBind(ushort port, uint fwmark) =>
         UdpBind.Open(new UdpBindOptions { Port = port, FirewallMark = fwmark == 0 ? null : fwmark });
@@ -91,6 +114,7 @@ public sealed class WireGuardHost : IDisposable
     {
         var name = _config.Name;
         _netlink = RtNetlink.Open();
+<<<<<<< HEAD
         if (_netlink.FindLink(name) is not null)
         {
             throw new IOException($"cannot bring up interface '{name}': a link with that name already exists");
@@ -104,6 +128,9 @@ public sealed class WireGuardHost : IDisposable
         {
             _log.Info(name, "removed the full-tunnel rules a previous instance left behind");
         }
+=======
+        EnsureNotUp(name, _netlink, uapiDirectory);
+>>>>>>> uapi
         // Resolve before creating anything: a name that does not resolve fails up cleanly.
         var endpoints = _config.Peers.Select(p => p.Endpoint is null ? (NetEndpoint?)null
             : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
@@ -117,6 +144,13 @@ public sealed class WireGuardHost : IDisposable
         try
         {
             _interface = new WireGuardInterface(tun, _config.PrivateKey, TransportSetup.Wrap(bindFactory, _config, _log), _config.ListenPort, fwmark, _log);
+        }
+        catch (PacketIOException e)
+        {
+            tun.Dispose();
+            // The UDP socket: name the interface and where its port comes from, not only the address.
+            var origin = _config.Origin is null ? "" : $" in {_config.Origin}";
+            throw new IOException($"cannot bring up interface '{name}': ListenPort {_config.ListenPort}{origin}: {e.Message}", e);
         }
         catch
         {

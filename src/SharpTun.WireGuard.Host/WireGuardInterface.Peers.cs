@@ -73,9 +73,7 @@ public sealed partial class WireGuardInterface
         var peer = state.Peer;
         if (presharedKey is not null && !presharedKey.AsSpan().SequenceEqual(state.PresharedKey))
         {
-            // The core takes the preshared key only when a peer is created: re-create it, keeping
-            // its endpoint, keepalive and allowed IPs (its sessions end, as a key change must).
-            peer = RecreatePeerLocked(state, presharedKey);
+            SetPresharedKeyLocked(state, presharedKey);
         }
         if (endpoint is { } ep)
         {
@@ -168,81 +166,5 @@ public sealed partial class WireGuardInterface
         _log.Info(Name, "private key changed; sessions restart");
     }
 
-    private WireGuardPeer RecreatePeerLocked(PeerState state, byte[] presharedKey)
-    {
-        var old = state.Peer;
-        var prefixes = _device.AllowedIps.PrefixesOf(old);
-        WireGuardPeer peer;
-        using (_pumpGate.Exclusive())
-        {
-            _device.RemovePeer(old);
-            _states.TryRemove(old, out _);
-            peer = _device.AddPeer(old.PublicKey.Span, PskOrEmpty(presharedKey));
-        }
-        peer.Endpoint = old.Endpoint;
-        peer.PersistentKeepalive = old.PersistentKeepalive;
-        foreach (var (address, length) in prefixes)
-        {
-            _device.AllowedIps.Insert(address, length, peer);
-        }
-        CryptographicOperations.ZeroMemory(state.PresharedKey);
-        state.PresharedKey = (byte[])presharedKey.Clone();
-        state.Peer = peer;
-        _states[peer] = state;
-        return peer;
-    }
-
     private static ReadOnlySpan<byte> PskOrEmpty(byte[] psk) => psk.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? default : psk;
-
-    /// <summary>
-    /// Applies a listen port / fwmark change: nothing when already so, SO_MARK on the same socket, else a
-    /// new socket (the old one is shut down and disposed at <see cref="Dispose"/>; a taken port throws first).
-    /// </summary>
-    internal void RebindLocked(ushort port, uint fwmark)
-    {
-        var current = _bind.LocalPort;
-        if ((port == current || (port == 0 && current != 0 && ListenPort == 0)) && fwmark == FwMark)
-        {
-            // Already on that port (wg setconf of what wg showconf printed): nothing to reopen.
-            ListenPort = port;
-            return;
-        }
-        if (port == current && _bind is SharpTun.Linux.Net.UdpBind udp)
-        {
-            // Same socket, new SO_MARK: no reopening (the pumps keep using it).
-            udp.SetFirewallMark(fwmark);
-            FwMark = fwmark;
-            _log.Info(Name, fwmark == 0 ? "fwmark cleared" : $"fwmark 0x{fwmark:x}");
-            return;
-        }
-        IDatagramBind fresh;
-        var old = _bind;
-        if (port == current)
-        {
-            // Same port, new fwmark: the port is ours, so close first, then reopen it.
-            old.Shutdown();
-            using (_pumpGate.Exclusive())
-            {
-                old.Dispose();
-            }
-            fresh = _bindFactory(port, fwmark);
-        }
-        else
-        {
-            fresh = _bindFactory(port, fwmark); // throws when the port is taken: nothing changed
-            old.Shutdown();
-            _retiredBinds.Add(old);
-        }
-        Volatile.Write(ref _bind, fresh);
-        ListenPort = port;
-        FwMark = fwmark;
-        if (_netThread is not null)
-        {
-            // A new pump with its own buffers: the old thread may still finish its last batch.
-            var pump = new NetPump(this);
-            _oldNetThreads.Add(_netThread);
-            _netThread = StartThread(() => pump.Run(fresh), "udp");
-        }
-        _log.Info(Name, $"listening on UDP port {fresh.LocalPort}{(fwmark == 0 ? "" : $", fwmark 0x{fwmark:x}")}");
-    }
 }

@@ -16,6 +16,8 @@ namespace SharpTun.WireGuard.Host;
 /// <item><c>sharptun.wireguard.peer.state</c> → <c>sharptun_wireguard_peer_state{…,state}</c>: 1 for the current state, 0 for the others</item>
 /// <item>per interface: <c>sharptun_wireguard_received_bytes_total</c>, <c>…sent_bytes_total</c>, <c>…received_packets_total</c>,
 /// <c>…sent_packets_total</c>, <c>sharptun_wireguard_drops_total{interface,reason}</c> (including drops of no peer), <c>sharptun_wireguard_peers</c></item>
+/// <item>prometheus_wireguard_exporter's: <c>wireguard_sent_bytes_total</c>, <c>wireguard_received_bytes_total</c>,
+/// <c>wireguard_latest_handshake_seconds</c> <c>{interface,public_key,allowed_ips}</c></item>
 /// </list>
 /// </summary>
 public sealed class WireGuardMetrics : IDisposable
@@ -79,7 +81,25 @@ public sealed class WireGuardMetrics : IDisposable
         }, "{packet}", "Packets and datagrams dropped by the interface, by reason (including those of no peer)");
         _meter.CreateObservableGauge("sharptun.wireguard.peers", () => Snapshot().Select(s => new Measurement<int>(s.Peers.Count, new KeyValuePair<string, object?>("interface", s.Interface.Name))),
             description: "Configured peers");
+
+        // prometheus_wireguard_exporter's series (its names, labels and HELP text), so dashboards made for it work
+        // unchanged: the values are what 'wg show IF dump' prints (allowed_ips as its comma-joined column, "(none)" when empty).
+        _meter.CreateObservableCounter("wireguard.sent", () => Peers<long>((i, p, key, list) =>
+            list.Add(new Measurement<long>(p.TransmitBytes, ExporterLabels(i, p, key)))), "By", "Bytes sent to the peer");
+        _meter.CreateObservableCounter("wireguard.received", () => Peers<long>((i, p, key, list) =>
+            list.Add(new Measurement<long>(p.ReceiveBytes, ExporterLabels(i, p, key)))), "By", "Bytes received from the peer");
+        // The exporter's HELP says "Seconds from", but its value is the Unix time of the handshake (0 = never), as here.
+        _meter.CreateObservableGauge("wireguard.latest_handshake", () => Peers<long>((i, p, key, list) =>
+            list.Add(new Measurement<long>(p.LatestHandshake?.ToUnixTimeSeconds() ?? 0, ExporterLabels(i, p, key)))), "s", "Seconds from the last handshake");
     }
+
+    /// <summary>The exporter's labels: interface, public_key, allowed_ips (as the dump column: "a/n,b/m", or "(none)").</summary>
+    private static KeyValuePair<string, object?>[] ExporterLabels(WireGuardInterface i, PeerStatus p, string key) =>
+    [
+        new("interface", i.Name),
+        new("public_key", key),
+        new("allowed_ips", p.AllowedIps.Count == 0 ? "(none)" : string.Join(',', p.AllowedIps.Select(a => $"{a.Address}/{a.PrefixLength}"))),
+    ];
 
     /// <summary>The meter's name.</summary>
     public string MeterName { get; }

@@ -82,9 +82,19 @@ public sealed class DropReasonTests
             pair.BindA.Inbox.Push([1, 2, 3, 4, 5], FakePair.AddressB);
             pair.A.PumpNetOnce();
         });
-        ExactlyOnce(pair.B, DropReason.RateLimited, true, () =>
+        ExactlyOnce(pair.B, DropReason.Replay, true, () =>
         {
             pair.BindB.Inbox.Push(initiation, FakePair.AddressA); // a replayed initiation: its timestamp is stale
+            pair.B.PumpNetOnce();
+        });
+        ExactlyOnce(pair.B, DropReason.RateLimited, true, () =>
+        {
+            // A fresh initiation (newer timestamp) 1 ms after the last one B consumed: faster than one per 20 ms.
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            var fresh = new byte[WireGuardConstants.InitiationSize];
+            var r = pair.A.Configure(d => d.InitiateHandshake(d.Peers[0], fresh, force: true));
+            Assert.Equal(WireGuardAction.WriteToNetwork, r.Action);
+            pair.BindB.Inbox.Push(fresh.AsSpan(0, r.Length).ToArray(), FakePair.AddressA);
             pair.B.PumpNetOnce();
         });
         ExactlyOnce(pair.A, DropReason.TooBig, false, () =>

@@ -59,7 +59,20 @@ public sealed class MetricsTests
         Assert.Equal(a.TransmitBytes, p.Value("sharptun_wireguard_sent_bytes_total", "interface=wga"));
         Assert.Equal(1, p.Value("sharptun_wireguard_peers", "interface=wgb"));
         Assert.Equal("counter", p.Types["sharptun_wireguard_peer_received_bytes_total"]);
-        Promtool(await http.GetStringAsync(server.Url));
+
+        // prometheus_wireguard_exporter's series: its names, types, labels and HELP lines, the same values.
+        string[] exporterOfA = ["interface=wga", $"public_key={keyOfB}", "allowed_ips=198.19.0.2/32"];
+        Assert.Equal(a.TransmitBytes, p.Value("wireguard_sent_bytes_total", exporterOfA));
+        Assert.Equal(a.ReceiveBytes, p.Value("wireguard_received_bytes_total", exporterOfA));
+        Assert.Equal(a.LatestHandshake!.Value.ToUnixTimeSeconds(), p.Value("wireguard_latest_handshake_seconds", exporterOfA));
+        Assert.Equal("counter", p.Types["wireguard_sent_bytes_total"]);
+        Assert.Equal("counter", p.Types["wireguard_received_bytes_total"]);
+        Assert.Equal("gauge", p.Types["wireguard_latest_handshake_seconds"]);
+        var page = await http.GetStringAsync(server.Url);
+        Assert.Contains("# HELP wireguard_sent_bytes_total Bytes sent to the peer\n", page, StringComparison.Ordinal);
+        Assert.Contains("# HELP wireguard_received_bytes_total Bytes received from the peer\n", page, StringComparison.Ordinal);
+        Assert.Contains("# HELP wireguard_latest_handshake_seconds Seconds from the last handshake\n", page, StringComparison.Ordinal);
+        Promtool(page);
         Assert.Equal("gauge", p.Types["sharptun_wireguard_peer_state"]);
     }
 

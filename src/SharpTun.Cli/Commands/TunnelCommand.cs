@@ -11,7 +11,7 @@ internal static class TunnelCommand
 {
     private const string Warning =
         "The relay is CLEARTEXT and UNAUTHENTICATED, like simpletun: anyone on the path can read and inject packets. " +
-        "Use it only on networks you trust; for untrusted networks use WireGuard (wg-quick or wireguard-go).";
+        "Use it only on networks you trust; for untrusted networks use SharpTun's WireGuard tunnel, 'sharptun wg up'.";
 
     internal static Command Create()
     {

@@ -6,17 +6,39 @@ namespace SharpTun.Cli.Commands;
 
 /// <summary>
 /// <c>wg up --background</c>: re-runs this program as <c>wg up FILE</c> in a new session (setsid, stdin
-/// /dev/null, output appended to /run/sharptun/NAME.log), waits until the child wrote the pid file (the
+/// /dev/null, output to /run/sharptun/NAME.log, removed again at the daemon's normal end), waits until the child wrote the pid file (the
 /// interface is up) or exited (then its log explains why), and prints the PID.
 /// </summary>
 internal static class WgBackground
 {
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The log of interface <paramref name="name"/>'s background daemon.</summary>
+    internal static string LogPath(string name) => Path.Combine(PidFile.Directory, name + ".log");
+
+    /// <summary>Removes the daemon's log (at its normal end; 'wg down' too, for a daemon that dropped the right to).</summary>
+    internal static void RemoveLog(string name)
+    {
+        try
+        {
+            File.Delete(LogPath(name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // wg up --user: the directory is root's; 'sharptun wg down' removes it after the process ended.
+        }
+    }
+
     internal static int Start(string path, string name, string level, string? user = null, string? metrics = null)
     {
+        // Check first: a refused second 'up' must not truncate the log of the daemon that is running.
+        if (PidFile.Read(name) is { } running && PidFile.IsSharptun(running))
+        {
+            throw new IOException($"cannot bring up interface '{name}': it is up already (process {running}; log {LogPath(name)})");
+        }
+        WireGuardHost.EnsureNotUp(name);
         Directory.CreateDirectory(PidFile.Directory);
-        var logPath = Path.Combine(PidFile.Directory, name + ".log");
+        var logPath = LogPath(name);
         File.WriteAllText(logPath, "");
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path to start it in the background");
         List<string> command = [self];

@@ -58,6 +58,8 @@ internal static class WgDownCommand
                 }
                 Thread.Sleep(20);
             }
+            // It ended on our SIGTERM: a normal end, so its --background log goes (it removes it itself unless it ran as --user).
+            WgBackground.RemoveLog(name);
         }
         RemoveLeftovers(name, pid.Value, socket);
         return CliRunner.Ok;

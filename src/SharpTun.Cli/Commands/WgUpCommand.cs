@@ -39,11 +39,23 @@ internal static class WgUpCommand
             (int Uid, int Gid)? account = userName is null ? null : UserDatabase.ResolveAccount(userName);
             var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
             var config = Load(path, name);
+            var isDaemon = Environment.GetEnvironmentVariable(DaemonMarker) == "1";
+            if (!isDaemon && File.Exists(path) && ConfigFileAccess.Warning(path) is { } warning)
+            {
+                // As wg-quick: a warning, not a refusal (the background child does not repeat it into its log).
+                Console.Error.WriteLine(warning);
+            }
             if (r.GetValue(background))
             {
                 return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText);
             }
-            return Run(config, logLevel, account, userName, metricsAt);
+            var code = Run(config, logLevel, account, userName, metricsAt);
+            if (isDaemon && code is CliRunner.Ok or CliRunner.Interrupted)
+            {
+                // A normal end of the --background daemon: its log goes with it (a failure keeps it, it explains why).
+                WgBackground.RemoveLog(name);
+            }
+            return code;
         }));
         return cmd;
     }
@@ -105,6 +117,9 @@ internal static class WgUpCommand
         }
         stop.Wait();
         SystemdNotify.Send($"STOPPING=1\nSTATUS=interface {config.Name} going down", out _);
+        // The counters at the stop, as 'tunnel' prints its own (before the teardown removes the peers).
+        Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.GetPeers(), host.Interface.Drops));
+        Console.Out.Flush();
         if (host.Completion.IsFaulted && signal == 0)
         {
             var cause = host.Completion.Exception!.InnerException!;

@@ -211,6 +211,7 @@ public sealed partial class WireGuardDevice
                 peer.Previous = peer.Current;
                 Volatile.Write(ref peer.Current, keypair);
                 peer.Next = null;
+                peer.SetLastHandshakeLocked(_time.GetUtcNow());
             }
             peer.EndpointLocked = source;
             AfterReceive(peer, msg.Length, now);

@@ -258,7 +258,13 @@ public sealed partial class WireGuardDevice
         _indices[hs.LocalIndex] = new IndexEntry(peer, keypair);
         hs.Clear();
         peer.LastHandshakeTicks = now;
-        peer.SetLastHandshakeLocked(_time.GetUtcNow());
+        if (initiator)
+        {
+            // The response authenticated the responder: the handshake is complete. A responder's keypair
+            // is complete only when the initiator's first data on it arrives (ConfirmNextLocked): a replayed
+            // initiation (accepted once after a restart) must not show a handshake (wireguard-go keeps 0).
+            peer.SetLastHandshakeLocked(_time.GetUtcNow());
+        }
         peer.AttemptStarted = long.MinValue;
         peer.RetryAt = long.MinValue;
         peer.WantHandshake = false;

@@ -124,6 +124,31 @@ public sealed partial class WireGuardDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces a peer's preshared key (32 bytes, or empty for none). Its sessions stay: the key is mixed into the
+    /// next handshake's response (Noise IKpsk2), as wireguard-go and the kernel apply a new key. A handshake in
+    /// flight that the other side answers with the other key fails and is retried (REKEY_TIMEOUT later).
+    /// </summary>
+    public void SetPresharedKey(WireGuardPeer peer, ReadOnlySpan<byte> presharedKey)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (!presharedKey.IsEmpty && presharedKey.Length != WireGuardKeys.KeySize)
+        {
+            throw new ArgumentException($"a preshared key is 32 bytes, got {presharedKey.Length}", nameof(presharedKey));
+        }
+        lock (peer.Sync)
+        {
+            if (presharedKey.IsEmpty)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(peer.Handshake.PresharedKey);
+            }
+            else
+            {
+                presharedKey.CopyTo(peer.Handshake.PresharedKey);
+            }
+        }
+    }
+
     /// <summary>Removes a peer, its sessions, indices and allowed IPs. Calls for it in flight on other threads end with <see cref="WireGuardError.PeerRemoved"/>.</summary>
     public void RemovePeer(WireGuardPeer peer)
     {

@@ -167,6 +167,9 @@ public sealed class TcpFallbackLiveTests(ITestOutputHelper output)
         client.Process.WaitUntil(() => Traffic.PingRaw(hc, hs.InnerV4, count: 1, deadlineSeconds: 2).ExitCode == 0,
             "a ping over TCP after the server's listen-port change (the client redials at once)", TimeSpan.FromSeconds(20));
         output.WriteLine($"tunnel back {phase.Elapsed.TotalSeconds:0.0} s after the listen-port change");
+        // The listener moved to the new bind: one TCP listener on the fallback port, and the old UDP port is closed.
+        Assert.Single(hs.Must("ss", "-H", "-t", "-l", "-n", "sport", "=", $":{Port}").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(hs.Must("ss", "-H", "-u", "-a", "-n", "sport", "=", $":{Port}").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         phase.Restart();
         server.Wg("set", server.Name, "fwmark", "0x1234");
         client.Process.WaitUntil(() => Traffic.PingRaw(hc, hs.InnerV4, count: 1, deadlineSeconds: 2).ExitCode == 0,

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text;
+using SharpTun.WireGuard;
+using SharpTun.WireGuard.Host;
+
+namespace SharpTun.Cli.Commands;
+
+/// <summary>What the foreground <c>wg up</c> prints when it stops (SIGINT, SIGTERM): the interface's counters, one line per peer.</summary>
+internal static class WgUpText
+{
+    internal static string Counters(string name, IReadOnlyList<PeerStatus> peers, DropCounters drops)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{name}: {peers.Count} peer(s), received {peers.Sum(p => p.ReceiveBytes)} bytes, sent {peers.Sum(p => p.TransmitBytes)} bytes, dropped {drops.Total}");
+        var reasons = DropCounters.Reasons.Where(r => drops[r] > 0).Select(r => $"{DropCounters.Name(r)} {drops[r]}").ToList();
+        if (reasons.Count > 0)
+        {
+            sb.Append(" (").AppendJoin(", ", reasons).Append(')');
+        }
+        sb.Append('\n');
+        foreach (var p in peers)
+        {
+            var handshake = p.LatestHandshake is { } hs ? hs.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "never";
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{name}: peer {WireGuardKeys.ToBase64(p.PublicKey)}: received {p.ReceiveBytes} bytes ({p.ReceivePackets} packets), sent {p.TransmitBytes} bytes ({p.TransmitPackets} packets), latest handshake {handshake}, dropped {p.Drops.Values.Sum()}\n");
+        }
+        return sb.ToString();
+    }
+}
