@@ -128,8 +128,13 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
 
         Traffic.Ping(peerHost, home.InnerV4);
         Traffic.Ping(home, peerHost.InnerV6);
+        // One ping from the peer runs through both moves (5 a second, at most 60 s; packets that arrive while
+        // the device is down in the other namespace are dropped, not fatal).
+        using var pinger = peerHost.Start("ping", "-n", "-i", "0.2", "-w", "60", home.InnerV4);
+        pinger.WaitUntil(() => LastReply(pinger.Output) >= 3, "the peer's continuous ping to get replies", TimeSpan.FromSeconds(20));
 
         // Away: the tun follows the device; the UDP socket and the UAPI socket stay in (and for) home.
+        var beforeMove = LastReply(pinger.Output);
         home.Ns.Ip($"link set {name} netns {away.Name}");
         Assert.NotEqual(0, home.Ns.Exec("ip", ["link", "show", name]).ExitCode);
         Configure(away, name, home);
@@ -138,6 +143,8 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
         Traffic.Ping(peerHost, home.InnerV6);
         var fromAway = away.Exec("ping", ["-n", "-q", "-c", "3", "-i", "0.2", "-w", "20", peerHost.InnerV4], TimeSpan.FromSeconds(40));
         Assert.True(fromAway.ExitCode == 0, fromAway.ToString());
+        pinger.WaitUntil(() => LastReply(pinger.Output) > beforeMove + 2, "the continuous ping to get replies from the other namespace", TimeSpan.FromSeconds(20));
+        var whileAway = LastReply(pinger.Output);
         var after = WgDump.Parse(home.Must("wg", "show", name, "dump").StdOut).Peer(peer.PublicKey);
         Assert.True(after.RxBytes > before.RxBytes && after.TxBytes > before.TxBytes, $"{before} -> {after}");
         // The UAPI keeps configuring it there.
@@ -150,6 +157,7 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
         Traffic.Ping(peerHost, home.InnerV4);
         Traffic.Ping(home, peerHost.InnerV4);
         ours.EnsureRunning("the device came back");
+        pinger.WaitUntil(() => LastReply(pinger.Output) > whileAway + 2, "the continuous ping to get replies after the move back", TimeSpan.FromSeconds(20));
 
         home.Ns.Ip($"link del {name}");
         Assert.True(ours.WaitForExit(TimeSpan.FromSeconds(30)), ours.Output);
@@ -197,6 +205,10 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
         home.Ns.Ip($"link del {name}");
         Assert.True(ours.WaitForExit(TimeSpan.FromSeconds(30)), ours.Output);
     }
+
+    /// <summary>The highest icmp_seq ping printed a reply for (0: none yet).</summary>
+    private static int LastReply(string pingOutput) =>
+        System.Text.RegularExpressions.Regex.Matches(pingOutput, @"icmp_seq=(\d+) ttl=").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// <c>wg userspace -f</c> in <paramref name="home"/>, configured only with the stock tools (wg setconf, ip)
