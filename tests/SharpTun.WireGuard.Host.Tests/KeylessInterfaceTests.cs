@@ -1,3 +1,4 @@
+using SharpTun.Testing.Fakes;
 using SharpTun.WireGuard;
 
 namespace SharpTun.WireGuard.Host.Tests;
@@ -12,7 +13,8 @@ public sealed class KeylessInterfaceTests
     [Fact]
     public void ZeroKey_Clears_PeersKept_NoHandshakeEitherWay_KeyAgainResumes()
     {
-        using var pair = new FakePair();
+        var clock = new ManualTimeProvider();
+        using var pair = new FakePair(time: clock);
         pair.TunA.Inject(Packets.Echo("198.19.0.1", "198.19.0.2"));
         pair.Settle();
         Assert.Equal(1, pair.TunB.Written.Count);
@@ -38,7 +40,8 @@ public sealed class KeylessInterfaceTests
         Assert.Equal(0, pair.TunA.Written.Count);
         Assert.Equal(0, pair.A.Drops.Total - pair.A.Drops[DropReason.NoPeer]);
 
-        // The key again: the queued packet goes once the handshake completes.
+        // The key again: the queued packet goes once the handshake completes (past B's 20 ms initiation flood limit).
+        clock.Advance(TimeSpan.FromSeconds(1));
         pair.A.Apply(new UapiSetRequest { PrivateKey = (byte[])pair.KeyA.Clone() });
         Assert.Contains("private_key=", UapiCodec.FormatGet(pair.A.Snapshot()), StringComparison.Ordinal);
         pair.TunA.Inject(Packets.Echo("198.19.0.1", "198.19.0.2", sequence: 3));
