@@ -67,7 +67,7 @@ internal static class WgUserspaceBackground
                 listener.Dispose();
                 RemoveSocketFile(socketPath);
                 Console.Error.WriteLine($"sharptun: interface '{name}' did not start: the background process exited with status {child.ExitCode}"
-                    + (keepOutput ? "" : " (set LOG_LEVEL=error to see its messages)"));
+                    + (keepOutput ? "" : $" (its output goes to /dev/null: run 'sharptun wg userspace -f {name}' or set LOG_LEVEL=error to see why)"));
                 return CliRunner.Failed;
             }
             if (Answers(socketPath))
