@@ -28,6 +28,10 @@ internal static class Diagnostics
         {
             return;
         }
+        if (Environment.GetEnvironmentVariable("WG_TUN_FD") is { Length: > 0 } || Environment.GetEnvironmentVariable("WG_UAPI_FD") is { Length: > 0 })
+        {
+            return; // descriptors handed over (wg userspace): the re-exec marks every descriptor close-on-exec
+        }
         var environment = ProcessImage.CurrentEnvironment().Append(new(Variable, "0")).ToList();
         if (Environment.GetEnvironmentVariable(Gen0Variable) is null)
         {

@@ -59,6 +59,29 @@ public sealed class UapiServer : IDisposable
         Action<string, Socket>? stream = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        return Serve(Listen(interfaceName, directory), interfaceName, handler, log, directory, stream);
+    }
+
+    /// <summary>
+    /// Serves on <paramref name="listener"/>, a socket already bound to <see cref="PathFor"/> and listening
+    /// (from <see cref="Listen"/>, possibly in another process: WG_UAPI_FD). The server owns it and removes
+    /// the socket file at <see cref="Dispose"/>.
+    /// </summary>
+    public static UapiServer Serve(Socket listener, string interfaceName, Func<string, string> handler, HostLog? log = null,
+        string directory = SocketDirectory, Action<string, Socket>? stream = null)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(handler);
+        return new UapiServer(listener, PathFor(interfaceName, directory), interfaceName, handler, log ?? HostLog.None, stream);
+    }
+
+    /// <summary>
+    /// Creates the socket file for <paramref name="interfaceName"/> (the directory too, 0755 like wireguard-go),
+    /// mode 0600, listening, not yet answering (see <c>Serve</c>).
+    /// A stale socket file (nobody listening) is replaced; a live one is an error naming the interface.
+    /// </summary>
+    public static Socket Listen(string interfaceName, string directory = SocketDirectory)
+    {
         var path = PathFor(interfaceName, directory);
         if (!Directory.Exists(directory))
         {
@@ -86,7 +109,7 @@ public sealed class UapiServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot create UAPI socket '{path}': {e.Message}", e);
         }
-        return new UapiServer(listener, path, interfaceName, handler, log ?? HostLog.None, stream);
+        return listener;
     }
 
     /// <summary>True when something accepts connections on <paramref name="path"/>.</summary>

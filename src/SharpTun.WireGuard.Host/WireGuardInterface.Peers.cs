@@ -125,11 +125,13 @@ public sealed partial class WireGuardInterface
     /// <summary>
     /// Replaces the private key: a new protocol core with the same peers (keys, preshared keys,
     /// endpoints, keepalives, allowed IPs); every session ends, as in wireguard-go. Same key: no change.
+    /// All zeros removes the key (the core then neither sends nor answers handshakes) and keeps the peers.
     /// </summary>
     internal void SetPrivateKeyLocked(byte[] privateKey)
     {
+        var hasKey = privateKey.AsSpan().ContainsAnyExcept((byte)0);
         var current = WireGuardKeys.PublicKey(privateKey);
-        if (current.AsSpan().SequenceEqual(_device.PublicKey.Span))
+        if (hasKey == _device.HasPrivateKey && current.AsSpan().SequenceEqual(_device.PublicKey.Span))
         {
             return;
         }
@@ -144,7 +146,7 @@ public sealed partial class WireGuardInterface
             foreach (var oldPeer in old.Peers)
             {
                 var state = states.First(s => ReferenceEquals(s.Peer, oldPeer));
-                if (oldPeer.PublicKey.Span.SequenceEqual(current))
+                if (hasKey && oldPeer.PublicKey.Span.SequenceEqual(current))
                 {
                     continue; // a peer with our new own key is dropped, as wireguard-go does
                 }
@@ -163,7 +165,7 @@ public sealed partial class WireGuardInterface
         old.Dispose();
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         _privateKey = (byte[])privateKey.Clone();
-        _log.Info(Name, "private key changed; sessions restart");
+        _log.Info(Name, hasKey ? "private key changed; sessions restart" : "private key removed; no handshakes until one is set");
     }
 
     private static ReadOnlySpan<byte> PskOrEmpty(byte[] psk) => psk.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? default : psk;

@@ -38,17 +38,14 @@ public sealed partial class WireGuardInterface
     /// <summary>
     /// Applies a parsed <c>set=1</c> request atomically with respect to the data plane (under the lock):
     /// listen port/fwmark first (the one step that can fail: then nothing changed, errno EADDRINUSE),
-    /// then the private key, replace_peers, and the peer sections in order.
+    /// then the private key (all zeros removes it, as <c>wg set IF private-key /dev/null</c> and a <c>wg setconf</c>
+    /// without PrivateKey send: peers stay, handshakes stop), replace_peers, and the peer sections in order.
     /// </summary>
     public void Apply(UapiSetRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         lock (_gate)
         {
-            if (request.PrivateKey is { } key && key.AsSpan().IndexOfAnyExcept((byte)0) < 0)
-            {
-                throw new UapiException(UapiErrno.Invalid, "UAPI set: private_key: removing the private key of a running interface is not supported", "private_key");
-            }
             var port = request.ListenPort ?? ListenPort;
             var mark = request.FwMark ?? FwMark;
             if (request.ListenPort is not null || request.FwMark is not null)

@@ -32,9 +32,9 @@ internal static class WgCommand
         var genpsk = new Command("genpsk", "Print a new random preshared key (base64), like 'wg genpsk'.");
         genpsk.SetAction(_ => CliRunner.Run(() => PrintSecret(WireGuardKeys.GeneratePresharedKey())));
 
-        return new Command("wg", "The secure tunnel (WireGuard): up, down, show, capture; key tools genkey, pubkey, genpsk.")
+        return new Command("wg", "The secure tunnel (WireGuard): up, down, show, capture, userspace (wireguard-go's contract); key tools genkey, pubkey, genpsk.")
         {
-            WgUpCommand.Create(), WgDownCommand.Create(), WgShowCommand.Create(), WgCaptureCommand.Create(), genkey, pubkey, genpsk,
+            WgUpCommand.Create(), WgDownCommand.Create(), WgShowCommand.Create(), WgCaptureCommand.Create(), WgUserspaceCommand.Create(), genkey, pubkey, genpsk,
         };
     }
 

@@ -29,6 +29,10 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
         }
+        if (!HasPrivateKey)
+        {
+            return WireGuardResult.Fail(WireGuardError.NoPrivateKey, peer);
+        }
         var now = Now();
         if (!isRetry && peer.LastInitiationSent != long.MinValue && now - peer.LastInitiationSent < WireGuardConstants.RekeyTimeout.Ticks)
         {
@@ -94,6 +98,10 @@ public sealed partial class WireGuardDevice
 
     private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
+        if (!HasPrivateKey)
+        {
+            return WireGuardResult.Fail(WireGuardError.NoPrivateKey);
+        }
         if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]), dst, out var admitted))
         {
             return admitted;

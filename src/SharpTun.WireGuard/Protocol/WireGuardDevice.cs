@@ -53,7 +53,11 @@ public sealed partial class WireGuardDevice : IDisposable
     private volatile bool _underLoad;
     private volatile int _maxQueuedPerPeer = 128;
 
-    /// <summary>Creates the protocol state for a private key (32 bytes, as from <c>wg genkey</c>).</summary>
+    /// <summary>
+    /// Creates the protocol state for a private key (32 bytes, as from <c>wg genkey</c>). All zeros means
+    /// no key (an interface <c>wireguard-go IFNAME</c> just made): peers and allowed IPs can be configured,
+    /// but no handshake is sent or answered (<see cref="WireGuardError.NoPrivateKey"/>).
+    /// </summary>
     public WireGuardDevice(ReadOnlySpan<byte> privateKey, TimeProvider? time = null, IRandomSource? random = null)
     {
         if (privateKey.Length != WireGuardKeys.KeySize)
@@ -65,14 +69,18 @@ public sealed partial class WireGuardDevice : IDisposable
         _origin = _time.GetTimestamp();
         _nowFunc = Now;
         _local = new LocalIdentity(privateKey);
+        HasPrivateKey = privateKey.ContainsAnyExcept((byte)0);
         _cookieChecker = new CookieChecker(_local, _random, _nowFunc);
         _rateLimiter = new HandshakeRateLimiter(_time);
         AllowedIps = new AllowedIps<WireGuardPeer>();
         _lookupHandshake = key => FindPeer(key)?.Handshake;
     }
 
-    /// <summary>Our public key.</summary>
+    /// <summary>Our public key (meaningless while <see cref="HasPrivateKey"/> is false).</summary>
     public ReadOnlyMemory<byte> PublicKey => _local.PublicKey;
+
+    /// <summary>False when the device was made with an all-zero private key: handshakes are refused both ways.</summary>
+    public bool HasPrivateKey { get; }
 
     /// <summary>Cryptokey routing: which peer owns which prefixes (outgoing peer choice and incoming source check). Thread-safe.</summary>
     public AllowedIps<WireGuardPeer> AllowedIps { get; }
@@ -194,11 +202,12 @@ public sealed partial class WireGuardDevice : IDisposable
 
     /// <summary>
     /// Counts a failed result on its peer, or on the device when it has none; returns it.
-    /// ConnectionExpired is counted where it happens, once per queued packet it drops.
+    /// ConnectionExpired is counted where it happens, once per queued packet it drops; NoPrivateKey never.
     /// </summary>
     private WireGuardResult Counted(WireGuardResult r)
     {
-        if (r.Action == WireGuardAction.Error && r.Error != WireGuardError.ConnectionExpired)
+        // No private key is a state, not a dropped input (the timers would count it ten times a second).
+        if (r.Action == WireGuardAction.Error && r.Error is not (WireGuardError.ConnectionExpired or WireGuardError.NoPrivateKey))
         {
             if (r.Peer is { } p)
             {

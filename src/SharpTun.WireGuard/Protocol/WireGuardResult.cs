@@ -81,6 +81,12 @@ public enum WireGuardError
 
     /// <summary>The peer was removed while the call ran (or before it, by a reference the caller kept).</summary>
     PeerRemoved,
+
+    /// <summary>
+    /// The interface has no private key (<see cref="WireGuardDevice.HasPrivateKey"/> is false): no handshake is
+    /// sent or answered until one is set, as in wireguard-go.
+    /// </summary>
+    NoPrivateKey,
 }
 
 /// <summary>The outcome of one protocol call: an action, the bytes it concerns in the caller's buffer, and the peer.</summary>
