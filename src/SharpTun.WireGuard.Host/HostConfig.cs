@@ -47,7 +47,6 @@ public sealed partial record HostConfig
     /// <summary>PostDown commands.</summary>
     public IReadOnlyList<string> PostDown { get; init; } = [];
 
-<<<<<<< HEAD
     /// <summary>SaveConfig: at down, write the running state back to <see cref="ConfigPath"/> as wg-quick's save_config does.</summary>
     public bool SaveConfig { get; init; }
 
@@ -56,10 +55,9 @@ public sealed partial record HostConfig
 
     /// <summary>The parsed file this came from (its [Interface] lines are kept by SaveConfig); null when built in code.</summary>
     public WireGuardConfig? Source { get; init; }
-=======
+
     /// <summary>Where this configuration was read (a file name, for messages); null when built in code.</summary>
     public string? Origin { get; init; }
->>>>>>> uapi
 
     /// <summary>The peers.</summary>
     public IReadOnlyList<HostPeerConfig> Peers { get; init; } = [];

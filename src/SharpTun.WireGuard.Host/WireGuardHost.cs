@@ -114,23 +114,12 @@ public sealed class WireGuardHost : IDisposable
     {
         var name = _config.Name;
         _netlink = RtNetlink.Open();
-<<<<<<< HEAD
-        if (_netlink.FindLink(name) is not null)
-        {
-            throw new IOException($"cannot bring up interface '{name}': a link with that name already exists");
-        }
-        if (File.Exists(UapiServer.PathFor(name, uapiDirectory)) && UapiServer.IsLive(UapiServer.PathFor(name, uapiDirectory)))
-        {
-            throw new IOException($"cannot bring up interface '{name}': another process serves its UAPI socket {UapiServer.PathFor(name, uapiDirectory)}");
-        }
+        EnsureNotUp(name, _netlink, uapiDirectory);
         // A full tunnel whose daemon was killed with -9 left rules, nftables tables and a sysctl behind.
         if (FullTunnel.RemoveStale(_netlink, name, pidDirectory))
         {
             _log.Info(name, "removed the full-tunnel rules a previous instance left behind");
         }
-=======
-        EnsureNotUp(name, _netlink, uapiDirectory);
->>>>>>> uapi
         // Resolve before creating anything: a name that does not resolve fails up cleanly.
         var endpoints = _config.Peers.Select(p => p.Endpoint is null ? (NetEndpoint?)null
             : EndpointResolver.Resolve(p.Endpoint, $"{p.Origin ?? name}: Endpoint")).ToList();
