@@ -32,11 +32,14 @@ internal static class WgBackground
     internal static int Start(string path, string name, string level, string? user = null, string? metrics = null)
     {
         // Check first: a refused second 'up' must not truncate the log of the daemon that is running.
-        if (PidFile.Read(name) is { } running && PidFile.IsSharptun(running))
+        try
+        {
+            WireGuardHost.EnsureNotUp(name);
+        }
+        catch (IOException) when (PidFile.Read(name) is { } running && PidFile.IsSharptun(running))
         {
             throw new IOException($"cannot bring up interface '{name}': it is up already (process {running}; log {LogPath(name)})");
         }
-        WireGuardHost.EnsureNotUp(name);
         Directory.CreateDirectory(PidFile.Directory);
         var logPath = LogPath(name);
         File.WriteAllText(logPath, "");

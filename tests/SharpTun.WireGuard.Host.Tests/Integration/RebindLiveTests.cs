@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SharpTun.Linux.Namespaces;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -38,6 +41,22 @@ public sealed partial class RebindLiveTests(ITestOutputHelper output)
         var inode = DaemonUdpSockets(a).Single().Inode;
         a.Wg("set", a.Name, "listen-port", "51821");
         Assert.Equal(inode, DaemonUdpSockets(a).Single().Inode);
+
+        // A port another process holds: refused (wg fails, EADDRINUSE), nothing changed, the same socket serves.
+        using (NetNamespace.Run(a.Host.Name, () =>
+        {
+            var s = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+            s.Bind(new IPEndPoint(IPAddress.IPv6Any, 51822));
+            return s;
+        }))
+        {
+            var refused = a.Host.Exec("wg", "set", a.Name, "listen-port", "51822");
+            output.WriteLine($"listen-port 51822 (taken): exit {refused.ExitCode}: {refused.StdErr.Trim()}");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Equal(51821, a.Dump().ListenPort);
+            Assert.Equal(inode, DaemonUdpSockets(a).Single().Inode);
+            Traffic.Ping(b.Host, a.Host.InnerV4);
+        }
 
         // wg syncconf with the original port and a changed peer (keepalive 25, one more allowed IP): both apply.
         var confFile = Path.Combine(Path.GetTempPath(), a.Name + ".sync");
