@@ -33,6 +33,7 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
             var link = ns.Exec("ip", ["-o", "link", "show", name]).EnsureSuccess().StdOut;
             Assert.DoesNotContain(",UP", link, StringComparison.Ordinal);
             Assert.Contains("state DOWN", link, StringComparison.Ordinal);
+            Assert.Contains(" mtu 1420 ", link, StringComparison.Ordinal); // wireguard-go's default
 
             ns.Ip($"link del {name}");
             Poll.Until(() => !Userspace.IsAlive(pid), $"daemon {pid} to exit once {name} was deleted", TimeSpan.FromSeconds(30));
