@@ -269,6 +269,45 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         JsonDocument.Parse(h.Must("ip", "-j", "link", "show", dev).StdOut).RootElement[0].GetProperty("mtu").GetInt32().ToString(CultureInfo.InvariantCulture));
 
     [RootFact]
+    public void WithoutNft_UpFails_NamingTheInterfaceAndTheTool_LeavesNothing()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0, ::/0", "198.18.0.2:51820")]);
+        var name = UniqueName.Next("wgn");
+        var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
+        var conf = Path.Combine(dir, name + ".conf");
+        File.WriteAllText(conf, config.WgQuick());
+        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
+        var before = State(h);
+        try
+        {
+            // nft is looked up on PATH, as wg-quick's 'type -p nft': a PATH without it is a machine without it.
+            var dotnet = Run.Exec("sh", ["-c", "command -v dotnet"]).EnsureSuccess().StdOut.Trim();
+            var r = h.Exec("env", ["PATH=/nonexistent", dotnet, .. Repo.Cli("wg", "up", conf)]);
+            output.WriteLine($"without nft: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"interface '{name}': AllowedIPs ::/0 (a default route through the tunnel) needs nftables rules", r.StdErr, StringComparison.Ordinal);
+            Assert.Contains("'nft' is not installed", r.StdErr, StringComparison.Ordinal);
+            Assert.False(LinkStats.Exists(h, name), $"a failed 'wg up' left device {name}");
+            Assert.False(File.Exists(RecordPath(name)), "a failed 'wg up' left its full-tunnel record");
+            AssertSameState(before, State(h), "after a failed 'wg up'");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            foreach (var f in new[] { RecordPath(name), $"/run/sharptun/{name}.pid", Uapi.SocketPath(name) })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    [RootFact]
     public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
     {
         using var ns = NetNs.Create("stmtu");
