@@ -129,7 +129,20 @@ internal sealed class FullTunnel
     /// Removes everything the record lists (errors are collected: the rest is still removed) and, when all
     /// went, the record. Throws an <see cref="IOException"/> naming what could not be removed.
     /// </summary>
-    public void Remove() => Undo(_netlink, _record, _recordPath, _directory, _interface);
+    public void Remove()
+    {
+        // The file is what counts: another full tunnel's down may have handed this one a sysctl to restore.
+        FullTunnelRecord? onDisk = null;
+        try
+        {
+            onDisk = FullTunnelRecord.Load(_recordPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: what this process knows it installed is still right.
+        }
+        Undo(_netlink, onDisk ?? _record, _recordPath, _directory, _interface);
+    }
 
     /// <summary>
     /// What a daemon killed with -9 left: when <paramref name="directory"/> holds a record for the interface whose

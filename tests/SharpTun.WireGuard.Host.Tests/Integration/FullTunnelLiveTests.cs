@@ -308,6 +308,44 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
     }
 
     [RootFact]
+    public void TwoFullTunnels_NextTable_SysctlRestoredByTheLastDown()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
+        var before = State(h);
+        var a = SharpTunWg.Start(h, new WgConfig(WgKey.Generate(), 51820, ["198.19.0.1/24"], [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0", "198.18.0.2:51820")]));
+        var b = SharpTunWg.Start(h, new WgConfig(WgKey.Generate(), 51821, ["198.19.1.1/24"], [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0", "198.18.0.3:51820")]));
+        try
+        {
+            // The second takes the next table with no routes, as wg-quick; both have their rules.
+            Assert.Equal("0xca6c", b.Wg("show", a.Name, "fwmark").Trim());
+            Assert.Equal("0xca6d", b.Wg("show", b.Name, "fwmark").Trim());
+            Assert.Contains($"\"dev\":\"{b.Name}\"", h.Must("ip", "-j", "route", "show", "table", "51821").StdOut, StringComparison.Ordinal);
+            Assert.Equal("1", h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+
+            // The first down leaves the sysctl to the one still up; the last down puts it back.
+            Assert.True(a.Down().ExitCode == 0);
+            Assert.True(a.Process.WaitForExit(TimeSpan.FromSeconds(20)), a.Process.Output);
+            Assert.Equal("1", h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+            Assert.Contains("table ip wg-quick-" + b.Name, h.Must("nft", "list", "tables").StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("wg-quick-" + a.Name, h.Must("nft", "list", "tables").StdOut, StringComparison.Ordinal);
+            Assert.True(b.Down().ExitCode == 0);
+            Assert.True(b.Process.WaitForExit(TimeSpan.FromSeconds(20)), b.Process.Output);
+            AssertSameState(before, State(h), "after both went down");
+        }
+        finally
+        {
+            foreach (var n in new[] { a.Name, b.Name })
+            {
+                File.Delete(RecordPath(n));
+            }
+        }
+    }
+
+    [RootFact]
     public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
     {
         using var ns = NetNs.Create("stmtu");
