@@ -73,6 +73,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             down = cli.Down();
             Assert.True(down.ExitCode == 0, down.ToString());
             AssertSameState(before, State(client), "after kill -9 and 'wg down'");
+            Assert.False(File.Exists(RecordPath(cli.Name)), "'wg down' after kill -9 left the full-tunnel record");
 
             // kill -9, then the next 'wg up' clears what the dead one left and works; down leaves nothing.
             cli.StartAgain();
