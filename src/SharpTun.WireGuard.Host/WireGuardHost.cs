@@ -246,7 +246,11 @@ public sealed class WireGuardHost : IDisposable
             ConfigSaver.Write(path, text);
             _log.Info(_config.Name, $"SaveConfig: running configuration written to {path}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NetlinkException)
+        catch (UnauthorizedAccessException)
+        {
+            _log.Error(_config.Name, $"SaveConfig: cannot write {path}: permission denied (after 'wg up --user' the process no longer runs as root; save it with 'wg showconf {_config.Name}' before down)");
+        }
+        catch (Exception e) when (e is IOException or NetlinkException)
         {
             _log.Error(_config.Name, $"SaveConfig: cannot write {path}: {e.Message}");
         }
