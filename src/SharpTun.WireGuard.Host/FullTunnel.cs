@@ -82,6 +82,10 @@ internal sealed class FullTunnel
         var v6 = prefix.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6;
         var family = v6 ? "ipv6" : "ipv4";
         var table = _record.Table;
+        // Checked before anything is installed: without nft the rules would blackhole the replies.
+        var nft = NftTool.Path ?? throw new IOException(
+            $"interface '{_interface}': AllowedIPs {prefix} (a default route through the tunnel) needs nftables rules so that reverse-path " +
+            "filtering does not drop the tunnel's replies, and 'nft' is not installed (install the nftables package, or use 'Table = off' and route it yourself)");
         _netlink.RouteAdd(new RouteSpec { Destination = new IpPrefix(prefix.BaseAddress, 0), Device = _interface, Table = table, IPv6 = v6 });
         AddRule(family, "fwmark", new RuleSpec { IPv6 = v6, Invert = true, FwMark = table, Table = table });
         AddRule(family, "suppress", new RuleSpec { IPv6 = v6, Table = 254, SuppressPrefixLength = 0 });
@@ -90,9 +94,6 @@ internal sealed class FullTunnel
             SetSysctl(SrcValidMark, "1");
         }
         var pf = v6 ? "ip6" : "ip";
-        var nft = NftTool.Path ?? throw new IOException(
-            $"interface '{_interface}': AllowedIPs {prefix} (a default route through the tunnel) needs nftables rules so that reverse-path " +
-            "filtering does not drop the tunnel's replies, and 'nft' is not installed (install the nftables package, or use 'Table = off' and route it yourself)");
         var addresses = _netlink.GetAddresses(_interface, v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork)
             .Select(a => a.Local.Equals(IPAddress.None) ? a.Address! : a.Local).ToList();
         _record.NftTables.Add((pf, TableName(_interface)));
@@ -128,7 +129,20 @@ internal sealed class FullTunnel
     /// Removes everything the record lists (errors are collected: the rest is still removed) and, when all
     /// went, the record. Throws an <see cref="IOException"/> naming what could not be removed.
     /// </summary>
-    public void Remove() => Undo(_netlink, _record, _recordPath, _directory, _interface);
+    public void Remove()
+    {
+        // The file is what counts: another full tunnel's down may have handed this one a sysctl to restore.
+        FullTunnelRecord? onDisk = null;
+        try
+        {
+            onDisk = FullTunnelRecord.Load(_recordPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: what this process knows it installed is still right.
+        }
+        Undo(_netlink, onDisk ?? _record, _recordPath, _directory, _interface);
+    }
 
     /// <summary>
     /// What a daemon killed with -9 left: when <paramref name="directory"/> holds a record for the interface whose

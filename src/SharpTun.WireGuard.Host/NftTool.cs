@@ -5,9 +5,12 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>The <c>nft</c> tool, as wg-quick drives it: a script on stdin (<c>nft -f -</c>).</summary>
 internal static class NftTool
 {
-    /// <summary>The nft binary, or null when it is not installed.</summary>
+    /// <summary>The nft binary found on PATH (as wg-quick's <c>type -p nft</c>; root's default PATH when unset), or null.</summary>
     public static string? Path =>
-        new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Select(d => System.IO.Path.Combine(d, "nft")).FirstOrDefault(File.Exists);
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => System.IO.Path.Combine(d, "nft"))
+            .FirstOrDefault(File.Exists);
 
     /// <summary>Runs <c>nft -f -</c> with <paramref name="script"/>; a failure throws <paramref name="what"/> with nft's own words.</summary>
     public static void Run(string nft, string script, string what)

@@ -8,10 +8,11 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// <c>wg-quick up</c> in-process: creates the tun device named after the configuration, starts the
-/// WireGuard interface on it, configures addresses, MTU and routes over rtnetlink, serves the UAPI
-/// socket, applies DNS and runs the hooks. <see cref="Dispose"/> is <c>wg-quick down</c>: PreDown,
-/// the UAPI socket, the interface and its device (its routes and addresses go with it), DNS, PostDown,
-/// the pid file — exactly what up made, in reverse.
+/// WireGuard interface on it, configures addresses, MTU and routes over rtnetlink (a /0 with Table = auto:
+/// wg-quick's fwmark table, rules and nftables, <see cref="FullTunnel"/>), serves the UAPI socket, applies
+/// DNS and runs the hooks. <see cref="Dispose"/> is <c>wg-quick down</c>: PreDown, SaveConfig, the UAPI
+/// socket, the interface and its device (its routes and addresses go with it), the full tunnel's rules,
+/// nftables tables and sysctl, DNS, PostDown, the pid file — exactly what up made, in reverse.
 /// </summary>
 public sealed class WireGuardHost : IDisposable
 {
@@ -268,7 +269,11 @@ public sealed class WireGuardHost : IDisposable
             ConfigSaver.Write(path, text);
             _log.Info(_config.Name, $"SaveConfig: running configuration written to {path}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NetlinkException)
+        catch (UnauthorizedAccessException)
+        {
+            _log.Error(_config.Name, $"SaveConfig: cannot write {path}: permission denied (after 'wg up --user' the process no longer runs as root; save it with 'wg showconf {_config.Name}' before down)");
+        }
+        catch (Exception e) when (e is IOException or NetlinkException)
         {
             _log.Error(_config.Name, $"SaveConfig: cannot write {path}: {e.Message}");
         }

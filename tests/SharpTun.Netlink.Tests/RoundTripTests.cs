@@ -177,6 +177,21 @@ public class RoundTripTests(ITestOutputHelper output)
         Assert.Equal(["linkdown"], RtNames.RouteFlagNames(route.Flags));
     }
 
+    [Fact]
+    public void RouteMtu_FromTheNestedMetrics()
+    {
+        // "198.18.7.77 dev big mtu 1300" as the kernel sends it: RTA_METRICS (8, NLA_F_NESTED) holding RTAX_MTU (2).
+        byte[] header = [2, 32, 0, 0, 254, 3, 253, 1, 0, 0, 0, 0];
+        var metrics = Msg.Attr(2, Msg.U32(1300));
+        var nested = Msg.Attr(unchecked((ushort)(8 | 0x8000)), metrics);
+        var route = RouteInfo.Parse(Msg.Concat(header, Msg.Attr(Rt.RTA_DST, [198, 18, 7, 77]), nested, Msg.Attr(Rt.RTA_OIF, Msg.U32(3))));
+        Assert.Equal(1300u, route.Mtu);
+        Assert.Equal(3, route.OutputIndex);
+        // Metrics without an MTU (only RTAX_ADVMSS = 8), and none at all: no MTU.
+        Assert.Null(RouteInfo.Parse(Msg.Concat(header, Msg.Attr(8, Msg.Attr(8, Msg.U32(1460))))).Mtu);
+        Assert.Null(RouteInfo.Parse(header).Mtu);
+    }
+
     [Theory]
     [InlineData("10.1.1.1/24", "10.1.1.0", "10.1.1.255")]
     [InlineData("198.18.7.77/20", "198.18.0.0", "198.18.15.255")]

@@ -73,6 +73,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             down = cli.Down();
             Assert.True(down.ExitCode == 0, down.ToString());
             AssertSameState(before, State(client), "after kill -9 and 'wg down'");
+            Assert.False(File.Exists(RecordPath(cli.Name)), "'wg down' after kill -9 left the full-tunnel record");
 
             // kill -9, then the next 'wg up' clears what the dead one left and works; down leaves nothing.
             cli.StartAgain();
@@ -267,6 +268,83 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim(),
         h.Must("wg", "show", dev, "fwmark").StdOut.Trim(),
         JsonDocument.Parse(h.Must("ip", "-j", "link", "show", dev).StdOut).RootElement[0].GetProperty("mtu").GetInt32().ToString(CultureInfo.InvariantCulture));
+
+    [RootFact]
+    public void WithoutNft_UpFails_NamingTheInterfaceAndTheTool_LeavesNothing()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        var config = new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0, ::/0", "198.18.0.2:51820")]);
+        var name = UniqueName.Next("wgn");
+        var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
+        var conf = Path.Combine(dir, name + ".conf");
+        File.WriteAllText(conf, config.WgQuick());
+        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
+        var before = State(h);
+        try
+        {
+            // nft is looked up on PATH, as wg-quick's 'type -p nft': a PATH without it is a machine without it.
+            var dotnet = Run.Exec("sh", ["-c", "command -v dotnet"]).EnsureSuccess().StdOut.Trim();
+            var r = h.Exec("env", ["PATH=/nonexistent", dotnet, .. Repo.Cli("wg", "up", conf)]);
+            output.WriteLine($"without nft: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"interface '{name}': AllowedIPs ::/0 (a default route through the tunnel) needs nftables rules", r.StdErr, StringComparison.Ordinal);
+            Assert.Contains("'nft' is not installed", r.StdErr, StringComparison.Ordinal);
+            Assert.False(LinkStats.Exists(h, name), $"a failed 'wg up' left device {name}");
+            Assert.False(File.Exists(RecordPath(name)), "a failed 'wg up' left its full-tunnel record");
+            AssertSameState(before, State(h), "after a failed 'wg up'");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            foreach (var f in new[] { RecordPath(name), $"/run/sharptun/{name}.pid", Uapi.SocketPath(name) })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    [RootFact]
+    public void TwoFullTunnels_NextTable_SysctlRestoredByTheLastDown()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
+        var before = State(h);
+        var a = SharpTunWg.Start(h, new WgConfig(WgKey.Generate(), 51820, ["198.19.0.1/24"], [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0", "198.18.0.2:51820")]));
+        var b = SharpTunWg.Start(h, new WgConfig(WgKey.Generate(), 51821, ["198.19.1.1/24"], [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0", "198.18.0.3:51820")]));
+        try
+        {
+            // The second takes the next table with no routes, as wg-quick; both have their rules.
+            Assert.Equal("0xca6c", b.Wg("show", a.Name, "fwmark").Trim());
+            Assert.Equal("0xca6d", b.Wg("show", b.Name, "fwmark").Trim());
+            Assert.Contains($"\"dev\":\"{b.Name}\"", h.Must("ip", "-j", "route", "show", "table", "51821").StdOut, StringComparison.Ordinal);
+            Assert.Equal("1", h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+
+            // The first down leaves the sysctl to the one still up; the last down puts it back.
+            Assert.True(a.Down().ExitCode == 0);
+            Assert.True(a.Process.WaitForExit(TimeSpan.FromSeconds(20)), a.Process.Output);
+            Assert.Equal("1", h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim());
+            Assert.Contains("table ip wg-quick-" + b.Name, h.Must("nft", "list", "tables").StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("wg-quick-" + a.Name, h.Must("nft", "list", "tables").StdOut, StringComparison.Ordinal);
+            Assert.True(b.Down().ExitCode == 0);
+            Assert.True(b.Process.WaitForExit(TimeSpan.FromSeconds(20)), b.Process.Output);
+            AssertSameState(before, State(h), "after both went down");
+        }
+        finally
+        {
+            foreach (var n in new[] { a.Name, b.Name })
+            {
+                File.Delete(RecordPath(n));
+            }
+        }
+    }
 
     [RootFact]
     public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
