@@ -347,6 +347,35 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
     }
 
     [RootFact]
+    public void UnderUser_DownFinishesWhatTheUnprivilegedDaemonCouldNotUndo()
+    {
+        using var lab = new WireLab();
+        var h = lab.AddHost();
+        Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
+            && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
+            "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));
+        var before = State(h);
+        var wg = SharpTunWg.Start(h, new WgConfig(WgKey.Generate(), Pairs.Port, Pairs.InnerAddresses(h),
+            [new WgPeer(WgKey.Generate().Public, "0.0.0.0/0, ::/0", "198.18.0.2:51820")]), extraArgs: ["--user", "nobody"]);
+        try
+        {
+            wg.Process.WaitForOutput("running as user 'nobody'", TimeSpan.FromSeconds(30));
+            AssertFullTunnelInstalled(h, wg.Name);
+            var down = wg.Down();
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.True(wg.Process.WaitForExit(TimeSpan.FromSeconds(20)), wg.Process.Output);
+            // nft and the sysctl need root: the daemon says so, and 'wg down' (root) removes them from the record.
+            Assert.Contains("'sharptun wg down " + wg.Name + "' as root removes the rest", wg.Process.Output, StringComparison.Ordinal);
+            AssertSameState(before, State(h), "after 'wg down' of a --user daemon");
+            Assert.False(File.Exists(RecordPath(wg.Name)));
+        }
+        finally
+        {
+            File.Delete(RecordPath(wg.Name));
+        }
+    }
+
+    [RootFact]
     public void AutoMtu_IsWgQuicksRule_RouteMtu_DeviceMtu_DefaultRoute_1500()
     {
         using var ns = NetNs.Create("stmtu");
