@@ -11,7 +11,7 @@ namespace SharpTun.Lab;
 /// the stock <c>wg</c>): B initiates; the probes run from B to A. Skipped (by <see cref="IsAvailable"/>)
 /// when wireguard-go or wg is not installed.
 /// </summary>
-public sealed class WireGuardGoScenario : ILabScenario
+internal sealed class WireGuardGoScenario : ILabScenario
 {
     private static readonly IpPrefix s_tunA = IpPrefix.Parse("198.19.0.1/24");
     private static readonly IpPrefix s_tunB = IpPrefix.Parse("198.19.0.2/24");

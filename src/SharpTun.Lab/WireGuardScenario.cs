@@ -10,7 +10,7 @@ namespace SharpTun.Lab;
 /// The secure tunnel across the lab: SharpTun's WireGuard in namespace A (wg0 198.19.0.1/24, UDP 51820)
 /// and in B (198.19.0.2/24), peered with fresh keys, B knowing A's endpoint; then the probes from B to A.
 /// </summary>
-public sealed class WireGuardScenario : ILabScenario
+internal sealed class WireGuardScenario : ILabScenario
 {
     private static readonly IpPrefix s_tunA = IpPrefix.Parse("198.19.0.1/24");
     private static readonly IpPrefix s_tunB = IpPrefix.Parse("198.19.0.2/24");

@@ -1,22 +1,27 @@
 using System.Net;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
+using System.Text;
 
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// Serves <see cref="WireGuardMetrics"/> in Prometheus text format at <c>http://ADDR:PORT/metrics</c>
-/// (<c>wg up --metrics ADDR:PORT</c>), through OpenTelemetry's Prometheus HttpListener exporter: the
-/// OpenTelemetry SDK reads the observable instruments on each scrape (answers are cached for about a second).
+/// (<c>wg up --metrics ADDR:PORT</c>) with an <see cref="HttpListener"/>: each scrape reads the observable
+/// instruments once (<see cref="PrometheusText"/>). The page is written here rather than by OpenTelemetry's
+/// Prometheus exporter: that exporter is a prerelease package, which a stable package cannot depend on, and all
+/// it did for us was this text format over these instruments (names as it names them, so dashboards keep working).
 /// </summary>
 public sealed class MetricsServer : IDisposable
 {
-    private readonly MeterProvider _provider;
+    private readonly HttpListener _listener;
+    private readonly PrometheusText _text;
+    private readonly Task _serving;
 
-    private MetricsServer(MeterProvider provider, IPEndPoint endpoint)
+    private MetricsServer(HttpListener listener, PrometheusText text, IPEndPoint endpoint)
     {
-        _provider = provider;
+        _listener = listener;
+        _text = text;
         Endpoint = endpoint;
+        _serving = Task.Run(ServeAsync);
     }
 
     /// <summary>Where it listens.</summary>
@@ -42,28 +47,66 @@ public sealed class MetricsServer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(endpoint);
+        var listener = new HttpListener();
+        listener.Prefixes.Add($"http://{Host(endpoint)}:{endpoint.Port}/metrics/");
         try
         {
-            var provider = Sdk.CreateMeterProviderBuilder()
-                .AddMeter(metrics.MeterName)
-                .AddPrometheusHttpListener(o =>
-                {
-                    o.Host = Host(endpoint);
-                    o.Port = endpoint.Port;
-                    o.ScopeInfoEnabled = false;
-                    o.TargetInfoEnabled = false;
-                })
-                .Build();
-            return new MetricsServer(provider, endpoint);
+            listener.Start();
         }
         catch (Exception e) when (e is HttpListenerException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
+            listener.Close();
             throw new IOException($"cannot serve metrics on {endpoint}: {(e is HttpListenerException h && h.ErrorCode == 98 ? "address already in use" : e.Message)}", e);
         }
+        return new MetricsServer(listener, new PrometheusText(metrics.MeterName), endpoint);
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _listener.Close();
+        _serving.Wait(TimeSpan.FromSeconds(5));
+        _text.Dispose();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // closed
+            }
+            try
+            {
+                var response = context.Response;
+                if (context.Request.HttpMethod is "GET" or "HEAD")
+                {
+                    var body = Encoding.UTF8.GetBytes(_text.Collect());
+                    response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                    response.ContentLength64 = body.Length;
+                    if (context.Request.HttpMethod == "GET")
+                    {
+                        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    response.StatusCode = 405;
+                }
+                response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The scraper went away mid-answer: the next scrape is answered anew.
+            }
+        }
+    }
 
     private static string Host(IPEndPoint ep) => ep.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ep.Address}]" : ep.Address.ToString();
 }

@@ -6,7 +6,7 @@ namespace SharpTun.WireGuard.Host;
 /// System.Diagnostics.Metrics instruments over running interfaces, all observable: the data path only
 /// keeps its atomic counters, and the values are read when a collector asks (a Prometheus scrape), from
 /// one snapshot per interface per collection. Names follow OpenTelemetry, which the Prometheus exporter
-/// turns into Prometheus conventions (unit suffix, <c>_total</c> for counters):
+/// (and our MetricsServer, which names them the same way) turn into Prometheus conventions (unit suffix, <c>_total</c> for counters):
 /// <list type="bullet">
 /// <item><c>sharptun.wireguard.peer.received</c>/<c>sent</c> (By) → <c>sharptun_wireguard_peer_received_bytes_total{interface,public_key}</c></item>
 /// <item><c>sharptun.wireguard.peer.received_packets</c>/<c>sent_packets</c> → <c>sharptun_wireguard_peer_received_packets_total</c></item>
