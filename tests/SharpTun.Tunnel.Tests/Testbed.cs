@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SharpTun.Lab;
 using SharpTun.Testing;
 
 namespace SharpTun.Tunnel.Tests;
 
 /// <summary>
-/// TESTBED.md's topology from the lab's one builder (<see cref="LabTopology"/>: namespaces A and B
-/// joined by a veth wire 198.18.0.1/24 — 198.18.0.2/24), each with a tunnel device (tun:
+/// The relay's two-host bed on the one test harness, <see cref="WireLab"/> (hosts A = 1 and B = 2:
+/// <c>wire0</c> 198.18.0.1/24 and .2/24 on the lab's bridge), each with a tunnel device (tun:
 /// 198.19.0.1/24 and .2/24; tap: the same addresses on tap). Devices are made with ip here; the
 /// tunnel attaches to them as simpletun does.
 /// </summary>
@@ -20,21 +19,19 @@ internal sealed partial class Testbed : IDisposable
     public const string TunB = "198.19.0.2";
 
     private readonly List<TunnelProcess> _processes = [];
-    private readonly LabTopology _topology;
+    private readonly WireLab _lab;
 
-    public NetNs A { get; }
-    public NetNs B { get; }
-    public string VethA => LabTopology.WireDevice;
-    public string VethB => LabTopology.WireDevice;
+    public NetNs A => _lab.Hosts[0].Ns;
+    public NetNs B => _lab.Hosts[1].Ns;
+    public string VethA => WireLab.WireDevice;
+    public string VethB => WireLab.WireDevice;
     public bool Tap { get; }
-    public LabTopology Topology => _topology;
+    public WireLab Lab => _lab;
 
     private Testbed(bool tap, bool addresses, bool devices)
     {
         Tap = tap;
-        _topology = LabTopology.Create("stt");
-        A = NetNs.Existing(_topology.NamespaceA);
-        B = NetNs.Existing(_topology.NamespaceB);
+        _lab = WireLab.Create(2);
         try
         {
             foreach (var (ns, addr) in devices ? new[] { (A, TunA), (B, TunB) } : [])
@@ -118,9 +115,7 @@ internal sealed partial class Testbed : IDisposable
                 p.Dispose();
             }
         }
-        B.Dispose();
-        A.Dispose();
-        _topology.Dispose();
+        _lab.Dispose();
     }
 
     [GeneratedRegex(@"(\d+) received")]

@@ -40,8 +40,8 @@ public sealed class FakeDatagramBind : IDatagramBind
         _inboxReader.ReceiveBufferSize = options.QueueBytes;
     }
 
-    /// <summary>The endpoint this bind is reachable at.</summary>
-    public NetEndpoint LocalEndpoint { get; }
+    /// <summary>The endpoint this bind is reachable at (changed by <see cref="FakeDatagramNetwork.Move"/>).</summary>
+    public NetEndpoint LocalEndpoint { get; internal set; }
 
     /// <summary>The source endpoint stamped on what this bind sends: its own unless a test spoofs another.</summary>
     public NetEndpoint Source { get; set; }

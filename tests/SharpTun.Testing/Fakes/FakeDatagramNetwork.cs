@@ -56,6 +56,26 @@ public sealed class FakeDatagramNetwork
     public FakeDatagramBind Bind(string endPoint, FakeBindOptions? options = null) =>
         Bind(NetEndpoint.From(IPEndPoint.Parse(endPoint)), options);
 
+    /// <summary>
+    /// Moves <paramref name="bind"/> to <paramref name="to"/>, as a host whose address changed (or a NAT that
+    /// rebound it): the same socket, now reachable at and sending from the new endpoint only.
+    /// </summary>
+    public void Move(FakeDatagramBind bind, NetEndpoint to)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        lock (_binds)
+        {
+            if (_binds.ContainsKey(to))
+            {
+                throw new PacketIOException($"cannot move fake UDP socket {bind.LocalEndpoint} to {to}: address already in use", to.ToString(), 98);
+            }
+            Remove(bind);
+            bind.LocalEndpoint = to;
+            bind.Source = to;
+            _binds.Add(to, bind);
+        }
+    }
+
     internal void Remove(FakeDatagramBind bind)
     {
         lock (_binds)

@@ -403,8 +403,8 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
     /// <summary>The internet host: its own namespace behind the server (veth inet0), routes back to the tunnel subnets via the server.</summary>
     private static LabHost AddInternet(WireLab lab, LabHost server)
     {
-        var ns = NetNs.Create("stwi");
-        var internet = new LabHost(ns, 99, lab);
+        var internet = lab.AddDetachedHost(99, "stwi");
+        var ns = internet.Ns;
         try
         {
             server.Ns.Ip($"link add inet0 type veth peer name inet0 netns {ns.Name}");

@@ -21,8 +21,8 @@ public sealed class PathMtuLiveTests(ITestOutputHelper output)
         using var lab = new WireLab();
         var hc = lab.AddHost(); // 198.18.0.1 on the bridge
         var hr = lab.AddHost(); // 198.18.0.2 on the bridge: the router
-        var serverNs = NetNs.Create("stwm");
-        using var hs = new LabHost(serverNs, 3, lab); // disposes the namespace (not one of the lab's hosts)
+        var hs = lab.AddDetachedHost(3, "stwm"); // behind the router, not on the bridge
+        var serverNs = hs.Ns;
         const string serverAddress = "198.18.3.1";
         hr.Ns.Ip($"link add mid0 type veth peer name wire0 netns {serverNs.Name}");
         hr.Ns.Ip("addr add 198.18.3.254/24 dev mid0");

@@ -50,7 +50,7 @@ internal abstract class WgNode : IDisposable
     }
 
     /// <summary>The tun's rx counter: packets this node delivered to its kernel.</summary>
-    internal long DeliveredPackets() => Host.TunRxPackets(Name);
+    internal long DeliveredPackets() => Host.RxPackets(Name);
 
     public abstract void Dispose();
 

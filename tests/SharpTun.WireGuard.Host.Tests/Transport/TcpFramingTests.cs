@@ -9,7 +9,7 @@ public sealed class TcpFramingTests(ITestOutputHelper output)
     [Fact]
     public void RandomMessages_ThroughRandomReadSplits_ComeOutWhole_InOrder()
     {
-        var seed = SharpTun.Testing.TestSeed.Get(output);
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         var messages = new List<byte[]>();
         for (var i = 0; i < 500; i++)

@@ -7,14 +7,13 @@ using SharpTun.Testing;
 namespace SharpTun.WireGuard.Tests;
 
 /// <summary>
-/// Namespace A (our UDP socket, 198.18.0.1 on a veth) joined to namespace B (198.18.0.2, wireguard-go
-/// interface 198.19.0.2/24 listening on 51820 with the fixed transcript key, our key as its peer).
+/// Hosts A (our UDP socket, 198.18.0.1) and B (198.18.0.2, wireguard-go interface 198.19.0.2/24
+/// listening on 51820 with the fixed transcript key, our key as its peer) of a <see cref="WireLab"/>.
 /// Everything is removed on dispose.
 /// </summary>
 internal sealed class WireGuardGoLab : IDisposable
 {
-    internal readonly NetNs A = NetNs.Create("stwa");
-    internal readonly NetNs B = NetNs.Create("stwb");
+    private readonly WireLab _lab = WireLab.Create(2);
     internal readonly string Interface = UniqueName.Next("wgg");
     internal readonly Socket Socket;
     internal readonly IPEndPoint Remote = new(IPAddress.Parse("198.18.0.2"), 51820);
@@ -27,15 +26,6 @@ internal sealed class WireGuardGoLab : IDisposable
         _keyFile = Path.Combine(Path.GetTempPath(), Interface + ".key");
         try
         {
-            var vethA = UniqueName.Next("vwa");
-            var vethB = UniqueName.Next("vwb");
-            A.Ip($"link add {vethA} type veth peer name {vethB}");
-            A.Ip($"link set {vethB} netns {B.Name}");
-            A.Ip($"addr add 198.18.0.1/24 dev {vethA}");
-            A.Ip($"link set {vethA} up");
-            B.Ip($"addr add 198.18.0.2/24 dev {vethB}");
-            B.Ip($"link set {vethB} up");
-
             Socket = NetNamespace.Run(A.Name, () =>
             {
                 var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -66,6 +56,10 @@ internal sealed class WireGuardGoLab : IDisposable
         }
     }
 
+    internal NetNs A => _lab.Hosts[0].Ns;
+
+    internal NetNs B => _lab.Hosts[1].Ns;
+
     internal NetEndpoint RemoteEndpoint => NetEndpoint.From(Remote);
 
     internal byte[] Receive()
@@ -87,8 +81,7 @@ internal sealed class WireGuardGoLab : IDisposable
         Socket?.Dispose();
         File.Delete(_keyFile);
         Run.Exec("ip", ["-n", B.Name, "link", "del", Interface]);
-        B.Dispose();
-        A.Dispose();
+        _lab.Dispose();
         if (File.Exists(Sock))
         {
             File.Delete(Sock);

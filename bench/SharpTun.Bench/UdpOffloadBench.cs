@@ -3,35 +3,34 @@ using System.Globalization;
 using System.Net;
 using SharpTun.IO;
 using SharpTun.Linux.Net;
-using Xunit.Abstractions;
 
-namespace SharpTun.Linux.Tests.IO;
+namespace SharpTun.Bench;
 
 /// <summary>
-/// Loopback micro-benchmark of the bind's offloads, not a test: runs only with
-/// <c>SHARPTUN_UDP_BENCH=1</c>. One sender thread sends batches of 44 datagrams of 1452 bytes (what
+/// Loopback micro-benchmark of the bind's offloads (was SharpTun.Linux.Tests UdpBindOffloadBenchmark, an
+/// env-gated skipped "test"). One sender thread sends batches of 44 datagrams of 1452 bytes (what
 /// WireGuard makes of 64 KB) as fast as it can for 3 s; one receiver thread receives with 128
 /// buffers of 64 KB (as the WireGuard pump does). Prints datagrams/s received and CPU seconds per
 /// million datagrams of each thread (utime+stime from /proc/thread-self/stat; loopback delivery
 /// runs in the sender's system time).
 /// </summary>
-public sealed class UdpBindOffloadBenchmark(ITestOutputHelper output)
+internal static class UdpOffloadBench
 {
     private const int Wire = 1452;
     private const int Batch = 44;
 
-    [BenchFact]
-    public void Sendmmsg_versus_gso_and_plain_receive_versus_gro()
+    internal static int Run()
     {
-        output.WriteLine($"{"send",-9} {"receive",-8} {"sent/s",12} {"received/s",12} {"Gbit/s",7} {"tx CPU s/M",11} {"rx CPU s/M",11} {"dgrams/send call",17} {"dgrams/recv call",17}");
+        Console.WriteLine($"{"send",-9} {"receive",-8} {"sent/s",12} {"received/s",12} {"Gbit/s",7} {"tx CPU s/M",11} {"rx CPU s/M",11} {"dgrams/send call",17} {"dgrams/recv call",17}");
         foreach (var (gso, gro) in new[] { (false, false), (true, false), (false, true), (true, true) })
         {
             Run(gso, gro, TimeSpan.FromSeconds(0.5)); // warm-up
             var r = Run(gso, gro, TimeSpan.FromSeconds(3));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(gso ? "GSO" : "sendmmsg"),-9} {(gro ? "GRO" : "plain"),-8} {r.Sent / r.Seconds,12:N0} {r.Received / r.Seconds,12:N0} {r.Received * Wire * 8 / r.Seconds / 1e9,7:0.00} " +
                 $"{r.TxCpu / (r.Sent / 1e6),11:0.000} {r.RxCpu / (r.Received / 1e6),11:0.000} {r.Sent / (double)r.SendCalls,17:0.0} {r.Received / (double)r.ReceiveCalls,17:0.0}"));
         }
+        return 0;
     }
 
     private static (long Sent, long Received, double Seconds, double TxCpu, double RxCpu, long SendCalls, long ReceiveCalls) Run(bool gso, bool gro, TimeSpan duration)
@@ -95,19 +94,5 @@ public sealed class UdpBindOffloadBenchmark(ITestOutputHelper output)
         var stat = File.ReadAllText("/proc/thread-self/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-}
-
-/// <summary>A fact that runs only when <c>SHARPTUN_UDP_BENCH=1</c> (a measurement, not a test).</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class BenchFactAttribute : FactAttribute
-{
-    /// <summary>Skips unless the benchmark was asked for.</summary>
-    public BenchFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("SHARPTUN_UDP_BENCH") != "1")
-        {
-            Skip = "a benchmark: set SHARPTUN_UDP_BENCH=1 to run it";
-        }
     }
 }
