@@ -220,9 +220,8 @@ internal static class ClassicRouteCommand
             Gateway = reject ? null : gateway,
             Device = reject ? null : device,
             Metric = metric,
-            Table = 254,
             Type = reject ? (byte)7 : add ? (byte)1 : null,
-            Scope = reject && add ? (byte)254 : null,
+            Scope = reject ? (byte)254 : null,
         };
     }
 

@@ -3,24 +3,46 @@ using SharpTun.Cli.Formatting;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary><c>sharptun ifconfig [DEV]</c>: the classic net-tools view of interfaces, read over rtnetlink.</summary>
+/// <summary><c>sharptun ifconfig [DEV [SETTING…]]</c>: the classic net-tools view of interfaces over rtnetlink, and its configuring forms (<see cref="IfconfigSettings"/>).</summary>
 internal static class IfconfigCommand
 {
     internal static Command Create()
     {
-        var dev = new Argument<string?>("DEV") { Description = "only this interface", Arity = ArgumentArity.ZeroOrOne };
+        var words = NetlinkCli.Words("DEV",
+            "DEV alone: only this interface; DEV SETTING…: configure it as net-tools ifconfig does: ADDR[/PLEN] [netmask M] [broadcast B] | up | down | mtu N | txqueuelen N | hw ether MAC | add ADDR6[/PLEN] | del ADDR6[/PLEN]");
         var all = new Option<bool>("--all", "-a") { Description = "also interfaces that are down" };
+        var @short = new Option<bool>("--short", "-s") { Description = "the short table of netstat -i (Iface MTU RX-OK … Flg)" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "accepted for ifconfig compatibility" };
         var layout = new Option<string>("--layout")
         {
             Description = "2.10 (net-tools 2.10 as Debian 12 ships it: 'inet … netmask …', the default) or 1.60 (the classic 'inet addr:… Mask:…')",
             DefaultValueFactory = _ => "2.10",
         }.AcceptOnlyFromAmong("2.10", "1.60");
         var netns = NetlinkCli.NetnsOption();
-        var cmd = new Command("ifconfig", "Show interfaces as net-tools 'ifconfig' does (addresses, flags, MTU, counters).") { dev, all, layout, netns };
+        var cmd = new Command("ifconfig", "Show interfaces as net-tools 'ifconfig' does (addresses, flags, MTU, counters), or configure one (ifconfig DEV ADDR netmask M up).")
+        {
+            words, all, @short, verbose, layout, netns,
+        };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
+            var given = r.GetValue(words) ?? [];
+            if (given.Length > 1)
+            {
+                return IfconfigSettings.Apply(r.GetValue(netns), given[0], given[1..]);
+            }
             using var c = NetlinkCli.Open(r.GetValue(netns));
-            var name = r.GetValue(dev);
+            var name = given.Length == 1 ? given[0] : null;
+            if (r.GetValue(@short))
+            {
+                // ifconfig -s: netstat -i's table under a narrower header, interfaces by name.
+                Console.WriteLine("Iface      MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg");
+                IEnumerable<SharpTun.Netlink.LinkInfo> shown = name is null ? c.GetLinks().Where(l => r.GetValue(all) || l.IsUp).OrderBy(l => l.Name, StringComparer.Ordinal) : [c.GetLink(name)];
+                foreach (var l in shown)
+                {
+                    Console.WriteLine(InterfaceTableFormat.Line(l));
+                }
+                return CliRunner.Ok;
+            }
             var links = name is null ? c.GetLinks().Where(l => r.GetValue(all) || l.IsUp).ToList() : [c.GetLink(name)];
             var addresses = c.GetAddresses().ToLookup(a => a.Index);
             if (r.GetValue(layout) == "1.60")
