@@ -12,7 +12,7 @@ namespace SharpTun.Cli.Commands;
 /// <c>route add|del [-net|-host] TARGET [netmask M] [gw GW] [metric N] [reject] [[dev] DEV]</c> changes it. Reached
 /// as <c>sharptun route …</c> when the words are route's and not ip's (<see cref="IsClassic"/>), or by its own name.
 /// The change goes over rtnetlink with what the kernel's SIOCADDRT makes of the same request: table main,
-/// protocol boot, scope universe with a gateway and link without, an unreachable route (scope host) for reject.
+/// protocol boot, scope universe with a gateway (link when the gateway is a local address) and link without, an unreachable route (scope host) for reject.
 /// </summary>
 internal static class ClassicRouteCommand
 {
@@ -106,6 +106,11 @@ internal static class ClassicRouteCommand
         using var c = NetlinkCli.Open(netns);
         if (verb == "add")
         {
+            // rtentry_to_fib_config: scope universe only when the gateway is not one of our own addresses.
+            if (spec.Gateway is { } gw && c.GetAddresses(family: AddressFamily.InterNetwork).Any(a => a.Local.Equals(gw)))
+            {
+                spec = spec with { Scope = 253 };
+            }
             c.RouteAdd(spec);
         }
         else
