@@ -10,8 +10,8 @@ namespace SharpTun.Cli.Commands;
 
 /// <summary>
 /// <c>sharptun netstat</c>: net-tools 2.10 <c>netstat</c>'s sockets (<c>-tulpn</c>, <c>-an</c>, <c>-ap</c>, <c>-x</c>, <c>-e</c>),
-/// routing table (<c>-r</c>) and interface table (<c>-i</c>), same options, same bytes. TCP and UDP come from
-/// sock_diag, routes and interfaces from rtnetlink, UNIX sockets from /proc/net/unix (reference counts and SS_*
+/// routing table (<c>-r</c>) and interface table (<c>-i</c>), same options, same bytes. TCP, UDP and raw sockets come from
+/// sock_diag (raw: /proc/net/raw when the kernel lacks raw_diag), routes and interfaces from rtnetlink, UNIX sockets from /proc/net/unix (reference counts and SS_*
 /// states are only there), owners from /proc/PID/fd. The command line is read with getopt's rules
 /// (<see cref="GetOpt"/>), so <see cref="Run"/> gets the words; <see cref="Create"/> is the tree's description for --help.
 /// </summary>
@@ -30,7 +30,7 @@ internal static class NetstatCommand
     /// <summary>netstat's options that SharpTun does not implement, with what they are.</summary>
     private static readonly Dictionary<char, string> s_unsupported = new()
     {
-        ['c'] = "continuous listing", ['o'] = "timers", ['C'] = "route cache", ['s'] = "statistics", ['w'] = "raw sockets",
+        ['c'] = "continuous listing", ['o'] = "timers", ['C'] = "route cache", ['s'] = "statistics",
         ['M'] = "masquerade", ['g'] = "multicast groups", ['S'] = "SCTP", ['U'] = "UDP-Lite", ['Z'] = "SELinux contexts",
     };
 
@@ -46,6 +46,7 @@ internal static class NetstatCommand
             Flag("--extend", "-e", "the User and Inode columns; with -r the Metric/Ref/Use layout; with -i the long ifconfig blocks"),
             Flag("--tcp", "-t", "TCP sockets"),
             Flag("--udp", "-u", "UDP sockets"),
+            Flag("--raw", "-w", "raw sockets"),
             Flag("--unix", "-x", "UNIX sockets"),
             Flag("--route", "-r", "the kernel IPv4 routing table (table main)"),
             Flag("--interfaces", "-i", "the interface table"),
@@ -70,7 +71,7 @@ internal static class NetstatCommand
         {
             throw new ArgumentException($"netstat: unexpected argument '{operands[0]}'");
         }
-        bool all = false, listening = false, numeric = false, programs = false, wide = false, tcp = false, udp = false;
+        bool all = false, listening = false, numeric = false, programs = false, wide = false, tcp = false, udp = false, raw = false;
         bool inet = false, inet6 = false, unix = false, route = false, interfaces = false;
         var extend = 1;
         string? netns = null;
@@ -85,6 +86,7 @@ internal static class NetstatCommand
                 case 'e': extend++; break;
                 case 't': tcp = true; break;
                 case 'u': udp = true; break;
+                case 'w': raw = true; break;
                 case 'x': unix = true; break;
                 case 'r': route = true; break;
                 case 'i': interfaces = true; break;
@@ -130,25 +132,26 @@ internal static class NetstatCommand
             PrintInterfaces(netns, all, long_: extend >= 2);
             return CliRunner.Ok;
         }
-        if ((inet || inet6) && !(tcp || udp))
+        if ((inet || inet6) && !(tcp || udp || raw))
         {
-            tcp = udp = true;
+            tcp = udp = raw = true;
         }
-        if ((tcp || udp) && !(inet || inet6))
+        if ((tcp || udp || raw) && !(inet || inet6))
         {
             inet = inet6 = true;
         }
-        var anyProtocol = tcp || udp || unix;
+        var anyProtocol = tcp || udp || raw || unix;
         var view = new NetstatView { All = all, Listening = listening, Numeric = numeric, Programs = programs, Extend = extend >= 2, Wide = wide };
         var format = new NetstatFormat(view, new NameDatabase(), programs ? SocketPrograms.Scan() : null);
-        if (!anyProtocol || tcp || udp)
+        if (!anyProtocol || tcp || udp || raw)
         {
             Console.WriteLine(format.InetHeader());
-            var sockets = SocketList.List(new SocketQuery { Tcp = true, Udp = true, All = true }, processes: false, netns);
-            // netstat's order: /proc/net/tcp, tcp6, udp, udp6; sock_diag walks the same hash tables per family.
-            var ordered = sockets.Where(s => (s.NetId == "tcp" ? tcp || !anyProtocol : udp || !anyProtocol)
+            var sockets = SocketList.List(new SocketQuery { Tcp = true, Udp = true, All = true }, processes: false, netns)
+                .Concat(raw || !anyProtocol ? RawSockets.List(netns) : []);
+            // netstat's order: /proc/net/tcp, tcp6, udp, udp6, raw, raw6; sock_diag walks the same hash tables per family.
+            var ordered = sockets.Where(s => (s.NetId switch { "tcp" => tcp, "udp" => udp, _ => raw } || !anyProtocol)
                     && (s.LocalAddress!.AddressFamily == AddressFamily.InterNetwork ? inet || !anyProtocol : inet6 || !anyProtocol))
-                .OrderBy(s => s.NetId == "tcp" ? 0 : 1)
+                .OrderBy(s => s.NetId switch { "tcp" => 0, "udp" => 1, _ => 2 })
                 .ThenBy(s => s.LocalAddress!.AddressFamily == AddressFamily.InterNetwork ? 0 : 1);
             foreach (var s in ordered)
             {

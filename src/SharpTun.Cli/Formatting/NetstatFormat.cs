@@ -57,6 +57,7 @@ internal sealed class NetstatFormat(NetstatView view, NameDatabase names, IReadO
     internal string? Inet(SocketInfo s)
     {
         var tcp = s.NetId == "tcp";
+        var raw = s.NetId == "raw";
         var v6 = s.LocalAddress!.AddressFamily == AddressFamily.InterNetworkV6;
         if (!view.All)
         {
@@ -72,7 +73,13 @@ internal sealed class NetstatFormat(NetstatView view, NameDatabase names, IReadO
         // /proc/net/tcp shows a listener's Send-Q as write_seq - snd_una (0); sock_diag gives its backlog limit.
         var sendQ = tcp && s.State == SocketState.Listen ? 0 : s.SendQueue;
         string line;
-        if (tcp)
+        if (raw)
+        {
+            // raw_do_one prints the kernel's state number.
+            line = string.Format(CultureInfo.InvariantCulture, "{0,-4}  {1,6} {2,6} {3,-23} {4,-23} {5,-11}",
+                protocol, s.ReceiveQueue, sendQ, local, peer, (int)s.State);
+        }
+        else if (tcp)
         {
             var state = (int)s.State < s_tcpStates.Length ? s_tcpStates[(int)s.State] : "";
             line = string.Format(CultureInfo.InvariantCulture, "{0,-4}  {1,6} {2,6} {3} {4} {5,-11}",

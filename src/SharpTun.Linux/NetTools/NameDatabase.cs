@@ -6,7 +6,7 @@ namespace SharpTun.Linux.NetTools;
 
 /// <summary>
 /// The name lookups net-tools makes without <c>-n</c>, from the local files only (deterministic, no DNS):
-/// service names from /etc/services (the last entry for a port wins, as netstat's list is built by
+/// service names from /etc/services (raw sockets: protocol names from /etc/protocols) (the last entry for a port wins, as netstat's list is built by
 /// prepending), host names from /etc/hosts (the first line naming the address, its canonical name),
 /// network names from /etc/networks, user names from /etc/passwd. An unknown value stays numeric.
 /// </summary>
@@ -84,6 +84,14 @@ internal sealed class NameDatabase(string root = "/")
             if (slash > 0 && int.TryParse(f[1].AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
                 map[(port, f[1][(slash + 1)..])] = f[0];
+            }
+        }
+        // netstat names a raw socket's "port" (its IP protocol) from /etc/protocols too, ahead of services.
+        foreach (var f in Lines("etc/protocols"))
+        {
+            if (f.Length > 1 && int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                map[(number, "raw")] = f[0];
             }
         }
         return map;

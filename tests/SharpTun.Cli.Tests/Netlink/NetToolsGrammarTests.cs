@@ -107,6 +107,22 @@ public class NetToolsGrammarTests
         Assert.Equal([new UnixSocketEntry(2, 0x10000, 1, 1, 20374, "/run/a.sock"), new UnixSocketEntry(3, 0, 2, 3, 116, "")], table);
     }
 
+    [Fact]
+    public void RawTable_ParsesProcNetRaw()
+    {
+        var v4 = RawSockets.Parse(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n" +
+            "  94: 0100007F:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 444788 2 00000000839e275e 0\n" +
+            " 123: 0100007F:0011 0200007F:0000 01 0000000A:00000014 00:00000000 00000000  1000        0 444790 2 0000000036b0b122 0\n").ToList();
+        Assert.Equal(2, v4.Count);
+        Assert.Equal((IPAddress.Loopback, 1, IPAddress.Any, 0, SocketState.Close, 444788ul), (v4[0].LocalAddress, v4[0].LocalPort, v4[0].PeerAddress, v4[0].PeerPort, v4[0].State, v4[0].Inode));
+        Assert.Equal((IPAddress.Parse("127.0.0.2"), 17, SocketState.Established, 10u, 20u, 1000u), (v4[1].PeerAddress, v4[1].LocalPort, v4[1].State, v4[1].SendQueue, v4[1].ReceiveQueue, v4[1].Uid));
+        var v6 = RawSockets.Parse(
+            "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n" +
+            "  178: 00000000000000000000000001000000:003A 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 444789 2 0000000008d42400 0\n").Single();
+        Assert.Equal((IPAddress.IPv6Loopback, 58, "raw"), (v6.LocalAddress, v6.LocalPort, v6.NetId));
+    }
+
     [Theory]
     [InlineData("/usr/bin/socat\0TCP-LISTEN:5000\0", "socat")]
     [InlineData("socat\0-u\0", "socat")]

@@ -67,8 +67,10 @@ public class NetToolsTests
             var udp = ns.Start("socat", ["-u", "UDP4-RECV:5002", "-"]);
             ns.Start("socat", ["-u", "UDP6-RECV:53", "-"]);
             ns.Start("socat", [$"UNIX-LISTEN:{sock}", "-"]);
+            var raw = ns.Start("socat", ["-u", "IP4-RECV:1", "-"]);
+            ns.Start("socat", ["-u", "IP6-RECV:58", "-"]);
             Poll.Until(() => ns.Exec("ss", ["-tlnH"]).StdOut.Contains(":5000") && ns.Exec("ss", ["-ulnH"]).StdOut.Contains(":53")
-                && File.Exists(sock), "the listeners", TimeSpan.FromSeconds(20));
+                && File.Exists(sock) && ns.Exec("netstat", ["-wln"]).StdOut.Contains(":::58"), "the listeners", TimeSpan.FromSeconds(20));
             ns.Start("sh", ["-c", "sleep 60 | socat - TCP:198.18.0.1:5000"]);
             Poll.Until(() => ns.Exec("ss", ["-tnH", "state", "established"]).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2,
                 "an established connection (both ends)", TimeSpan.FromSeconds(20));
@@ -84,7 +86,11 @@ public class NetToolsTests
             Assert.Matches($@"unix  2      \[ ACC \]     STREAM     LISTENING     \d+ +{sock}\n", an);
             Assert.Equal(2, an.Split('\n').Count(l => l.StartsWith("tcp", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal)));
 
-            foreach (var args in new[] { "-ap", "-anp", "-tnp", "-tulpne", "-xp", "-lx", "-t", "-ta", "-tua", "-l", "-tuW", "-A inet6 -n", "-4 -tn", "--tcp --numeric --listening" })
+            var wanp = Same(ns, "netstat", "-wanp");
+            Assert.Contains($"raw        0      0 0.0.0.0:1               0.0.0.0:*               7           {raw.Id}/socat", wanp);
+            Assert.Contains("raw6       0      0 :::58                   :::*                    7", wanp);
+            Assert.Contains("[::]:ipv6-icmp", Same(ns, "netstat", "-wl"));
+            foreach (var args in new[] { "-ap", "-a", "-wl", "-an6", "-anp", "-tnp", "-tulpne", "-xp", "-lx", "-t", "-ta", "-tua", "-l", "-tuW", "-A inet6 -n", "-4 -tn", "--tcp --numeric --listening" })
             {
                 Same(ns, "netstat", args);
             }
