@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SharpTun.Cli.Formatting;
+using SharpTun.Linux.NetTools;
+using SharpTun.Netlink;
 
 namespace SharpTun.Cli.Commands;
 
@@ -44,7 +46,7 @@ internal static class IfconfigCommand
                 return CliRunner.Ok;
             }
             var links = name is null ? c.GetLinks().Where(l => r.GetValue(all) || l.IsUp).ToList() : [c.GetLink(name)];
-            var addresses = c.GetAddresses().ToLookup(a => a.Index);
+            var addresses = Addresses(c, r.GetValue(netns));
             if (r.GetValue(layout) == "1.60")
             {
                 Console.Write(string.Join("\n", links.Select(l => IfconfigFormat.Block(l, addresses[l.Index]))));
@@ -58,5 +60,14 @@ internal static class IfconfigCommand
             return CliRunner.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>Each link's addresses, IPv6 ones in the order ifconfig prints them (/proc/net/if_inet6's, see <see cref="Inet6Order"/>).</summary>
+    internal static ILookup<int, AddressInfo> Addresses(RtNetlinkClient c, string? netns)
+    {
+        var order = Inet6Order.Read(netns);
+        return c.GetAddresses()
+            .OrderBy(a => a.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? order.GetValueOrDefault((a.Index, a.Local), int.MaxValue) : -1)
+            .ToLookup(a => a.Index);
     }
 }

@@ -200,7 +200,7 @@ internal static class NetstatCommand
             }
             return;
         }
-        var addresses = c.GetAddresses().ToLookup(a => a.Index);
+        var addresses = IfconfigCommand.Addresses(c, netns);
         foreach (var l in links)
         {
             Console.Write(Ifconfig210Format.Blocks(l, addresses[l.Index]).First());

@@ -108,6 +108,18 @@ public class NetToolsGrammarTests
     }
 
     [Fact]
+    public void Inet6Order_FollowsProcNetIfInet6()
+    {
+        var order = Inet6Order.Parse(
+            "20010db8000000000000000000000001 03 40 00 80       v0\n" +
+            "fe80000000000000e4c076fffeab267e 03 40 20 80       v0\n" +
+            "00000000000000000000000000000001 01 80 10 80       lo\n");
+        Assert.Equal(0, order[(3, IPAddress.Parse("2001:db8::1"))]);
+        Assert.Equal(1, order[(3, IPAddress.Parse("fe80::e4c0:76ff:feab:267e"))]);
+        Assert.Equal(2, order[(1, IPAddress.IPv6Loopback)]);
+    }
+
+    [Fact]
     public void RawTable_ParsesProcNetRaw()
     {
         var v4 = RawSockets.Parse(
