@@ -50,6 +50,7 @@ internal static class NetstatCommand
             Flag("--unix", "-x", "UNIX sockets"),
             Flag("--route", "-r", "the kernel IPv4 routing table (table main)"),
             Flag("--interfaces", "-i", "the interface table"),
+            Flag("--statistics", "-s", "protocol statistics from /proc/net/snmp and netstat (-6: snmp6); with -t, -u, -w only those"),
             Flag("--wide", "-W", "do not cut long addresses"),
             Flag("-4", null, "IPv4 sockets only"),
             Flag("-6", null, "IPv6 sockets only"),
@@ -72,7 +73,7 @@ internal static class NetstatCommand
             throw new ArgumentException($"netstat: unexpected argument '{operands[0]}'");
         }
         bool all = false, listening = false, numeric = false, programs = false, wide = false, tcp = false, udp = false, raw = false;
-        bool inet = false, inet6 = false, unix = false, route = false, interfaces = false;
+        bool inet = false, inet6 = false, unix = false, route = false, interfaces = false, statistics = false;
         var extend = 1;
         string? netns = null;
         foreach (var (o, value) in options)
@@ -90,6 +91,7 @@ internal static class NetstatCommand
                 case 'x': unix = true; break;
                 case 'r': route = true; break;
                 case 'i': interfaces = true; break;
+                case 's': statistics = true; break;
                 case 'W' or 'T': wide = true; break;
                 case '4': inet = true; break;
                 case '6': inet6 = true; break;
@@ -112,9 +114,23 @@ internal static class NetstatCommand
                     throw new ArgumentException($"netstat: option -{o} ({s_unsupported.GetValueOrDefault(o, "?")}) is not supported");
             }
         }
-        if ((route ? 1 : 0) + (interfaces ? 1 : 0) > 1)
+        if ((route ? 1 : 0) + (interfaces ? 1 : 0) + (statistics ? 1 : 0) > 1)
         {
-            throw new ArgumentException("netstat: -r and -i cannot be combined");
+            throw new ArgumentException("netstat: only one of -r, -i and -s can be given");
+        }
+        if (statistics)
+        {
+            if (!(tcp || udp || raw))
+            {
+                tcp = udp = raw = true;
+            }
+            // netstat -s reads these files as they are (there is no netlink for SNMP counters).
+            var files = ProcNet.Read(netns, "snmp", "netstat", "snmp6");
+            var snmp = files["snmp"] ?? throw new InvalidOperationException("netstat: cannot open /proc/net/snmp");
+            Console.Write(inet6 && !inet
+                ? NetstatStatistics.V6(files["snmp6"] ?? throw new InvalidOperationException("netstat: cannot open /proc/net/snmp6 (IPv6 disabled?)"), snmp, raw, tcp, udp)
+                : NetstatStatistics.V4(snmp, files["netstat"], raw, tcp, udp));
+            return CliRunner.Ok;
         }
         if (route)
         {

@@ -133,6 +133,15 @@ public class NetToolsTests
             }
         }
         Assert.Contains("198.19.0.0      198.18.0.2      255.255.0.0     UG    5      0        0 v1\n", Same(ns, "route", "-n"));
+        // Statistics of the namespace's /proc/net/snmp, netstat and snmp6, with ICMP echo traffic in the histograms.
+        ns.Exec("ping", ["-c", "2", "-i", "0.2", "127.0.0.1"]).EnsureSuccess();
+        var stats = Same(ns, "netstat", "-s");
+        Assert.Contains("Icmp:\n    4 ICMP messages received\n    0 input ICMP message failed\n    ICMP input histogram:\n        echo requests: 2\n        echo replies: 2\n", stats);
+        Assert.Contains("\nTcpExt:\n", stats);
+        foreach (var args in new[] { "-st", "-su", "-sw", "-s6", "-st6" })
+        {
+            Same(ns, "netstat", args);
+        }
         Same(ns, "ifconfig", "-s");
         Same(ns, "ifconfig", "-a -s");
         // 'route' alone stays ip's 'route show'.
