@@ -11,7 +11,8 @@ internal static class IfconfigCommand
     internal static Command Create()
     {
         var words = NetlinkCli.Words("DEV",
-            "DEV alone: only this interface; DEV SETTING…: configure it as net-tools ifconfig does: ADDR[/PLEN] [netmask M] [broadcast B] | up | down | mtu N | txqueuelen N | hw ether MAC | add ADDR6[/PLEN] | del ADDR6[/PLEN]");
+            "DEV [ADDR[/PLEN] [netmask M] [broadcast B] | up | down | mtu N | txqueuelen N | hw ether MAC | add ADDR6[/PLEN] | del ADDR6[/PLEN]]… "
+            + "(DEV alone: show only it; with settings: configure it as net-tools ifconfig does, left to right)");
         var all = new Option<bool>("--all", "-a") { Description = "also interfaces that are down" };
         var @short = new Option<bool>("--short", "-s") { Description = "the short table of netstat -i (Iface MTU RX-OK … Flg)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "accepted for ifconfig compatibility" };

@@ -37,7 +37,7 @@ internal static class NetstatCommand
     internal static Command Create()
     {
         var cmd = new Command("netstat",
-            "Sockets, routing table and interface table as net-tools 'netstat' prints them (-tulpn, -an, -ap, -rn, -i; see README).")
+            "Sockets, routing table and interface table as net-tools 'netstat' prints them (-tulpn, -an, -ap, -rn, -i, -s; see README).")
         {
             Flag("--all", "-a", "servers and established sockets"),
             Flag("--listening", "-l", "servers (listening sockets) only"),
