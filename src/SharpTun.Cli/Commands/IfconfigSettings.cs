@@ -13,7 +13,7 @@ namespace SharpTun.Cli.Commands;
 /// <c>netmask M</c> (SIOCSIFNETMASK: a broadcast that matched the old mask follows the new one),
 /// <c>broadcast B</c>, <c>up</c>, <c>down</c>, <c>mtu N</c>, <c>txqueuelen N</c>, <c>hw ether MAC</c>,
 /// <c>add ADDR[/PLEN]</c> and <c>del ADDR[/PLEN]</c> (IPv6, prefix 128 by default).
-/// DEV may be an alias label (v0:1).
+/// DEV may be an alias label (v0:1): its address is set as its own, <c>down</c> removes it, and the device's state is left alone.
 /// </summary>
 internal static class IfconfigSettings
 {
@@ -39,6 +39,15 @@ internal static class IfconfigSettings
             string Value() => i + 1 < words.Count ? words[++i] : throw new ArgumentException($"ifconfig: '{word}' needs a value");
             switch (word)
             {
+                case "up" or "down" when colon >= 0:
+                    // SIOCSIFFLAGS on an alias label acts on its address: down removes it, up leaves it.
+                    var alias = Labelled(c, link, dev)
+                        ?? throw new InvalidOperationException($"SIOCSIFFLAGS: Cannot assign requested address ({dev} has no address)");
+                    if (word == "down")
+                    {
+                        c.AddressDelete(link, alias.Prefix);
+                    }
+                    break;
                 case "up":
                     c.LinkSet(link, new LinkChange { Up = true });
                     break;
@@ -89,7 +98,8 @@ internal static class IfconfigSettings
                         ? a
                         : throw new ArgumentException($"ifconfig: unknown setting or invalid address '{word}' (see 'sharptun ifconfig --help')");
                     SetAddress(c, link, dev, address);
-                    if (!(colon >= 0 && address.Equals(IPAddress.Any)))
+                    // ifconfig then sets IFF_UP|IFF_RUNNING on the name it was given; on an alias label that changes nothing.
+                    if (colon < 0)
                     {
                         c.LinkSet(link, new LinkChange { Up = true });
                     }

@@ -90,7 +90,7 @@ public class NetToolsTests
             Assert.Contains($"raw        0      0 0.0.0.0:1               0.0.0.0:*               7           {raw.Id}/socat", wanp);
             Assert.Contains("raw6       0      0 :::58                   :::*                    7", wanp);
             Assert.Contains("[::]:ipv6-icmp", Same(ns, "netstat", "-wl"));
-            foreach (var args in new[] { "-ap", "-a", "-wl", "-an6", "-anp", "-tnp", "-tulpne", "-xp", "-lx", "-t", "-ta", "-tua", "-l", "-tuW", "-A inet6 -n", "-4 -tn", "--tcp --numeric --listening" })
+            foreach (var args in new[] { "-ap", "-a", "-wl", "-an6", "-tue", "-anp", "-tnp", "-tulpne", "-xp", "-lx", "-t", "-ta", "-tua", "-l", "-tuW", "-A inet6 -n", "-4 -tn", "--tcp --numeric --listening" })
             {
                 Same(ns, "netstat", args);
             }
@@ -160,6 +160,10 @@ public class NetToolsTests
         ns.Exec("route", ["add", "-host", "10.12.2.2", "dev", "v0"]).EnsureSuccess();
         ns.Exec("route", ["add", "-net", "10.13.0.0/16", "reject"]).EnsureSuccess();
         var table = Same(ns, "route", "-n");
+        // Without -n: "default" for 0.0.0.0/0 and the host route's destination looked up (numeric here).
+        Assert.StartsWith("Kernel IP routing table\n" +
+            "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt\n" +
+            "default         198.18.0.254    0.0.0.0         UG    0      0        0 v0       0     0      0\n", Same(ns, "route", "-ee"));
         Assert.Contains("0.0.0.0         198.18.0.254    0.0.0.0         UG    0      0        0 v0\n", table);
         Assert.Contains("10.1.0.0        198.18.0.2      255.255.0.0     UG    3      0        0 v1\n", table);
         Assert.Contains("10.11.0.0       198.18.0.2      255.255.0.0     UG    3      0        0 v1\n", table);
@@ -223,6 +227,18 @@ public class NetToolsTests
         Assert.Equal(Normalized(ns, "w0"), Normalized(ns, "x0"));
         Assert.Equal(Theirs(ns, "ifconfig", "w0:1").Replace("w0", "x0", StringComparison.Ordinal), Theirs(ns, "ifconfig", "x0:1"));
         Assert.Contains("inet 10.20.0.1  netmask 255.0.0.0  broadcast 10.255.255.255", Theirs(ns, "ifconfig", "x0:1"));
+        // An alias on a device that is down leaves it down, and 'down' on the alias removes only the alias.
+        ns.Exec("ifconfig", ["w0", "down"]).EnsureSuccess();
+        Ours(ns, "ifconfig x0 down").EnsureSuccess();
+        ns.Exec("ifconfig", ["w0:2", "10.30.0.1", "netmask", "255.255.255.0"]).EnsureSuccess();
+        Ours(ns, "ifconfig x0:2 10.30.0.1 netmask 255.255.255.0").EnsureSuccess();
+        Assert.Equal(Normalized(ns, "w0"), Normalized(ns, "x0"));
+        Assert.DoesNotContain("UP", JsonNode.Parse(ns.Ip("-j link show dev x0"))!.AsArray()[0]!["flags"]!.ToJsonString());
+        ns.Exec("ifconfig", ["w0:1", "down"]).EnsureSuccess();
+        Ours(ns, "ifconfig x0:1 down").EnsureSuccess();
+        Assert.Equal(Normalized(ns, "w0"), Normalized(ns, "x0"));
+        Assert.DoesNotContain("10.20.0.1", ns.Ip("addr show dev x0"));
+        Assert.Contains("inet 10.30.0.1/24 brd 10.30.0.255 scope global x0:2", ns.Ip("addr show dev x0"));
 
         var missing = Ours(ns, "ifconfig nosuch 1.2.3.4");
         Assert.Equal(1, missing.ExitCode);
