@@ -160,10 +160,7 @@ public class NetToolsTests
         ns.Exec("route", ["add", "-host", "10.12.2.2", "dev", "v0"]).EnsureSuccess();
         ns.Exec("route", ["add", "-net", "10.13.0.0/16", "reject"]).EnsureSuccess();
         var table = Same(ns, "route", "-n");
-        // Without -n: "default" for 0.0.0.0/0 and the host route's destination looked up (numeric here).
-        Assert.StartsWith("Kernel IP routing table\n" +
-            "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt\n" +
-            "default         198.18.0.254    0.0.0.0         UG    0      0        0 v0       0     0      0\n", Same(ns, "route", "-ee"));
+
         Assert.Contains("0.0.0.0         198.18.0.254    0.0.0.0         UG    0      0        0 v0\n", table);
         Assert.Contains("10.1.0.0        198.18.0.2      255.255.0.0     UG    3      0        0 v1\n", table);
         Assert.Contains("10.11.0.0       198.18.0.2      255.255.0.0     UG    3      0        0 v1\n", table);
@@ -186,6 +183,14 @@ public class NetToolsTests
         ns.Exec("route", ["del", "-net", "10.3.0.0/16", "reject"]).EnsureSuccess();
         ns.Exec("route", ["del", "default"]).EnsureSuccess();
         Assert.DoesNotContain("10.", Same(ns, "route", "-n"));
+
+        // Without -n: "default" for 0.0.0.0/0 (a reject route: with a reachable default, a name lookup would wait for DNS).
+        Ours(ns, "route add default reject").EnsureSuccess();
+        Assert.StartsWith("Kernel IP routing table\n" +
+            "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt\n" +
+            "default         -               0.0.0.0         !     0      -        0 -        -     -      -\n", Same(ns, "route", "-ee"));
+        ns.Exec("route", ["del", "default", "reject"]).EnsureSuccess();
+        Assert.DoesNotContain("0.0.0.0         -", Same(ns, "route", "-n"));
 
         var twice = Ours(ns, "route add -host 10.2.2.2 dev v0 metric 1 nosuch");
         Assert.Equal(2, twice.ExitCode);
