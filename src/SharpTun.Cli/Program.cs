@@ -29,6 +29,10 @@ internal static class Program
             // The program's own options (ping -h) are not ours to parse.
             return NetnsCommand.Exec(rest);
         }
+        if (args is ["ifconfig", .. var settings] && IfconfigCommand.ConfigureForm(settings) is { } configure)
+        {
+            return configure();
+        }
         if (args is ["netstat" or ClassicRouteCommand.Name, .. var words] && !words.Any(w => w is "--help" or "-h" or "-?"))
         {
             // net-tools' getopt syntax (-tulpn, route -net …) is read by the commands themselves.

@@ -11,7 +11,7 @@ internal static class IfconfigCommand
     internal static Command Create()
     {
         var words = NetlinkCli.Words("DEV",
-            "DEV [ADDR[/PLEN] [netmask M] [broadcast B] | up | down | mtu N | txqueuelen N | hw ether MAC | add ADDR6[/PLEN] | del ADDR6[/PLEN]]… "
+            "DEV [ADDR[/PLEN] [netmask M] [broadcast B] | up | down | [-]promisc | [-]allmulti | [-]arp | [-]multicast | mtu N | txqueuelen N | hw ether MAC | add ADDR6[/PLEN] | del ADDR6[/PLEN]]… "
             + "(DEV alone: show only it; with settings: configure it as net-tools ifconfig does, left to right)");
         var all = new Option<bool>("--all", "-a") { Description = "also interfaces that are down" };
         var @short = new Option<bool>("--short", "-s") { Description = "the short table of netstat -i (Iface MTU RX-OK … Flg)" };
@@ -31,6 +31,7 @@ internal static class IfconfigCommand
             var given = r.GetValue(words) ?? [];
             if (given.Length > 1)
             {
+                // Reached only when an option came first (ifconfig -v DEV ADDR); Program sends the plain form to ConfigureForm.
                 return IfconfigSettings.Apply(r.GetValue(netns), given[0], given[1..]);
             }
             using var c = NetlinkCli.Open(r.GetValue(netns));
@@ -70,5 +71,30 @@ internal static class IfconfigCommand
         return c.GetAddresses()
             .OrderBy(a => a.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? order.GetValueOrDefault((a.Index, a.Local), int.MaxValue) : -1)
             .ToLookup(a => a.Index);
+    }
+
+    /// <summary>
+    /// The configuring form (<c>ifconfig [--netns NS] DEV SETTING…</c>) as a runnable, or null for the showing forms.
+    /// Its words are read here, not by the parser: <c>-arp</c>, <c>-promisc</c> are settings, not bundled options.
+    /// </summary>
+    internal static Func<int>? ConfigureForm(string[] words)
+    {
+        string? netns = null;
+        var rest = new List<string>();
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (words[i] is "--netns" or "-n" && i + 1 < words.Length && rest.Count == 0)
+            {
+                netns = words[++i];
+                continue;
+            }
+            rest.Add(words[i]);
+        }
+        // An option of the show form anywhere (ifconfig DEV --layout 1.60, ifconfig DEV -a) leaves the line to the parser.
+        if (rest.Count < 2 || rest[0].StartsWith('-') || rest.Any(w => w.StartsWith("--", StringComparison.Ordinal) || w is "-a" or "-s" or "-v" or "-n" or "-h" or "-?"))
+        {
+            return null;
+        }
+        return () => CliRunner.Run(() => IfconfigSettings.Apply(netns, rest[0], rest[1..]));
     }
 }

@@ -11,7 +11,7 @@ namespace SharpTun.Cli.Commands;
 /// ioctls, each over rtnetlink with the result the kernel's ioctl gives: <c>ADDR[/PLEN]</c> (SIOCSIFADDR: replaces
 /// the IPv4 address labelled DEV, classful prefix, broadcast derived on a broadcast link, then brings DEV up),
 /// <c>netmask M</c> (SIOCSIFNETMASK: a broadcast that matched the old mask follows the new one),
-/// <c>broadcast B</c>, <c>up</c>, <c>down</c>, <c>mtu N</c>, <c>txqueuelen N</c>, <c>hw ether MAC</c>,
+/// <c>broadcast B</c>, <c>up</c>, <c>down</c>, <c>[-]promisc</c>, <c>[-]allmulti</c>, <c>[-]arp</c>, <c>[-]multicast</c>, <c>mtu N</c>, <c>txqueuelen N</c>, <c>hw ether MAC</c>,
 /// <c>add ADDR[/PLEN]</c> and <c>del ADDR[/PLEN]</c> (IPv6, prefix 128 by default).
 /// DEV may be an alias label (v0:1): its address is set as its own, <c>down</c> removes it, and the device's state is left alone.
 /// </summary>
@@ -53,6 +53,18 @@ internal static class IfconfigSettings
                     break;
                 case "down":
                     c.LinkSet(link, new LinkChange { Up = false });
+                    break;
+                case "promisc" or "-promisc":
+                    c.LinkSet(link, new LinkChange { Promiscuous = word[0] != '-' });
+                    break;
+                case "allmulti" or "-allmulti":
+                    c.LinkSet(link, new LinkChange { AllMulticast = word[0] != '-' });
+                    break;
+                case "arp" or "-arp":
+                    c.LinkSet(link, new LinkChange { Arp = word[0] != '-' });
+                    break;
+                case "multicast" or "-multicast":
+                    c.LinkSet(link, new LinkChange { Multicast = word[0] != '-' });
                     break;
                 case "mtu":
                     c.LinkSet(link, new LinkChange { Mtu = Number(Value(), "mtu") });

@@ -217,7 +217,9 @@ public class NetToolsTests
             "del 2001:db8:5::1/64",
             "txqueuelen 500 down",
             "add 2001:db8:6::1",
-            "up",
+            "up promisc -arp allmulti",
+            "-promisc arp -allmulti -multicast",
+            "multicast",
         ];
         foreach (var step in steps)
         {
