@@ -29,6 +29,15 @@ internal static class Program
             // The program's own options (ping -h) are not ours to parse.
             return NetnsCommand.Exec(rest);
         }
+        if (args is ["ifconfig", .. var settings] && IfconfigCommand.ConfigureForm(settings) is { } configure)
+        {
+            return configure();
+        }
+        if (args is ["netstat" or ClassicRouteCommand.Name, .. var words] && !words.Any(w => w is "--help" or "-h" or "-?"))
+        {
+            // net-tools' getopt syntax (-tulpn, route -net …) is read by the commands themselves.
+            return args[0] == "netstat" ? NetstatCommand.Run(words) : ClassicRouteCommand.Run(words);
+        }
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.Errors.Count > 0)
         {
@@ -51,6 +60,8 @@ internal static class Program
         root.Subcommands.Add(NetnsCommand.Create());
         root.Subcommands.Add(SsCommand.Create());
         root.Subcommands.Add(IfconfigCommand.Create());
+        root.Subcommands.Add(NetstatCommand.Create());
+        root.Subcommands.Add(ClassicRouteCommand.Create());
         root.Subcommands.Add(RespondCommand.Create());
         root.Subcommands.Add(WgCommand.Create());
         root.Subcommands.Add(TunnelCommand.Create());

@@ -9,6 +9,14 @@ public sealed record LinkChange
 {
     /// <summary>Administratively up (true) or down (false).</summary>
     public bool? Up { get; init; }
+    /// <summary>Promiscuous mode on or off (IFF_PROMISC; the kernel counts users, as for <c>ip link set promisc on</c>).</summary>
+    public bool? Promiscuous { get; init; }
+    /// <summary>Receive all multicast on or off (IFF_ALLMULTI).</summary>
+    public bool? AllMulticast { get; init; }
+    /// <summary>ARP on (IFF_NOARP cleared) or off (IFF_NOARP set).</summary>
+    public bool? Arp { get; init; }
+    /// <summary>Multicast on or off (IFF_MULTICAST).</summary>
+    public bool? Multicast { get; init; }
     /// <summary>New MTU (IFLA_MTU).</summary>
     public int? Mtu { get; init; }
     /// <summary>New link-layer address (IFLA_ADDRESS).</summary>
@@ -29,6 +37,10 @@ public sealed record LinkChange
     {
         var parts = new List<string>();
         if (Up is { } up) { parts.Add(up ? "up" : "down"); }
+        if (Promiscuous is { } p) { parts.Add(p ? "promisc on" : "promisc off"); }
+        if (AllMulticast is { } am) { parts.Add(am ? "allmulticast on" : "allmulticast off"); }
+        if (Arp is { } arp) { parts.Add(arp ? "arp on" : "arp off"); }
+        if (Multicast is { } mc) { parts.Add(mc ? "multicast on" : "multicast off"); }
         if (Mtu is { } mtu) { parts.Add($"mtu {mtu}"); }
         if (Address is { } a) { parts.Add($"address {LinkInfo.FormatAddress(a)}"); }
         if (Name is { } n) { parts.Add($"name {n}"); }

@@ -67,6 +67,10 @@ internal static class Rt
     internal const ushort RTA_UID = 25;
 
     internal const uint IFF_UP = 0x1;
+    internal const uint IFF_NOARP = 0x80;
+    internal const uint IFF_PROMISC = 0x100;
+    internal const uint IFF_ALLMULTI = 0x200;
+    internal const uint IFF_MULTICAST = 0x1000;
 
     internal const byte RT_TABLE_UNSPEC = 0;
     internal const byte RT_TABLE_MAIN = 254;

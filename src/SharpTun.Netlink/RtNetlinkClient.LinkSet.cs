@@ -25,9 +25,22 @@ public sealed partial class RtNetlinkClient
         }
         var index = IndexOf(name, op);
         var master = change.Master is { Length: > 0 } m ? IndexOf(m, op) : 0;
-        var req = change.Up is { } up
-            ? LinkRequest(Nl.RTM_NEWLINK, 0, index, up ? Rt.IFF_UP : 0, Rt.IFF_UP)
-            : LinkRequest(Nl.RTM_NEWLINK, 0, index);
+        // ifi_flags/ifi_change: only the flags named in the change mask are touched.
+        uint flags = 0, mask = 0;
+        void Flag(bool? on, uint bit)
+        {
+            if (on is { } v)
+            {
+                mask |= bit;
+                flags |= v ? bit : 0;
+            }
+        }
+        Flag(change.Up, Rt.IFF_UP);
+        Flag(change.Promiscuous, Rt.IFF_PROMISC);
+        Flag(change.AllMulticast, Rt.IFF_ALLMULTI);
+        Flag(change.Arp is { } arp ? !arp : null, Rt.IFF_NOARP);
+        Flag(change.Multicast, Rt.IFF_MULTICAST);
+        var req = LinkRequest(Nl.RTM_NEWLINK, 0, index, flags, mask);
         if (change.Mtu is { } newMtu)
         {
             req.AddI32(Rt.IFLA_MTU, newMtu);

@@ -15,6 +15,8 @@ public sealed class SockDiagClient : IDisposable
     private const ushort SOCK_DIAG_BY_FAMILY = 20;
     private const byte IPPROTO_TCP = 6;
     private const byte IPPROTO_UDP = 17;
+    /// <summary>IPPROTO_RAW as sdiag_protocol selects raw_diag; as sdiag_raw_protocol (the pad byte) it means every protocol.</summary>
+    private const byte IPPROTO_RAW = 255;
     /// <summary>sizeof(struct inet_diag_req_v2): family, protocol, ext, pad (u8 each), u32 states, inet_diag_sockid (48).</summary>
     private const int InetReqSize = 56;
     /// <summary>sizeof(struct inet_diag_msg): family, state, timer, retrans, sockid (48), expires, rqueue, wqueue, uid, inode (u32).</summary>
@@ -48,7 +50,14 @@ public sealed class SockDiagClient : IDisposable
         {
             result.AddRange(Unix(states));
         }
-        // ss order: unix, udp, tcp; IPv4 before IPv6.
+        // ss order: unix, raw, udp, tcp; IPv4 before IPv6.
+        if (query.Raw)
+        {
+            foreach (var f in families)
+            {
+                result.AddRange(Inet(f, IPPROTO_RAW, states));
+            }
+        }
         if (!any || query.Udp)
         {
             foreach (var f in families)
@@ -72,10 +81,15 @@ public sealed class SockDiagClient : IDisposable
         var h = req.Reserve(InetReqSize);
         h[0] = family;
         h[1] = protocol;
+        if (protocol == IPPROTO_RAW)
+        {
+            h[3] = IPPROTO_RAW;
+        }
         BinaryPrimitives.WriteUInt32LittleEndian(h[4..], states);
-        var what = $"cannot list {(protocol == IPPROTO_TCP ? "TCP" : "UDP")}{(family == Nl.AF_INET ? "v4" : "v6")} sockets";
+        var name = protocol switch { IPPROTO_TCP => "tcp", IPPROTO_UDP => "udp", _ => "raw" };
+        var what = $"cannot list {name.ToUpperInvariant()}{(family == Nl.AF_INET ? "v4" : "v6")} sockets";
         return [.. _connection.Query(req, what).Where(m => m.Type == SOCK_DIAG_BY_FAMILY)
-            .Select(m => ParseInet(m.Payload, protocol == IPPROTO_TCP ? "tcp" : "udp"))];
+            .Select(m => ParseInet(m.Payload, name))];
     }
 
     internal static SocketInfo ParseInet(ReadOnlySpan<byte> body, string netId)

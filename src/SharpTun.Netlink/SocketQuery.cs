@@ -13,6 +13,8 @@ public sealed record SocketQuery
     public bool Udp { get; init; }
     /// <summary>UNIX sockets (-x).</summary>
     public bool Unix { get; init; }
+    /// <summary>Raw IP sockets (ss -w, netstat -w), listed only when asked for; their "port" is the IP protocol number.</summary>
+    public bool Raw { get; init; }
     /// <summary>IPv4 only (-4).</summary>
     public bool IPv4Only { get; init; }
     /// <summary>IPv6 only (-6).</summary>
@@ -31,5 +33,5 @@ public sealed record SocketQuery
             : SocketStates.All & ~(SocketStates.Bit(SocketState.Listen) | SocketStates.Bit(SocketState.Close)
                 | SocketStates.Bit(SocketState.TimeWait) | SocketStates.Bit(SocketState.SynRecv)));
 
-    internal bool AnyProtocol => Tcp || Udp || Unix;
+    internal bool AnyProtocol => Tcp || Udp || Unix || Raw;
 }

@@ -102,4 +102,17 @@ public class GoldenRequestTests
         // The name lookup before it: RTM_GETLINK with IFLA_IFNAME "st5".
         Assert.Equal(Msg.Hex("28000000 1200 0100 00000000 00000000 00000000 00000000 00000000 00000000 08000300 73743500"), Msg.WithoutSeq(s.Sent[0]));
     }
+
+    [Fact]
+    public void LinkSet_Flags_OnlyThoseNamedInChange()
+    {
+        // ip link set st5 promisc on arp off: flags IFF_PROMISC|IFF_NOARP, change the same bits.
+        var (c, s) = Client(index: 7);
+        c.LinkSet("st5", new LinkChange { Promiscuous = true, Arp = false });
+        Assert.Equal(Msg.Hex("20000000 1000 0500 00000000 00000000 00000000 07000000 80010000 80010000"), Msg.WithoutSeq(s.Sent[1]));
+        // ip link set st5 allmulticast on multicast off: flags IFF_ALLMULTI, change IFF_ALLMULTI|IFF_MULTICAST.
+        c.LinkSet("st5", new LinkChange { AllMulticast = true, Multicast = false });
+        Assert.Equal(Msg.Hex("20000000 1000 0500 00000000 00000000 00000000 07000000 00020000 00120000"), Msg.WithoutSeq(s.Sent[3]));
+        Assert.Equal("promisc on arp off", new LinkChange { Promiscuous = true, Arp = false }.ToString());
+    }
 }

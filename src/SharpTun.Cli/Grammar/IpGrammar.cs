@@ -79,6 +79,11 @@ internal static class IpGrammar
             return globals.Count == 0 ? args : throw new ArgumentException("an object is required after the global options (link, addr, route, …)");
         }
         var obj = ResolveObject(args[i], root);
+        if (args[i] == "route" && Commands.ClassicRouteCommand.IsClassic(args.AsSpan(i + 1)))
+        {
+            // net-tools route's words (route -n, route add -net …): see ClassicRouteCommand.
+            obj = Commands.ClassicRouteCommand.Name;
+        }
         var result = new List<string>(args.Length + 4) { obj };
         i++;
         Command? command = root.Subcommands.FirstOrDefault(c => c.Name == obj);

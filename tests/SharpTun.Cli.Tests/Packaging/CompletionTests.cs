@@ -25,7 +25,7 @@ public sealed class CompletionTests : IDisposable
     [Theory]
     [InlineData("li", "link")]
     [InlineData("tu", "tunnel tuntap")]
-    [InlineData("ne", "neigh neighbor neighbour netns")]
+    [InlineData("ne", "neigh neighbor neighbour netns netstat")]
     public void Objects_complete_from_the_command_tree(string cur, string expected) =>
         Assert.Equal(expected.Split(' '), Complete("sharptun", cur));
 
