@@ -13,6 +13,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        LauncherCheck.RebuildIfStale(args);
         Diagnostics.EnsureDisabled();
         var root = CreateRoot();
         try

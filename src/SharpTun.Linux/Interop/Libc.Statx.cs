@@ -7,9 +7,15 @@ internal static partial class Libc
     /// <summary>STATX_INO: ask for stx_ino.</summary>
     internal const uint STATX_INO = 0x100;
 
+    /// <summary>STATX_MTIME: ask for stx_mtime.</summary>
+    internal const uint STATX_MTIME = 0x40;
+
     /// <summary>struct statx is the same on every architecture: 256 bytes, stx_ino (u64) at offset 32.</summary>
     private const int StatxSize = 256;
     private const int StatxInoOffset = 32;
+
+    /// <summary>stx_mtime: struct statx_timestamp { s64 tv_sec; u32 tv_nsec; s32 pad; } at offset 112.</summary>
+    private const int StatxMtimeOffset = 112;
 
     /// <summary><c>statx(AT_FDCWD, path, 0, mask, buf)</c>.</summary>
     [LibraryImport(Name, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -21,5 +27,17 @@ internal static partial class Libc
         Span<byte> buffer = stackalloc byte[StatxSize];
         // AT_FDCWD = -100.
         return Statx(-100, path, 0, STATX_INO, buffer) < 0 ? null : MemoryMarshal.Read<ulong>(buffer[StatxInoOffset..]);
+    }
+
+    /// <summary>The modification time of <paramref name="path"/> in nanoseconds since the epoch, or null (errno set).</summary>
+    internal static long? ModifiedNanoseconds(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (Statx(-100, path, 0, STATX_MTIME, buffer) < 0)
+        {
+            return null;
+        }
+        var mtime = buffer[StatxMtimeOffset..];
+        return (MemoryMarshal.Read<long>(mtime) * 1_000_000_000L) + MemoryMarshal.Read<uint>(mtime[8..]);
     }
 }
