@@ -19,19 +19,35 @@ internal static class SourceStamp
         {
             return true;
         }
+        byte[] text;
         try
         {
-            foreach (var path in File.ReadLines(manifest))
-            {
-                if (path.Length > 0 && (Libc.ModifiedNanoseconds(path) is not { } modified || modified > built))
-                {
-                    return true;
-                }
-            }
+            text = File.ReadAllBytes(manifest);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return true;
+        }
+        // One read, then each line NUL-terminated in place and handed to statx as it is: no string per path.
+        Span<byte> buffer = stackalloc byte[Libc.StatxBufferSize];
+        var start = 0;
+        var length = text.Length;
+        if (length > 0 && text[length - 1] != (byte)'\n')
+        {
+            Array.Resize(ref text, length + 1);
+        }
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i < length && text[i] != (byte)'\n')
+            {
+                continue;
+            }
+            text[i] = 0;
+            if (i > start && (Libc.ModifiedNanoseconds(ref text[start], buffer) is not { } modified || modified > built))
+            {
+                return true;
+            }
+            start = i + 1;
         }
         return false;
     }

@@ -12,6 +12,9 @@ internal static partial class Libc
 
     /// <summary>struct statx is the same on every architecture: 256 bytes, stx_ino (u64) at offset 32.</summary>
     private const int StatxSize = 256;
+
+    /// <summary>The buffer a caller of <see cref="ModifiedNanoseconds(ref byte, Span{byte})"/> provides.</summary>
+    internal const int StatxBufferSize = StatxSize;
     private const int StatxInoOffset = 32;
 
     /// <summary>stx_mtime: struct statx_timestamp { s64 tv_sec; u32 tv_nsec; s32 pad; } at offset 112.</summary>
@@ -20,6 +23,21 @@ internal static partial class Libc
     /// <summary><c>statx(AT_FDCWD, path, 0, mask, buf)</c>.</summary>
     [LibraryImport(Name, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, Span<byte> buffer);
+
+    /// <summary><c>statx(AT_FDCWD, path, 0, mask, buf)</c> with the path as NUL-terminated bytes the caller owns (no marshalling).</summary>
+    [LibraryImport(Name, EntryPoint = "statx", SetLastError = true)]
+    private static partial int Statx(int dirfd, ref byte path, int flags, uint mask, Span<byte> buffer);
+
+    /// <summary>The modification time (ns since the epoch) of the NUL-terminated UTF-8 path starting at <paramref name="path"/>, or null.</summary>
+    internal static long? ModifiedNanoseconds(ref byte path, Span<byte> buffer)
+    {
+        if (Statx(-100, ref path, 0, STATX_MTIME, buffer) < 0)
+        {
+            return null;
+        }
+        var mtime = buffer[StatxMtimeOffset..];
+        return (MemoryMarshal.Read<long>(mtime) * 1_000_000_000L) + MemoryMarshal.Read<uint>(mtime[8..]);
+    }
 
     /// <summary>The inode number of <paramref name="path"/> (following links), or null with errno set.</summary>
     internal static ulong? Inode(string path)
