@@ -29,26 +29,75 @@ internal static class SourceStamp
             return true;
         }
         // One read, then each line NUL-terminated in place and handed to statx as it is: no string per path.
+        // find lists a directory and then its entries, so consecutive paths mostly share a parent: that
+        // parent is opened once (O_PATH) and each entry is looked up by its last component only, which
+        // saves the walk of the whole path per file (about half the cost of a statx by absolute path).
         Span<byte> buffer = stackalloc byte[Libc.StatxBufferSize];
-        var start = 0;
         var length = text.Length;
         if (length > 0 && text[length - 1] != (byte)'\n')
         {
             Array.Resize(ref text, length + 1);
         }
-        for (var i = 0; i < text.Length; i++)
+        var dirfd = -1;
+        var dirStart = 0;
+        var dirLength = -1;
+        try
         {
-            if (i < length && text[i] != (byte)'\n')
+            var start = 0;
+            for (var i = 0; i < text.Length; i++)
             {
-                continue;
+                if (i < length && text[i] != (byte)'\n')
+                {
+                    continue;
+                }
+                text[i] = 0;
+                if (i > start && IsNewer(text, start, i, built, buffer, ref dirfd, ref dirStart, ref dirLength))
+                {
+                    return true;
+                }
+                start = i + 1;
             }
-            text[i] = 0;
-            if (i > start && (Libc.ModifiedNanoseconds(ref text[start], buffer) is not { } modified || modified > built))
+        }
+        finally
+        {
+            if (dirfd >= 0)
             {
-                return true;
+                _ = Libc.Close(dirfd);
             }
-            start = i + 1;
         }
         return false;
+    }
+
+    /// <summary>Checks text[start..end) (NUL at end), reusing the open parent directory when it is the same as the last one's.</summary>
+    private static bool IsNewer(byte[] text, int start, int end, long built, Span<byte> buffer, ref int dirfd, ref int dirStart, ref int dirLength)
+    {
+        var slash = Array.LastIndexOf(text, (byte)'/', end - 1, end - start);
+        long? modified;
+        if (slash <= start)
+        {
+            modified = Libc.ModifiedNanoseconds(-100, ref text[start], buffer);
+        }
+        else
+        {
+            var parentLength = slash - start;
+            if (dirfd < 0 || parentLength != dirLength || !text.AsSpan(start, parentLength).SequenceEqual(text.AsSpan(dirStart, dirLength)))
+            {
+                if (dirfd >= 0)
+                {
+                    _ = Libc.Close(dirfd);
+                }
+                text[slash] = 0;
+                dirfd = Libc.Open(ref text[start], Libc.O_PATH_DIRECTORY);
+                text[slash] = (byte)'/';
+                dirStart = start;
+                dirLength = dirfd < 0 ? -1 : parentLength;
+                if (dirfd < 0)
+                {
+                    return true;
+                }
+            }
+            modified = Libc.ModifiedNanoseconds(dirfd, ref text[slash + 1], buffer);
+        }
+        return modified is not { } m || m > built;
     }
 }

@@ -13,7 +13,7 @@ internal static partial class Libc
     /// <summary>struct statx is the same on every architecture: 256 bytes, stx_ino (u64) at offset 32.</summary>
     private const int StatxSize = 256;
 
-    /// <summary>The buffer a caller of <see cref="ModifiedNanoseconds(ref byte, Span{byte})"/> provides.</summary>
+    /// <summary>The buffer a caller of <see cref="ModifiedNanoseconds(int, ref byte, Span{byte})"/> provides.</summary>
     internal const int StatxBufferSize = StatxSize;
     private const int StatxInoOffset = 32;
 
@@ -28,10 +28,20 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "statx", SetLastError = true)]
     private static partial int Statx(int dirfd, ref byte path, int flags, uint mask, Span<byte> buffer);
 
-    /// <summary>The modification time (ns since the epoch) of the NUL-terminated UTF-8 path starting at <paramref name="path"/>, or null.</summary>
-    internal static long? ModifiedNanoseconds(ref byte path, Span<byte> buffer)
+    /// <summary>O_PATH | O_DIRECTORY | O_CLOEXEC: a directory fd good only as a *at() anchor.</summary>
+    internal const int O_PATH_DIRECTORY = 0x200000 | 0x10000 | 0x80000;
+
+    /// <summary><c>open(path, flags)</c> with the path as NUL-terminated bytes the caller owns.</summary>
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true)]
+    internal static partial int Open(ref byte path, int flags);
+
+    /// <summary>
+    /// The modification time (ns since the epoch) of the NUL-terminated UTF-8 path starting at <paramref name="path"/>,
+    /// relative to the directory fd <paramref name="dirfd"/> (AT_FDCWD = -100 for the working directory), or null.
+    /// </summary>
+    internal static long? ModifiedNanoseconds(int dirfd, ref byte path, Span<byte> buffer)
     {
-        if (Statx(-100, ref path, 0, STATX_MTIME, buffer) < 0)
+        if (Statx(dirfd, ref path, 0, STATX_MTIME, buffer) < 0)
         {
             return null;
         }
