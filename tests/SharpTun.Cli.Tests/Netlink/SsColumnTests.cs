@@ -22,7 +22,8 @@ public class SsColumnTests
             ns.Start("socat", [$"UNIX-LISTEN:{sock}", "-"]);
             Poll.Until(() => ns.Exec("ss", ["-tulnH"]).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 3 && File.Exists(sock),
                 "the listeners", TimeSpan.FromSeconds(20));
-            ns.Start("sh", ["-c", "sleep 60 | socat - TCP:127.0.0.1:5100"]);
+            // Bounded, and killed with its tree when the namespace is disposed; long enough for a slow machine.
+            ns.Start("sh", ["-c", "sleep 600 | socat - TCP:127.0.0.1:5100"]);
             Poll.Until(() => ns.Exec("ss", ["-tnH", "state", "established"]).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2,
                 "an established connection", TimeSpan.FromSeconds(20));
             foreach (var args in new[] { "-tuxanp", "-tuanp", "-xap", "-tan", "-xa", "-tlnH", "-uanH", "-tuxlnH", "-tanpH", "-tn state established", "-tan6" })
