@@ -13,6 +13,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        LauncherCheck.RebuildIfStale(args);
         Diagnostics.EnsureDisabled();
         var root = CreateRoot();
         try
@@ -39,19 +40,20 @@ internal static class Program
             return args[0] == "netstat" ? NetstatCommand.Run(words) : ClassicRouteCommand.Run(words);
         }
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (result.Errors.Count > 0)
+        // --help wins over a missing argument (wg up --help), as it does with System.CommandLine's own invocation.
+        if (result.Errors.Count > 0 && result.Action is not (Docs.GlobalOptionsHelp or System.CommandLine.Help.HelpAction))
         {
             return UsageErrors.Report(result, Console.Error);
         }
-        return result.Invoke();
+        return ProcessNetns.EnterIfAsked(result) ?? result.Invoke();
     }
 
     internal static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "sharptun: TUN/TAP devices, interfaces and routes over rtnetlink, packet inspection and VPN tunnels for Linux.");
-        root.Subcommands.Add(TuntapCommand.Create());
-        root.Subcommands.Add(ReadCommand.Create());
+        root.Subcommands.Add(ProcessNetns.AddTo(TuntapCommand.Create()));
+        root.Subcommands.Add(ProcessNetns.AddTo(ReadCommand.Create()));
         root.Subcommands.Add(LinkCommand.Create());
         root.Subcommands.Add(AddrCommand.Create());
         root.Subcommands.Add(RouteCommand.Create());
@@ -62,12 +64,13 @@ internal static class Program
         root.Subcommands.Add(IfconfigCommand.Create());
         root.Subcommands.Add(NetstatCommand.Create());
         root.Subcommands.Add(ClassicRouteCommand.Create());
-        root.Subcommands.Add(RespondCommand.Create());
-        root.Subcommands.Add(WgCommand.Create());
-        root.Subcommands.Add(TunnelCommand.Create());
+        root.Subcommands.Add(ProcessNetns.AddTo(RespondCommand.Create()));
+        root.Subcommands.Add(ProcessNetns.AddTo(WgCommand.Create(), except: ["genkey", "pubkey", "genpsk"]));
+        root.Subcommands.Add(ProcessNetns.AddTo(TunnelCommand.Create()));
         root.Subcommands.Add(LabCommand.Create());
         root.Subcommands.Add(Docs.GenerateCommand.Create(CreateRoot));
         VersionInfo.Install(root);
+        Docs.GlobalOptionsHelp.Install(root);
         return root;
     }
 }

@@ -53,4 +53,28 @@ internal static class UserDatabase
         }
         throw new ArgumentException($"unknown {what} '{value}': not a number and not found in {file}");
     }
+
+    /// <summary>The user name of <paramref name="uid"/> in /etc/passwd, or null (as getpwuid, files only).</summary>
+    public static string? UserName(uint uid) => NameOf(uid, "/etc/passwd");
+
+    /// <summary>The group name of <paramref name="gid"/> in /etc/group, or null (as getgrgid, files only).</summary>
+    public static string? GroupName(uint gid) => NameOf(gid, "/etc/group");
+
+    private static string? NameOf(uint id, string file)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+        var text = id.ToString(CultureInfo.InvariantCulture);
+        foreach (var line in File.ReadLines(file))
+        {
+            var fields = line.Split(':');
+            if (fields.Length >= 3 && fields[2] == text)
+            {
+                return fields[0];
+            }
+        }
+        return null;
+    }
 }

@@ -57,6 +57,24 @@ public sealed record LinkInfo
     public string? Alias { get; init; }
     /// <summary>The tun driver's settings when <see cref="Kind"/> is "tun" (IFLA_INFO_DATA).</summary>
     public TunLinkData? Tun { get; init; }
+    /// <summary>IFLA_GSO_MAX_SIZE: the largest GSO packet the stack builds for this device, bytes.</summary>
+    public uint? GsoMaxSize { get; init; }
+
+    /// <summary>IFLA_GSO_MAX_SEGS: the most segments in one GSO packet.</summary>
+    public uint? GsoMaxSegments { get; init; }
+
+    /// <summary>IFLA_TSO_MAX_SIZE: the largest TSO packet the device accepts, bytes.</summary>
+    public uint? TsoMaxSize { get; init; }
+
+    /// <summary>IFLA_TSO_MAX_SEGS: the most segments the device accepts in one TSO packet.</summary>
+    public uint? TsoMaxSegments { get; init; }
+
+    /// <summary>IFLA_GRO_MAX_SIZE: the largest packet GRO builds on receive, bytes.</summary>
+    public uint? GroMaxSize { get; init; }
+
+    /// <summary>IFLA_AF_SPEC/AF_INET6/IFLA_INET6_ADDR_GEN_MODE: 0 eui64, 1 none, 2 stable_secret, 3 random.</summary>
+    public byte? Inet6AddrGenMode { get; init; }
+
     /// <summary>Counters (IFLA_STATS64).</summary>
     public LinkStatistics? Statistics { get; init; }
 
@@ -100,11 +118,40 @@ public sealed record LinkInfo
                 Rt.IFLA_CARRIER => link with { Carrier = a.U8() != 0 },
                 Rt.IFLA_IFALIAS => link with { Alias = a.String() },
                 Rt.IFLA_STATS64 => link with { Statistics = LinkStatistics.Parse(a.Value) },
+                Rt.IFLA_GSO_MAX_SIZE => link with { GsoMaxSize = a.U32() },
+                Rt.IFLA_GSO_MAX_SEGS => link with { GsoMaxSegments = a.U32() },
+                Rt.IFLA_TSO_MAX_SIZE => link with { TsoMaxSize = a.U32() },
+                Rt.IFLA_TSO_MAX_SEGS => link with { TsoMaxSegments = a.U32() },
+                Rt.IFLA_GRO_MAX_SIZE => link with { GroMaxSize = a.U32() },
+                Rt.IFLA_AF_SPEC => link with { Inet6AddrGenMode = ParseAddrGenMode(a.Value) ?? link.Inet6AddrGenMode },
                 Rt.IFLA_LINKINFO => ParseLinkInfo(link, a.Value),
                 _ => link,
             };
         }
         return link;
+    }
+
+    /// <summary>IFLA_AF_SPEC holds one nest per address family (type = AF_*); AF_INET6's carries the mode.</summary>
+    private static byte? ParseAddrGenMode(ReadOnlySpan<byte> afSpec)
+    {
+        const ushort afInet6 = 10;
+        var families = new AttributeReader(afSpec);
+        while (families.Next())
+        {
+            if (families.Type != afInet6)
+            {
+                continue;
+            }
+            var inet6 = new AttributeReader(families.Value);
+            while (inet6.Next())
+            {
+                if (inet6.Type == Rt.IFLA_INET6_ADDR_GEN_MODE)
+                {
+                    return inet6.U8();
+                }
+            }
+        }
+        return null;
     }
 
     private static LinkInfo ParseLinkInfo(LinkInfo link, ReadOnlySpan<byte> nested)

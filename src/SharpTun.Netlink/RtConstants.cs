@@ -35,6 +35,15 @@ internal static class Rt
     internal const ushort IFLA_MIN_MTU = 50;
     internal const ushort IFLA_MAX_MTU = 51;
     internal const ushort IFLA_ALLMULTI = 61;
+    internal const ushort IFLA_AF_SPEC = 26;
+    internal const ushort IFLA_GSO_MAX_SEGS = 40;
+    internal const ushort IFLA_GSO_MAX_SIZE = 41;
+    internal const ushort IFLA_GRO_MAX_SIZE = 58;
+    internal const ushort IFLA_TSO_MAX_SIZE = 59;
+    internal const ushort IFLA_TSO_MAX_SEGS = 60;
+
+    /// <summary>Inside IFLA_AF_SPEC's AF_INET6 (10) nest: the IPv6 link-local address generation mode (u8).</summary>
+    internal const ushort IFLA_INET6_ADDR_GEN_MODE = 8;
 
     internal const ushort IFLA_INFO_KIND = 1;
     internal const ushort IFLA_INFO_DATA = 2;

@@ -93,7 +93,7 @@ internal static class AddrCommand
                     {
                         AddressFamily.Unspecified => header,
                         AddressFamily.InterNetworkV6 => BriefFormat.Inet6Header(l, byIndex),
-                        _ => header.Split('\n')[0],
+                        _ => FirstLine(header),
                     });
                 }
                 foreach (var a in matching)
@@ -104,6 +104,14 @@ internal static class AddrCommand
             return CliRunner.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The header's first line; ip moves the link/ line's "link-netns NAME" (a veth peer elsewhere) to its end.</summary>
+    private static string FirstLine(string header)
+    {
+        var lines = header.Split('\n');
+        var at = lines.Length > 1 ? lines[1].IndexOf(" link-netns", StringComparison.Ordinal) : -1;
+        return at < 0 ? lines[0] : lines[0] + lines[1][at..];
     }
 
     private static Command Change(string verb, string description)

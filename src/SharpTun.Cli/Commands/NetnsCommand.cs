@@ -40,7 +40,7 @@ internal static class NetnsCommand
         var execName = new Argument<string>("NAME") { Description = "namespace name" };
         var command = new Argument<string[]>("COMMAND") { Description = "program and its arguments (passed through untouched)", Arity = ArgumentArity.OneOrMore };
         var exec = new Command("exec",
-            "Become COMMAND inside a namespace: setns + execvp, same PID, like 'ip netns exec' (network namespace only; /sys is not remounted).")
+            "Become COMMAND inside a namespace: setns + execvp, same PID, like 'ip netns exec': a private mount namespace with the namespace's /sys (so /sys/class/net lists its devices) and /etc/netns/NAME/* bound over /etc/*.")
         {
             execName, command,
         };

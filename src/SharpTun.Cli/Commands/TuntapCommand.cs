@@ -96,12 +96,31 @@ internal static class TuntapCommand
 
     private static Command Del()
     {
-        var name = new Argument<string>("NAME") { Description = "the device to delete" };
+        var words = NetlinkCli.Words("DEVICE", "[dev] NAME [mode tun|tap] (ip tuntap del's words)");
         var mode = ModeOption();
-        var cmd = new Command("del", "Delete a persistent tun/tap device. Needs root or ownership.") { name, mode };
+        var cmd = new Command("del", "Delete a persistent tun/tap device (as 'ip tuntap del'). Needs root or ownership.") { words, mode };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
-            TunDevice.Delete(r.GetValue(name)!, CliRunner.ParseMode(r.GetValue(mode)));
+            var w = new Words(r.GetValue(words) ?? [], "tuntap del");
+            string? name = null;
+            var modeText = r.GetValue(mode);
+            while (w.Any)
+            {
+                var word = w.Next();
+                switch (word)
+                {
+                    case "dev" or "name": name = w.Value(word); break;
+                    case "mode": modeText = w.Value("mode"); break;
+                    default:
+                        if (name is not null)
+                        {
+                            throw w.Unknown(word);
+                        }
+                        name = word;
+                        break;
+                }
+            }
+            TunDevice.Delete(name ?? throw new ArgumentException("tuntap del: a device name is required"), CliRunner.ParseMode(modeText));
             return CliRunner.Ok;
         }));
         return cmd;

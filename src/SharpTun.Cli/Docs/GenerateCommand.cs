@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace SharpTun.Cli.Docs;
 
 /// <summary>
-/// <c>sharptun generate man|bash-completion</c> (hidden): prints sharptun(8) or the bash completion
+/// <c>sharptun generate man|bash-completion</c>: prints sharptun(8) or the bash completion
 /// script, both generated from the live command tree. ./install.sh installs their output.
 /// </summary>
 internal static class GenerateCommand
@@ -22,6 +22,6 @@ internal static class GenerateCommand
             BashCompletion.Write(root(), Console.Out);
             return CliRunner.Ok;
         }));
-        return new Command("generate", "Print generated documentation: the man page or the bash completion script.") { Hidden = true, Subcommands = { man, bash } };
+        return new Command("generate", "Print generated documentation: the man page or the bash completion script.") { Subcommands = { man, bash } };
     }
 }

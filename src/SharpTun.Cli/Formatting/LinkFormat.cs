@@ -81,19 +81,23 @@ internal static class LinkFormat
                 {
                     info["info_kind"] = l.Kind;
                 }
+                if (l.Tun is { } tun)
+                {
+                    info["info_data"] = TunJson(tun);
+                }
                 if (l.SlaveKind is not null)
                 {
                     info["info_slave_kind"] = l.SlaveKind;
                 }
                 o["linkinfo"] = info;
             }
-            if (l.TxQueues is { } tq)
+            if (linkMode && l.Inet6AddrGenMode is { } mode)
             {
-                o["num_tx_queues"] = tq;
+                o["inet6_addr_gen_mode"] = AddrGenMode(mode);
             }
-            if (l.RxQueues is { } rq)
+            foreach (var (name, value) in Sizes(l))
             {
-                o["num_rx_queues"] = rq;
+                o[JsonName(name)] = value;
             }
         }
         if (l.Alias is not null)
@@ -188,22 +192,39 @@ internal static class LinkFormat
         }
         if (details)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" promiscuity {l.Promiscuity}");
+            // ip -d's fields, each printed as "NAME VALUE " (promiscuity and allmulti with a space before too).
+            sb.Append(CultureInfo.InvariantCulture, $" promiscuity {l.Promiscuity} ");
             if (l.AllMulti is { } allMulti)
             {
-                sb.Append(CultureInfo.InvariantCulture, $" allmulti {allMulti}");
+                sb.Append(CultureInfo.InvariantCulture, $" allmulti {allMulti} ");
             }
-            if (l.MinMtu is { } min && l.MaxMtu is { } max)
+            if (l.MinMtu is { } min)
             {
-                sb.Append(CultureInfo.InvariantCulture, $" minmtu {min} maxmtu {max}");
+                sb.Append(CultureInfo.InvariantCulture, $"minmtu {min} ");
+            }
+            if (l.MaxMtu is { } max)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"maxmtu {max} ");
             }
             if (l.Kind is not null)
             {
-                sb.Append("\n    ").Append(l.Kind);
+                sb.Append("\n    ").Append(l.Kind).Append(' ');
+                if (l.Tun is { } tun)
+                {
+                    TunText(sb, tun);
+                }
             }
             if (l.SlaveKind is not null)
             {
-                sb.Append("\n    ").Append(l.SlaveKind).Append("_slave");
+                sb.Append("\n    ").Append(l.SlaveKind).Append("_slave ");
+            }
+            if (linkMode && l.Inet6AddrGenMode is { } mode)
+            {
+                sb.Append("addrgenmode ").Append(AddrGenMode(mode)).Append(' ');
+            }
+            foreach (var (field, value) in Sizes(l))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{field} {value} ");
             }
         }
         if (stats && l.Statistics is { } s)
@@ -222,4 +243,87 @@ internal static class LinkFormat
             "    TX:  bytes packets errors dropped carrier collsns\n" +
             Row(s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions);
     }
+
+    /// <summary>The queue and offload sizes ip -d prints after the link kind, in its order, with its text names.</summary>
+    private static IEnumerable<(string Name, long Value)> Sizes(LinkInfo l)
+    {
+        (string Name, long? Value)[] all =
+        [
+            ("numtxqueues", l.TxQueues), ("numrxqueues", l.RxQueues), ("gso_max_size", l.GsoMaxSize), ("gso_max_segs", l.GsoMaxSegments),
+            ("tso_max_size", l.TsoMaxSize), ("tso_max_segs", l.TsoMaxSegments), ("gro_max_size", l.GroMaxSize),
+        ];
+        return all.Where(a => a.Value is not null).Select(a => (a.Name, a.Value!.Value));
+    }
+
+    private static string JsonName(string textName) => textName switch
+    {
+        "numtxqueues" => "num_tx_queues",
+        "numrxqueues" => "num_rx_queues",
+        _ => textName,
+    };
+
+    /// <summary>ip's names for IN6_ADDR_GEN_MODE_*; an unknown mode as "0x%02x".</summary>
+    private static string AddrGenMode(byte mode) => mode switch
+    {
+        0 => "eui64",
+        1 => "none",
+        2 => "stable_secret",
+        3 => "random",
+        _ => "0x" + mode.ToString("x2", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>ip's tun_print_opt: "type tap pi off vnet_hdr off [multi_queue numqueues N numdisabled M] persist on [user U] [group G] ".</summary>
+    private static void TunText(StringBuilder sb, TunLinkData t)
+    {
+        sb.Append("type ").Append(TunType(t.Type)).Append(' ');
+        sb.Append("pi ").Append(t.PacketInfo ? "on " : "off ");
+        sb.Append("vnet_hdr ").Append(t.VnetHdr ? "on " : "off ");
+        if (t.MultiQueue)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"multi_queue numqueues {t.Queues} numdisabled {t.DisabledQueues} ");
+        }
+        sb.Append("persist ").Append(t.Persist ? "on " : "off ");
+        if (t.Owner is { } uid)
+        {
+            sb.Append("user ").Append(SharpTun.Linux.UserDatabase.UserName(uid) ?? uid.ToString(CultureInfo.InvariantCulture)).Append(' ');
+        }
+        if (t.Group is { } gid)
+        {
+            sb.Append("group ").Append(SharpTun.Linux.UserDatabase.GroupName(gid) ?? gid.ToString(CultureInfo.InvariantCulture)).Append(' ');
+        }
+    }
+
+    private static JsonObject TunJson(TunLinkData t)
+    {
+        var o = new JsonObject
+        {
+            ["type"] = TunType(t.Type),
+            ["pi"] = t.PacketInfo,
+            ["vnet_hdr"] = t.VnetHdr,
+            ["multi_queue"] = t.MultiQueue,
+        };
+        if (t.MultiQueue)
+        {
+            o["numqueues"] = t.Queues;
+            o["numdisabled"] = t.DisabledQueues;
+        }
+        o["persist"] = t.Persist;
+        if (t.Owner is { } uid)
+        {
+            o["user"] = SharpTun.Linux.UserDatabase.UserName(uid) is { } name ? JsonValue.Create(name) : JsonValue.Create(uid);
+        }
+        if (t.Group is { } gid)
+        {
+            o["group"] = SharpTun.Linux.UserDatabase.GroupName(gid) is { } name ? JsonValue.Create(name) : JsonValue.Create(gid);
+        }
+        return o;
+    }
+
+    /// <summary>IFF_TUN = 1, IFF_TAP = 2 (IFLA_TUN_TYPE).</summary>
+    private static string TunType(byte type) => type switch
+    {
+        1 => "tun",
+        2 => "tap",
+        _ => string.Create(CultureInfo.InvariantCulture, $"UNKNOWN:{type}"),
+    };
 }

@@ -120,6 +120,11 @@ internal static class RouteFormat
         {
             sb.Append(" pref ").Append(PreferenceName(pref));
         }
+        else if (r.Uid is null && !IsCached(r))
+        {
+            // ip prints every field as "NAME VALUE " and only "pref X" without the space: an IPv4 route's line ends in one.
+            sb.Append(' ');
+        }
         if (r.Uid is { } uid)
         {
             sb.Append(CultureInfo.InvariantCulture, $" uid {uid}");

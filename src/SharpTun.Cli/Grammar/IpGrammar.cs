@@ -47,7 +47,7 @@ internal static class IpGrammar
     internal static readonly (string Words, string? Value, string Description)[] GlobalOptionHelp =
     [
         ("-j -json", null, "JSON output with ip -j's field names (the command's --json)"),
-        ("-n -netns", "NS", "act inside the named network namespace /run/netns/NS (the command's --netns)"),
+        ("-n -netns", "NS", "act inside the named network namespace /run/netns/NS (the command's --netns; ss: --net): link/addr/route/neigh/rule open their netlink socket there, tuntap/read/respond/tunnel/wg run whole inside it with its /sys, as ip netns exec"),
         ("-4", null, "IPv4 only"),
         ("-6", null, "IPv6 only"),
         ("-d -details", null, "details: link kind, tun/veth/bridge attributes (the command's --details)"),
@@ -109,7 +109,9 @@ internal static class IpGrammar
         {
             foreach (var g in globals)
             {
-                var option = command.Options.FirstOrDefault(o => o.Name == g.Option || o.Aliases.Contains(g.Option));
+                // ss names its namespace option --net (-N, as ss): -n there is --numeric.
+                var option = command.Options.FirstOrDefault(o => o.Name == g.Option || o.Aliases.Contains(g.Option))
+                    ?? (g.Option == "--netns" ? command.Options.FirstOrDefault(o => o.Name == "--net") : null);
                 if (option is null)
                 {
                     if (g.Required)
