@@ -237,7 +237,11 @@ public sealed partial class WireGuardInterface : IDisposable
     private void Count(DropReason reason, PeerState? state, long count = 1)
     {
         Drops.Add(reason, count);
-        state?.Drops.Add(reason, count);
+        if (state is not null)
+        {
+            state.Drops.Add(reason, count);
+            _device.NoteChanged(state.Peer); // the watcher reports grown drops
+        }
     }
 
     /// <summary>A packet from the tun the offload code refused: counted by cause, and as a malformed drop.</summary>
