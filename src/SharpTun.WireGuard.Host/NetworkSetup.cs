@@ -110,9 +110,15 @@ public sealed class NetworkSetup
         }
         uint? tableId = table is null or "auto" ? null : uint.Parse(table, System.Globalization.CultureInfo.InvariantCulture);
         var index = _netlink.GetLink(_device).Index;
+        // The interface's main-table routes, listed once (not once per prefix: with 100,000 peers that was a
+        // dump of every route per route). The routes added below never cover a later prefix: they come
+        // longest first and are distinct.
+        var onLink = tableId is null
+            ? _netlink.GetRoutes().Where(r => r.OutputIndex == index && r.Table == 254 && r.Destination is not null).ToList()
+            : [];
         foreach (var prefix in allowedIps.Distinct().OrderByDescending(p => p.PrefixLength))
         {
-            if (tableId is null && (prefix.PrefixLength == 0 || Covered(index, prefix)))
+            if (tableId is null && (prefix.PrefixLength == 0 || Covered(onLink, prefix)))
             {
                 continue;
             }
@@ -145,12 +151,12 @@ public sealed class NetworkSetup
         _routes.Clear();
     }
 
-    private bool Covered(int index, IPNetwork prefix)
+    private static bool Covered(List<RouteInfo> onLink, IPNetwork prefix)
     {
         var family = prefix.BaseAddress.AddressFamily;
-        foreach (var r in _netlink.GetRoutes(family))
+        foreach (var r in onLink)
         {
-            if (r.OutputIndex != index || r.Table != 254 || r.Destination is null)
+            if (r.Family != family || r.Destination is null)
             {
                 continue;
             }

@@ -27,6 +27,9 @@ internal sealed class PeerState
 
     internal WireGuardPeer Peer { get; set; }
 
+    /// <summary>When the timers look at this peer next (host timestamp), or long.MinValue when nothing is armed; timer thread only.</summary>
+    internal long TimerAt { get; set; } = long.MinValue;
+
     /// <summary>32 bytes, or all zero for none (as UAPI reports it).</summary>
     internal byte[] PresharedKey { get; set; }
 

@@ -180,9 +180,11 @@ public sealed class UapiServer : IDisposable
         {
             while (true)
             {
-                var end = IndexOfRequestEnd(pending);
+                var end = IndexOfRequestEnd(pending, 0);
                 while (end < 0)
                 {
+                    // Only the new bytes (and the one before them) can complete "\n\n": a 15 MB set is scanned once, not per read.
+                    var scanned = Math.Max(0, pending.Count - 1);
                     var n = client.Receive(buffer);
                     if (n == 0)
                     {
@@ -194,7 +196,7 @@ public sealed class UapiServer : IDisposable
                         _log.Error(_name, $"UAPI request over {MaxRequestBytes >> 20} MiB refused");
                         return;
                     }
-                    end = IndexOfRequestEnd(pending);
+                    end = IndexOfRequestEnd(pending, scanned);
                 }
                 var request = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[..end]);
                 pending.RemoveRange(0, end);
@@ -220,16 +222,10 @@ public sealed class UapiServer : IDisposable
     }
 
     /// <summary>The length of the first request (through its empty line), or −1 when it is not complete yet.</summary>
-    private static int IndexOfRequestEnd(List<byte> data)
+    private static int IndexOfRequestEnd(List<byte> data, int from)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data);
-        for (var i = 1; i < span.Length; i++)
-        {
-            if (span[i] == '\n' && span[i - 1] == '\n')
-            {
-                return i + 1;
-            }
-        }
-        return -1;
+        var at = span[from..].IndexOf("\n\n"u8);
+        return at < 0 ? -1 : from + at + 2;
     }
 }

@@ -16,6 +16,32 @@ public sealed partial class WireGuardInterface
         }
     }
 
+    /// <summary>
+    /// The peers whose state changed since the last call (the core's changed queue: handshakes, data, drops,
+    /// timer actions, configuration), as snapshots, and the keys of the peers removed meanwhile. Costs
+    /// O(changed peers), not O(peers): what the log watcher reads instead of comparing every peer.
+    /// </summary>
+    internal (List<PeerStatus> Changed, List<byte[]> Removed) TakeChanges()
+    {
+        var changed = new List<PeerStatus>();
+        var removed = new List<byte[]>();
+        lock (_gate)
+        {
+            while (_device.TryTakeChanged(out var peer))
+            {
+                if (_states.TryGetValue(peer, out var state) && ReferenceEquals(state.Peer, peer))
+                {
+                    changed.Add(StatusLocked(peer, state));
+                }
+                else if (_device.FindPeer(peer.PublicKey.Span) is null)
+                {
+                    removed.Add(peer.PublicKey.ToArray());
+                }
+            }
+        }
+        return (changed, removed);
+    }
+
     private PeerStatus StatusLocked(WireGuardPeer peer, PeerState state)
     {
         var drops = new Dictionary<DropReason, long>();

@@ -20,7 +20,14 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    /// <summary>One timer round under the lock: load state, then each peer's timers and pending packets.</summary>
+    /// <summary>
+    /// One timer round under the lock: load state, then only the peers that need it: those something happened
+    /// to since the last round (the core's timer-work queue) and those whose armed deadline has come (a
+    /// priority queue keyed by the core's <see cref="WireGuardDevice.TimerDueIn"/>). An idle peer (no session,
+    /// nothing in flight, no keepalive) is in neither and costs nothing; an established idle peer wakes only
+    /// at its next deadline (key expiry, zeroing). With the TCP fallback transports on, every peer is looked at
+    /// every round (their policy runs on the clock).
+    /// </summary>
     internal void Tick()
     {
         var now = _time.GetTimestamp();
@@ -31,32 +38,83 @@ public sealed partial class WireGuardInterface
         _initiationsSeen = 0;
         _device.UnderLoad = now < _underLoadUntil;
         var bind = _bind;
-        var peers = _device.Peers;
-        for (var p = 0; p < peers.Count; p++)
+        if (_transportsEnabled)
         {
-            var peer = peers[p];
-            var state = State(peer);
-            // The core asks to be called again while it has something to send; a bound keeps a bug from spinning.
-            for (var round = 0; round < 4; round++)
+            var peers = _device.Peers;
+            for (var p = 0; p < peers.Count; p++)
             {
-                var r = _device.UpdateTimers(peer, _timerScratch);
-                if (r.Action == WireGuardAction.WriteToNetwork)
-                {
-                    SendFromScratch(_timerScratch, r.Length, TimerDestination(state, r, _timerScratch.AsSpan(0, r.Length), now), state, bind, _timerOne);
-                    continue;
-                }
-                if (r.Action == WireGuardAction.Error)
-                {
-                    CountError(r);
-                }
-                break;
+                Service(State(peers[p]), bind, now);
             }
-            if (peer.QueuedPackets > 0 && peer.HasSession)
-            {
-                SendPending(state, _timerScratch, bind);
-            }
-            TransportTick(state, bind, now);
+            return;
         }
+        while (_device.TryTakeTimerWork(out var touched))
+        {
+            if (_states.TryGetValue(touched, out var state))
+            {
+                ServiceAndArm(state, bind, now);
+            }
+        }
+        while (_timerQueue.TryPeek(out var state, out var at) && at <= now)
+        {
+            _timerQueue.Dequeue();
+            // A stale entry (the peer was re-armed or removed since) is skipped.
+            if (state.TimerAt == at && _states.TryGetValue(state.Peer, out var current) && ReferenceEquals(current, state))
+            {
+                ServiceAndArm(state, bind, now);
+            }
+        }
+    }
+
+    /// <summary>Peers the timers looked at since the interface started (tests count wake-ups with it).</summary>
+    internal long TimerServices { get; private set; }
+
+    /// <summary>Entries in the deadline queue (live and stale).</summary>
+    internal int TimerQueueLength => _timerQueue.Count;
+
+    private readonly PriorityQueue<PeerState, long> _timerQueue = new();
+
+    private void ServiceAndArm(PeerState state, IDatagramBind bind, long now)
+    {
+        Service(state, bind, now);
+        if (_device.TimerDueIn(state.Peer) is not { } dueIn)
+        {
+            state.TimerAt = long.MinValue;
+            return;
+        }
+        // At the earliest the next round: a peer due now again (e.g. no endpoint to send to yet) is not spun on.
+        var at = Math.Max(now + 1, now + (long)(dueIn.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond));
+        if (state.TimerAt != long.MinValue && state.TimerAt > now && state.TimerAt <= at)
+        {
+            return; // already armed as early
+        }
+        state.TimerAt = at;
+        _timerQueue.Enqueue(state, at);
+    }
+
+    private void Service(PeerState state, IDatagramBind bind, long now)
+    {
+        TimerServices++;
+        var peer = state.Peer;
+        // The core asks to be called again while it has something to send; a bound keeps a bug from spinning.
+        for (var round = 0; round < 4; round++)
+        {
+            var r = _device.UpdateTimers(peer, _timerScratch);
+            if (r.Action == WireGuardAction.WriteToNetwork)
+            {
+                SendFromScratch(_timerScratch, r.Length, TimerDestination(state, r, _timerScratch.AsSpan(0, r.Length), now), state, bind, _timerOne);
+                continue;
+            }
+            if (r.Action == WireGuardAction.Error)
+            {
+                CountError(r);
+            }
+            break;
+        }
+        if (peer.QueuedPackets > 0 && peer.HasSession)
+        {
+            SendPending(state, _timerScratch, bind);
+        }
+        TransportTick(state, bind, now);
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind.
 /// Three threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
-/// replies sent back at once), and the peer timers every 100 ms (retries, rekeys, keepalives, and the
-/// packets queued during a handshake). Buffers are allocated once with 16 bytes of headroom in front
+/// replies sent back at once), and the peer timers: a round every 100 ms that looks only at the peers
+/// something happened to and those whose deadline came (retries, rekeys, keepalives, and the packets
+/// queued during a handshake; see <see cref="Tick"/>), so idle peers cost nothing. Buffers are allocated once with 16 bytes of headroom in front
 /// of each tun packet, so encryption and decryption happen in place; nothing is allocated per packet.
 /// <para>Concurrency: the protocol core is thread-safe, so the two pumps run their batches at the
 /// same time (each direction's crypto on its own core) without the interface lock. Configuration
@@ -237,7 +238,11 @@ public sealed partial class WireGuardInterface : IDisposable
     private void Count(DropReason reason, PeerState? state, long count = 1)
     {
         Drops.Add(reason, count);
-        state?.Drops.Add(reason, count);
+        if (state is not null)
+        {
+            state.Drops.Add(reason, count);
+            _device.NoteChanged(state.Peer); // the watcher reports grown drops
+        }
     }
 
     /// <summary>A packet from the tun the offload code refused: counted by cause, and as a malformed drop.</summary>

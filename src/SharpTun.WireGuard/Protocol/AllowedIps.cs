@@ -9,6 +9,8 @@ namespace SharpTun.WireGuard;
 /// path-compressed binary trie per family (the structure of wireguard-go's allowedips). Lookups walk
 /// at most 33/129 nodes and allocate nothing. Thread-safe: lookups share a reader lock, changes take
 /// the writer lock (a lookup sees the table before or after a change, never half of it).
+/// Beside the trie an index from each value to its prefixes makes <see cref="RemoveAll"/> and
+/// <see cref="PrefixesOf"/> cost O(prefixes of that value × depth), not a walk of the whole table.
 /// </summary>
 /// <typeparam name="T">The value stored per prefix.</typeparam>
 public sealed class AllowedIps<T> where T : class
@@ -16,6 +18,29 @@ public sealed class AllowedIps<T> where T : class
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private Node? _v4;
     private Node? _v6;
+    private readonly Dictionary<T, List<Prefix>> _byValue = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How many prefixes the table holds.</summary>
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                var n = 0;
+                foreach (var list in _byValue.Values)
+                {
+                    n += list.Count;
+                }
+                return n;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
 
     /// <summary>Adds or replaces the value of a prefix (host bits are ignored).</summary>
     public void Insert(IPAddress address, int prefixLength, T value)
@@ -26,14 +51,25 @@ public sealed class AllowedIps<T> where T : class
         _lock.EnterWriteLock();
         try
         {
-            if (v6)
+            var old = v6 ? Insert(ref _v6, key, bits, value) : Insert(ref _v4, key, bits, value);
+            if (ReferenceEquals(old, value))
             {
-                Insert(ref _v6, key, bits, value);
+                return;
             }
-            else
+            var prefix = new Prefix(key, bits, v6);
+            if (old is not null && _byValue.TryGetValue(old, out var oldList))
             {
-                Insert(ref _v4, key, bits, value);
+                oldList.Remove(prefix);
+                if (oldList.Count == 0)
+                {
+                    _byValue.Remove(old);
+                }
             }
+            if (!_byValue.TryGetValue(value, out var list))
+            {
+                _byValue[value] = list = new List<Prefix>(1);
+            }
+            list.Add(prefix);
         }
         finally
         {
@@ -91,8 +127,21 @@ public sealed class AllowedIps<T> where T : class
         _lock.EnterWriteLock();
         try
         {
-            _v4 = Remove(_v4, value);
-            _v6 = Remove(_v6, value);
+            if (!_byValue.Remove(value, out var list))
+            {
+                return;
+            }
+            foreach (var prefix in list)
+            {
+                if (prefix.V6)
+                {
+                    _v6 = Remove(_v6, prefix.Key, prefix.Bits);
+                }
+                else
+                {
+                    _v4 = Remove(_v4, prefix.Key, prefix.Bits);
+                }
+            }
         }
         finally
         {
@@ -107,8 +156,15 @@ public sealed class AllowedIps<T> where T : class
         _lock.EnterReadLock();
         try
         {
-            Collect(_v4, value, false, list);
-            Collect(_v6, value, true, list);
+            if (_byValue.TryGetValue(value, out var prefixes))
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                foreach (var p in prefixes)
+                {
+                    BinaryPrimitives.WriteUInt128BigEndian(bytes, p.Key);
+                    list.Add(p.V6 ? (new IPAddress(bytes), p.Bits) : (new IPAddress(bytes[..4]), p.Bits));
+                }
+            }
         }
         finally
         {
@@ -137,21 +193,23 @@ public sealed class AllowedIps<T> where T : class
 
     private static int Common(UInt128 a, UInt128 b) => (int)UInt128.LeadingZeroCount(a ^ b);
 
-    private static void Insert(ref Node? slot, UInt128 key, int bits, T value)
+    /// <summary>Inserts and returns the value the prefix had before (null when new).</summary>
+    private static T? Insert(ref Node? slot, UInt128 key, int bits, T value)
     {
         while (true)
         {
             if (slot is null)
             {
                 slot = new Node(key, bits) { Value = value };
-                return;
+                return null;
             }
             var n = slot;
             var common = Math.Min(Common(n.Key, key), Math.Min(n.Bits, bits));
             if (common == n.Bits && n.Bits == bits)
             {
+                var old = n.Value;
                 n.Value = value;
-                return;
+                return old;
             }
             if (common == n.Bits)
             {
@@ -170,13 +228,13 @@ public sealed class AllowedIps<T> where T : class
             {
                 fresh.Set(Bit(n.Key, bits), n);
                 slot = fresh;
-                return;
+                return null;
             }
             var split = new Node(Mask(key, common), common);
             split.Set(Bit(n.Key, common), n);
             split.Set(Bit(key, common), fresh);
             slot = split;
-            return;
+            return null;
         }
     }
 
@@ -198,17 +256,24 @@ public sealed class AllowedIps<T> where T : class
         return best;
     }
 
-    private static Node? Remove(Node? n, T value)
+    /// <summary>Clears one exact prefix's value below <paramref name="n"/>; returns what replaces the subtree.</summary>
+    private static Node? Remove(Node? n, UInt128 key, int bits)
     {
-        if (n is null)
+        if (n is null || n.Bits > bits || Common(n.Key, key) < n.Bits)
         {
-            return null;
+            return n;
         }
-        n.Zero = Remove(n.Zero, value);
-        n.One = Remove(n.One, value);
-        if (ReferenceEquals(n.Value, value))
+        if (n.Bits == bits)
         {
             n.Value = null;
+        }
+        else if (Bit(key, n.Bits) == 0)
+        {
+            n.Zero = Remove(n.Zero, key, bits);
+        }
+        else
+        {
+            n.One = Remove(n.One, key, bits);
         }
         if (n.Value is not null)
         {
@@ -222,21 +287,7 @@ public sealed class AllowedIps<T> where T : class
         return n.One is null ? n.Zero : n;
     }
 
-    private static void Collect(Node? n, T value, bool v6, List<(IPAddress, int)> list)
-    {
-        if (n is null)
-        {
-            return;
-        }
-        if (ReferenceEquals(n.Value, value))
-        {
-            Span<byte> bytes = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt128BigEndian(bytes, n.Key);
-            list.Add(v6 ? (new IPAddress(bytes), n.Bits) : (new IPAddress(bytes[..4]), n.Bits));
-        }
-        Collect(n.Zero, value, v6, list);
-        Collect(n.One, value, v6, list);
-    }
+    private readonly record struct Prefix(UInt128 Key, int Bits, bool V6);
 
     private sealed class Node(UInt128 key, int bits)
     {

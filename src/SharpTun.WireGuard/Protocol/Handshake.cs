@@ -24,7 +24,31 @@ internal sealed class Handshake
     internal readonly byte[] PrecomputedStaticStatic = new byte[32];
     internal readonly byte[] PresharedKey = new byte[32];
     internal readonly byte[] RemoteInitialHash = new byte[32];
-    internal readonly bool StaticStaticValid;
+    private readonly LocalIdentity _local;
+    // DH(S_local, S_peer), computed on the first handshake that needs it (not when the peer is added: adding
+    // 100,000 peers would cost an X25519 each). 0 = not yet, 1 = valid, -1 = invalid (a low-order key), -2 = zeroed.
+    private int _staticStatic;
+
+    /// <summary>Whether DH(S_local, S_peer) is usable (computes it on first use); false for a low-order key.</summary>
+    internal bool StaticStaticValid
+    {
+        get
+        {
+            var s = Volatile.Read(ref _staticStatic);
+            if (s != 0)
+            {
+                return s == 1;
+            }
+            lock (PrecomputedStaticStatic)
+            {
+                if (_staticStatic == 0)
+                {
+                    Volatile.Write(ref _staticStatic, X25519.TrySharedSecret(_local.PrivateKey, RemoteStatic, PrecomputedStaticStatic) ? 1 : -1);
+                }
+                return _staticStatic == 1;
+            }
+        }
+    }
 
     internal HandshakeState State;
     internal readonly byte[] Hash = new byte[32];
@@ -46,7 +70,7 @@ internal sealed class Handshake
         }
         Span<byte> unused = stackalloc byte[32];
         LocalIdentity.DeriveForPublicKey(RemoteStatic, RemoteInitialHash, unused, unused);
-        StaticStaticValid = X25519.TrySharedSecret(local.PrivateKey, RemoteStatic, PrecomputedStaticStatic);
+        _local = local;
     }
 
     /// <summary>Forgets the transcript and ephemeral keys (not the timestamp replay state).</summary>
@@ -64,7 +88,11 @@ internal sealed class Handshake
     internal void ZeroAll()
     {
         Clear();
-        CryptographicOperations.ZeroMemory(PrecomputedStaticStatic);
+        lock (PrecomputedStaticStatic)
+        {
+            _staticStatic = -2;
+            CryptographicOperations.ZeroMemory(PrecomputedStaticStatic);
+        }
         CryptographicOperations.ZeroMemory(PresharedKey);
     }
 }

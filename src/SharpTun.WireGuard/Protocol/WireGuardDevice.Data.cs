@@ -49,7 +49,7 @@ public sealed partial class WireGuardDevice
                     }
                     peer.Queued.Enqueue(packet.ToArray());
                 }
-                return noSession ? Counted(SendInitiationLocked(peer, destination, isRetry: false)) : WireGuardResult.Done(peer);
+                return Counted(noSession ? SendInitiationLocked(peer, destination, isRetry: false) : WireGuardResult.Done(peer));
             }
             r = ReserveLocked(peer, keypair!, packet.Length, destination.Length, now);
         }

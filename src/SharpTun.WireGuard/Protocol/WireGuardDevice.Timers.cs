@@ -15,7 +15,17 @@ public sealed partial class WireGuardDevice
         ArgumentNullException.ThrowIfNull(peer);
         lock (peer.Sync)
         {
-            return peer.Removed ? WireGuardResult.Done(peer) : Counted(UpdateTimersLocked(peer, destination));
+            if (peer.Removed)
+            {
+                return WireGuardResult.Done(peer);
+            }
+            // Not a timer-work touch (the caller is the timer and asks TimerDueIn next); a visible change when something was done.
+            var r = Counted(UpdateTimersLocked(peer, destination), touch: false);
+            if (r.Action != WireGuardAction.Done)
+            {
+                TouchChanged(peer);
+            }
+            return r;
         }
     }
 

@@ -48,8 +48,13 @@ public sealed partial class WireGuardDevice : IDisposable
     private readonly ConcurrentDictionary<KeyId, WireGuardPeer> _peersByKey = new();
     private readonly Lock _configLock = new();
     private readonly Noise.PeerLookup _lookupHandshake;
+    private readonly Action<WireGuardPeer> _touch;
     private readonly long[] _drops = new long[WireGuardErrors.Count];
-    private volatile WireGuardPeer[] _peers = [];
+    // The directory: insertion order in a linked list (O(1) add and remove, the node kept on the peer) and a
+    // snapshot array for readers, rebuilt lazily on the first read after a change (so adding n peers costs O(n),
+    // not O(n²) copies). Both change under _configLock.
+    private readonly LinkedList<WireGuardPeer> _order = new();
+    private volatile WireGuardPeer[]? _peers = [];
     private volatile bool _underLoad;
     private volatile int _maxQueuedPerPeer = 128;
 
@@ -74,6 +79,7 @@ public sealed partial class WireGuardDevice : IDisposable
         _rateLimiter = new HandshakeRateLimiter(_time);
         AllowedIps = new AllowedIps<WireGuardPeer>();
         _lookupHandshake = key => FindPeer(key)?.Handshake;
+        _touch = Touch;
     }
 
     /// <summary>Our public key (meaningless while <see cref="HasPrivateKey"/> is false).</summary>
@@ -86,7 +92,34 @@ public sealed partial class WireGuardDevice : IDisposable
     public AllowedIps<WireGuardPeer> AllowedIps { get; }
 
     /// <summary>The peers, in the order added: a snapshot (adding or removing a peer publishes a new list).</summary>
-    public IReadOnlyList<WireGuardPeer> Peers => _peers;
+    public IReadOnlyList<WireGuardPeer> Peers => _peers ?? Snapshot();
+
+    /// <summary>How many peers there are (no snapshot).</summary>
+    public int PeerCount
+    {
+        get
+        {
+            lock (_configLock)
+            {
+                return _order.Count;
+            }
+        }
+    }
+
+    private WireGuardPeer[] Snapshot()
+    {
+        lock (_configLock)
+        {
+            var peers = _peers;
+            if (peers is null)
+            {
+                peers = new WireGuardPeer[_order.Count];
+                _order.CopyTo(peers, 0);
+                _peers = peers;
+            }
+            return peers;
+        }
+    }
 
     /// <summary>
     /// Set by the transport while it is overloaded (e.g. its handshake queue is long): handshake
@@ -127,7 +160,10 @@ public sealed partial class WireGuardDevice : IDisposable
             }
             var peer = new WireGuardPeer(_local, publicKey, presharedKey, _nowFunc);
             _peersByKey[KeyId.From(publicKey)] = peer;
-            _peers = [.. _peers, peer];
+            peer.Changed = _touch;
+            peer.DirectoryNode = _order.AddLast(peer);
+            _peers = null;
+            TouchChanged(peer);
             return peer;
         }
     }
@@ -163,11 +199,13 @@ public sealed partial class WireGuardDevice : IDisposable
         ArgumentNullException.ThrowIfNull(peer);
         lock (_configLock)
         {
-            if (Array.IndexOf(_peers, peer) < 0)
+            if (peer.DirectoryNode is not { } node || node.List != _order)
             {
                 return;
             }
-            _peers = [.. _peers.Where(p => !ReferenceEquals(p, peer))];
+            _order.Remove(node);
+            peer.DirectoryNode = null;
+            _peers = null;
             _peersByKey.TryRemove(KeyId.From(peer.PublicKey.Span), out _);
             AllowedIps.RemoveAll(peer);
             lock (peer.Sync)
@@ -178,6 +216,7 @@ public sealed partial class WireGuardDevice : IDisposable
                 peer.Handshake.ZeroAll();
                 peer.Queued.Clear();
             }
+            TouchChanged(peer); // observers forget it
         }
     }
 
@@ -188,7 +227,7 @@ public sealed partial class WireGuardDevice : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var p in _peers)
+        foreach (var p in Snapshot())
         {
             RemovePeer(p);
         }
@@ -204,8 +243,13 @@ public sealed partial class WireGuardDevice : IDisposable
     /// Counts a failed result on its peer, or on the device when it has none; returns it.
     /// ConnectionExpired is counted where it happens, once per queued packet it drops; NoPrivateKey never.
     /// </summary>
-    private WireGuardResult Counted(WireGuardResult r)
+    private WireGuardResult Counted(WireGuardResult r, bool touch = true)
     {
+        if (touch && r.Peer is { } touched)
+        {
+            // Something happened to this peer: its timers and visible state need a look (once per take).
+            Touch(touched);
+        }
         // No private key is a state, not a dropped input (the timers would count it ten times a second).
         if (r.Action == WireGuardAction.Error && r.Error is not (WireGuardError.ConnectionExpired or WireGuardError.NoPrivateKey))
         {

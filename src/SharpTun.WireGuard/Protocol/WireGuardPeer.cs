@@ -20,6 +20,18 @@ public sealed partial class WireGuardPeer
     internal Keypair? Next;
     internal volatile bool Removed;
 
+    /// <summary>This peer's place in its device's directory (insertion order); null once removed.</summary>
+    internal LinkedListNode<WireGuardPeer>? DirectoryNode;
+
+    /// <summary>1 while the peer sits in its device's timer-work queue (see WireGuardDevice.Schedule).</summary>
+    internal int TimerWorkQueued;
+
+    /// <summary>1 while the peer sits in its device's changed queue.</summary>
+    internal int ChangeQueued;
+
+    /// <summary>Set by the device: told when configuration (endpoint, persistent keepalive) changes.</summary>
+    internal Action<WireGuardPeer>? Changed;
+
     /// <summary>
     /// A caller is emptying <see cref="Queued"/> through DequeuePending (set on each dequeue, cleared when
     /// it finds the queue empty): until then new packets join the queue, so none overtakes a queued one.
@@ -72,6 +84,7 @@ public sealed partial class WireGuardPeer
             {
                 _endpoint = value;
             }
+            Changed?.Invoke(this);
         }
     }
 
@@ -79,7 +92,11 @@ public sealed partial class WireGuardPeer
     public TimeSpan PersistentKeepalive
     {
         get => TimeSpan.FromTicks(Volatile.Read(ref _persistentKeepaliveTicks));
-        set => Volatile.Write(ref _persistentKeepaliveTicks, value.Ticks);
+        set
+        {
+            Volatile.Write(ref _persistentKeepaliveTicks, value.Ticks);
+            Changed?.Invoke(this); // a keepalive now armed needs the timers
+        }
     }
 
     /// <summary>Wall-clock time of the last completed handshake, if any.</summary>
