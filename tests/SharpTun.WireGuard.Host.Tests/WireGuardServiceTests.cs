@@ -86,6 +86,53 @@ public sealed class WireGuardServiceTests : IDisposable
         }
     }
 
+    [RootFact]
+    public void Run_AsNobody_EveryThreadDropped_ItsOwnKeepsNetAdmin_TeardownAfterSigint()
+    {
+        // CAP_NET_BIND_SERVICE (10) | CAP_NET_ADMIN (12): what the service's thread keeps for the teardown.
+        const ulong kept = (1UL << 10) | (1UL << 12);
+        using var ns = NetNs.Create("stsp");
+        var name = UniqueName.Next("wsp");
+        var conf = WriteConfig(name);
+        // nobody must reach the pid and socket directories to remove its files at the end.
+        var pidDir = Directory.CreateDirectory(Path.Combine(_dir, "run")).FullName;
+        var uapiDir = Directory.CreateDirectory(Path.Combine(_dir, "uapi")).FullName;
+        const UnixFileMode all = (UnixFileMode)0x1FF;
+        File.SetUnixFileMode(_dir, (UnixFileMode)0x1ED);
+        File.SetUnixFileMode(pidDir, all);
+        File.SetUnixFileMode(uapiDir, all);
+        using var child = Daemon.StartIn(ns.Name, "dotnet", [typeof(ServiceChild).Assembly.Location, "service", conf, pidDir, uapiDir, "nobody"]);
+        child.WaitForOutput($"{name}: running as user 'nobody' (uid 65534, gid ", TimeSpan.FromSeconds(60));
+
+        // The main thread runs the service: nobody with exactly the two kept capabilities; every other thread none.
+        var main = File.ReadAllText($"/proc/{child.Pid}/status");
+        Assert.Equal("65534\t65534\t65534\t65534", Field(main, "Uid"));
+        Assert.Equal("", Field(main, "Groups"));
+        Assert.Equal(kept, Caps(main, "CapEff"));
+        foreach (var task in Directory.GetDirectories($"/proc/{child.Pid}/task").Where(t => Path.GetFileName(t) != child.Pid.ToString(CultureInfo.InvariantCulture)))
+        {
+            var s = File.ReadAllText(Path.Combine(task, "status"));
+            Assert.Equal("65534\t65534\t65534\t65534", Field(s, "Uid"));
+            Assert.Equal(0UL, Caps(s, "CapEff"));
+        }
+        Assert.Contains("198.19.0.1/24", ns.Ip($"-br addr show dev {name}"));
+        Assert.Equal(child.Pid.ToString(CultureInfo.InvariantCulture) + "\n", File.ReadAllText(Path.Combine(pidDir, name + ".pid")));
+        Assert.Contains("errno=0\n", UapiClient.Send(name, "get=1\n\n", uapiDir));
+
+        Assert.True(child.Interrupt(TimeSpan.FromSeconds(60)), $"no exit within 60 s of SIGINT:\n{child.Output}");
+        Assert.Equal(0, child.ExitCode);
+        Assert.Contains("stopped: Interrupted", child.Output);
+        // The teardown ran as nobody with CAP_NET_ADMIN: device, socket and pid file are gone.
+        Assert.NotEqual(0, ns.Exec("ip", ["link", "show", name]).ExitCode);
+        Assert.False(File.Exists(Path.Combine(uapiDir, name + ".sock")), $"UAPI socket left behind:\n{child.Output}");
+        Assert.False(File.Exists(Path.Combine(pidDir, name + ".pid")), $"pid file left behind:\n{child.Output}");
+    }
+
+    private static string Field(string status, string key) =>
+        status.Split('\n').First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
+
+    private static ulong Caps(string status, string key) => ulong.Parse(Field(status, key), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
     [Fact]
     public void Run_UnknownUser_FailsBeforeAnythingIsMade_AndAServiceRunsOnce()
     {
