@@ -37,7 +37,7 @@ public sealed class WireGuardServiceOptions
 
     /// <summary>
     /// The sd_notify socket told READY=1 (with a STATUS=) once the interface is up and STOPPING=1 when it goes down.
-    /// Null (the default): $NOTIFY_SOCKET, i.e. only under a systemd Type=notify unit. A path, or "@name" for an abstract socket.
+    /// Null (the default): $NOTIFY_SOCKET, i.e. only under a systemd Type=notify unit; empty: none. A path, or "@name" for an abstract socket.
     /// </summary>
     public string? NotifySocket { get; set; }
 

@@ -87,6 +87,42 @@ public sealed class WireGuardServiceTests : IDisposable
     }
 
     [RootFact]
+    public void Run_DeviceDeletedUnderIt_StopsByItself_AndCleansUp()
+    {
+        using var ns = NetNs.Create("stsd");
+        var name = UniqueName.Next("wsd");
+        var pidDir = Path.Combine(_dir, "run");
+        var uapiDir = Path.Combine(_dir, "uapi");
+        var stopping = WireGuardServiceStop.Cancelled;
+        var service = new WireGuardService(WireGuardService.LoadConfig(WriteConfig(name)), new WireGuardServiceOptions
+        {
+            LogLevel = HostLogLevel.Silent,
+            NotifySocket = "",
+            PidDirectory = pidDir,
+            UapiDirectory = uapiDir,
+            BindFactory = (port, mark) => NetNamespace.Run(ns.Name, () => WireGuardHost.DefaultBind(port, mark)),
+            Stopping = (host, why) => stopping = why,
+        });
+        using var cts = new CancellationTokenSource();
+        var run = NetNamespace.RunAsync(ns.Name, () => service.Run(cts.Token));
+        try
+        {
+            Assert.True(service.Ready.Wait(TimeSpan.FromSeconds(60)), "not up within 60 s");
+            ns.Ip($"link del {name}");
+            Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "the service did not notice its device was deleted within 60 s");
+            Assert.Equal(WireGuardServiceStop.InterfaceStopped, run.Result);
+            Assert.Equal(WireGuardServiceStop.InterfaceStopped, stopping);
+            Assert.False(File.Exists(Path.Combine(pidDir, name + ".pid")), "pid file left behind");
+            Assert.False(File.Exists(Path.Combine(uapiDir, name + ".sock")), "UAPI socket left behind");
+        }
+        finally
+        {
+            cts.Cancel();
+            run.Wait(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [RootFact]
     public void Run_AsNobody_EveryThreadDropped_ItsOwnKeepsNetAdmin_TeardownAfterSigint()
     {
         // CAP_NET_BIND_SERVICE (10) | CAP_NET_ADMIN (12): what the service's thread keeps for the teardown.
