@@ -12,7 +12,7 @@ namespace SharpTun.Linux;
 /// effective sets (<c>PR_SET_KEEPCAPS</c> before, <c>capset</c> after); capabilities are per thread,
 /// so threads that already run keep none.
 /// </summary>
-internal static class PrivilegeDrop
+public static class PrivilegeDrop
 {
     /// <summary>
     /// Becomes <paramref name="uid"/>/<paramref name="gid"/>. Throws <see cref="InvalidOperationException"/>

@@ -11,7 +11,7 @@ namespace SharpTun.Linux;
 /// and SIGPIPE, which .NET ignores, is back to its default (a program writing to a closed pipe dies as
 /// it would when started from a shell).
 /// </summary>
-internal static class ProcessImage
+public static class ProcessImage
 {
     /// <summary>
     /// Runs <paramref name="argv"/>[0] found on PATH in place of this process. Returns only on failure,

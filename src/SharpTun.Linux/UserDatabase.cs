@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SharpTun.Linux;
 
 /// <summary>Resolves user and group names through <c>/etc/passwd</c> and <c>/etc/group</c> (numeric ids pass through).</summary>
-internal static class UserDatabase
+public static class UserDatabase
 {
     /// <summary>The uid for a user name or number; throws <see cref="ArgumentException"/> naming the user if unknown.</summary>
     public static int ResolveUser(string user) => Resolve(user, "/etc/passwd", "user");

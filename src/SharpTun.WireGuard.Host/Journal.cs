@@ -5,7 +5,7 @@ namespace SharpTun.WireGuard.Host;
 /// for the stream it connected stdout/stderr to (systemd.exec(5)); the fd's link in /proc names the
 /// same socket inode ("socket:[INODE]"). A child that inherited the variable but writes elsewhere does not match.
 /// </summary>
-internal static class Journal
+public static class Journal
 {
     /// <summary>True when file descriptor <paramref name="fd"/> (1 = stdout, 2 = stderr) is the journal's stream.</summary>
     public static bool IsConnected(int fd, string? journalStream = null, string procFd = "/proc/self/fd")

@@ -9,7 +9,7 @@ namespace SharpTun.WireGuard.Host;
 /// stdout connected to journald, <see cref="Journal.IsConnected"/>) "&lt;6&gt;wg0: message" with the syslog
 /// priority sd-daemon(3) reads: 3 error, 4 warning, 6 info, 7 debug (2 critical). An exception's message follows.
 /// </summary>
-internal sealed class LineLoggerProvider : ILoggerProvider
+public sealed class LineLoggerProvider : ILoggerProvider
 {
     private readonly TextWriter _writer;
     private readonly bool _journal;

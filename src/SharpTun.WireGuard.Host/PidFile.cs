@@ -6,7 +6,7 @@ namespace SharpTun.WireGuard.Host;
 /// <c>/run/sharptun/NAME.pid</c>: the process serving interface NAME, written once the interface is up
 /// and removed when it goes down; what <c>sharptun wg down NAME</c> signals.
 /// </summary>
-internal static class PidFile
+public static class PidFile
 {
     /// <summary>The directory.</summary>
     public const string Directory = "/run/sharptun";

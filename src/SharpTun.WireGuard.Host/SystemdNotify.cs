@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard.Host;
 /// named by $NOTIFY_SOCKET (a path, or "@name" for the abstract namespace), as a Type=notify unit expects.
 /// Does nothing when the variable is unset (not started by systemd).
 /// </summary>
-internal static class SystemdNotify
+public static class SystemdNotify
 {
     /// <summary>Sends <paramref name="state"/> (newline-separated assignments); false when there is no socket or it failed (the reason in <paramref name="error"/>).</summary>
     public static bool Send(string state, out string? error, string? socketPath = null)

@@ -74,7 +74,7 @@ public sealed class WireGuardHost : IDisposable
     /// Throws when interface <paramref name="name"/> is up already: a link of that name exists, or a live
     /// process serves its UAPI socket. What <c>wg up</c> checks before it creates (or truncates) anything.
     /// </summary>
-    internal static void EnsureNotUp(string name, string uapiDirectory = UapiServer.SocketDirectory)
+    public static void EnsureNotUp(string name, string uapiDirectory = UapiServer.SocketDirectory)
     {
         using var netlink = RtNetlink.Open();
         EnsureNotUp(name, netlink, uapiDirectory);

@@ -81,15 +81,15 @@ internal static class WgShowCommand
     }
 
     /// <summary>SharpTun's health and drop counters; none for an interface that does not serve them (wireguard-go closes the connection).</summary>
-    internal static WgStatus Status(string name)
+    internal static UapiStatus Status(string name)
     {
         try
         {
-            return WgStatus.Parse(UapiClient.Send(name, UapiClient.StatusRequest));
+            return UapiStatus.Parse(UapiClient.Send(name, UapiClient.StatusRequest));
         }
         catch (IOException)
         {
-            return WgStatus.None;
+            return UapiStatus.Empty;
         }
     }
 }

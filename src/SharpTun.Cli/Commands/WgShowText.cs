@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SharpTun.WireGuard;
+using SharpTun.WireGuard.Host;
 
 namespace SharpTun.Cli.Commands;
 
 /// <summary>What <c>wg show</c> prints (pretty, uncoloured; plus SharpTun's health lines per peer), <c>wg show NAME dump</c>, and SharpTun's JSON.</summary>
 internal static class WgShowText
 {
-    internal static string Pretty(string name, UapiDevice device, DateTimeOffset now, WgStatus? status = null)
+    internal static string Pretty(string name, UapiDevice device, DateTimeOffset now, UapiStatus? status = null)
     {
         var sb = new StringBuilder();
         sb.Append("interface: ").Append(name).Append('\n');
@@ -89,7 +90,7 @@ internal static class WgShowText
     /// "allowed_ips","persistent_keepalive","drops":{…}}]}</c>; times in Unix seconds (latest_handshake 0 = never).
     /// For a stock UAPI server (no SharpTun status) state is judged from the handshake age alone.
     /// </summary>
-    internal static void Json(Utf8JsonWriter w, string name, UapiDevice device, WgStatus status, DateTimeOffset now)
+    internal static void Json(Utf8JsonWriter w, string name, UapiDevice device, UapiStatus status, DateTimeOffset now)
     {
         w.WriteStartObject();
         w.WriteString("interface", name);
@@ -99,7 +100,7 @@ internal static class WgShowText
         }
         w.WriteNumber("listen_port", device.ListenPort);
         w.WriteNumber("fwmark", device.FwMark);
-        WriteDrops(w, status.Interface);
+        WriteDrops(w, status.Drops);
         WriteOffloads(w, status.Offloads);
         w.WriteStartArray("peers");
         foreach (var peer in device.Peers)
@@ -117,7 +118,7 @@ internal static class WgShowText
                 w.WriteNull("handshaking_since");
             }
             w.WriteString("transport", extra?["transport"] ?? "udp");
-            w.WriteNumber("path_mtu", extra?.Long("path_mtu") ?? 0);
+            w.WriteNumber("path_mtu", extra?.Number("path_mtu") ?? 0);
             if (peer.Endpoint.IsSet)
             {
                 w.WriteString("endpoint", peer.Endpoint.ToString());
@@ -138,22 +139,22 @@ internal static class WgShowText
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteNumber("endpoint_changes", extra?.Long("endpoint_changes") ?? 0);
+            w.WriteNumber("endpoint_changes", extra?.Number("endpoint_changes") ?? 0);
             w.WriteNumber("latest_handshake", peer.LastHandshake?.ToUnixTimeSeconds() ?? 0);
             w.WriteNumber("rx_bytes", peer.ReceiveBytes);
             w.WriteNumber("tx_bytes", peer.TransmitBytes);
-            w.WriteNumber("rx_packets", extra?.Long("rx_packets") ?? 0);
-            w.WriteNumber("tx_packets", extra?.Long("tx_packets") ?? 0);
+            w.WriteNumber("rx_packets", extra?.Number("rx_packets") ?? 0);
+            w.WriteNumber("tx_packets", extra?.Number("tx_packets") ?? 0);
             w.WriteStartObject("handshakes");
-            w.WriteNumber("sent", extra?.Long("handshakes_sent") ?? 0);
-            w.WriteNumber("received", extra?.Long("handshakes_received") ?? 0);
-            w.WriteNumber("failed", extra?.Long("handshakes_failed") ?? 0);
+            w.WriteNumber("sent", extra?.Number("handshakes_sent") ?? 0);
+            w.WriteNumber("received", extra?.Number("handshakes_received") ?? 0);
+            w.WriteNumber("failed", extra?.Number("handshakes_failed") ?? 0);
             w.WriteEndObject();
             if (extra?["last_error"] is { } error)
             {
                 w.WriteStartObject("last_error");
                 w.WriteString("reason", error);
-                w.WriteNumber("time", extra.Long("last_error_time"));
+                w.WriteNumber("time", extra.Number("last_error_time"));
                 w.WriteEndObject();
             }
             else
@@ -175,7 +176,7 @@ internal static class WgShowText
     }
 
     /// <summary>The health lines <c>sharptun wg show</c> prints under a peer of a SharpTun interface (after wg's own).</summary>
-    internal static string PrettyExtra(WgPeerStatus extra, DateTimeOffset now)
+    internal static string PrettyExtra(UapiPeerStatus extra, DateTimeOffset now)
     {
         var sb = new StringBuilder();
         sb.Append("  state: ").Append(extra["state"]);
@@ -184,16 +185,16 @@ internal static class WgShowText
             sb.Append(" since ").Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(long.Parse(since, CultureInfo.InvariantCulture))));
         }
         sb.Append(" (").Append(extra["transport"] ?? "udp");
-        if (extra.Long("path_mtu") > 0)
+        if (extra.Number("path_mtu") > 0)
         {
-            sb.Append(", path mtu ").Append(extra.Long("path_mtu").ToString(CultureInfo.InvariantCulture));
+            sb.Append(", path mtu ").Append(extra.Number("path_mtu").ToString(CultureInfo.InvariantCulture));
         }
         sb.Append(")\n");
-        sb.Append("  packets: ").Append(extra.Long("rx_packets").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
-          .Append(extra.Long("tx_packets").ToString(CultureInfo.InvariantCulture)).Append(" sent\n");
-        sb.Append("  handshakes: ").Append(extra.Long("handshakes_sent").ToString(CultureInfo.InvariantCulture)).Append(" sent, ")
-          .Append(extra.Long("handshakes_received").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
-          .Append(extra.Long("handshakes_failed").ToString(CultureInfo.InvariantCulture)).Append(" failed\n");
+        sb.Append("  packets: ").Append(extra.Number("rx_packets").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
+          .Append(extra.Number("tx_packets").ToString(CultureInfo.InvariantCulture)).Append(" sent\n");
+        sb.Append("  handshakes: ").Append(extra.Number("handshakes_sent").ToString(CultureInfo.InvariantCulture)).Append(" sent, ")
+          .Append(extra.Number("handshakes_received").ToString(CultureInfo.InvariantCulture)).Append(" received, ")
+          .Append(extra.Number("handshakes_failed").ToString(CultureInfo.InvariantCulture)).Append(" failed\n");
         if (extra.Drops.Count > 0)
         {
             sb.Append("  drops: ").Append(string.Join(", ", extra.Drops.Select(d => $"{d.Key} {d.Value.ToString(CultureInfo.InvariantCulture)}"))).Append('\n');
@@ -201,11 +202,11 @@ internal static class WgShowText
         if (extra["last_error"] is { } error)
         {
             sb.Append("  last error: ").Append(error).Append(", ")
-              .Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(extra.Long("last_error_time")))).Append('\n');
+              .Append(Ago(now - DateTimeOffset.FromUnixTimeSeconds(extra.Number("last_error_time")))).Append('\n');
         }
-        if (extra.Long("endpoint_changes") > 0)
+        if (extra.Number("endpoint_changes") > 0)
         {
-            sb.Append("  endpoint changes: ").Append(extra.Long("endpoint_changes").ToString(CultureInfo.InvariantCulture));
+            sb.Append("  endpoint changes: ").Append(extra.Number("endpoint_changes").ToString(CultureInfo.InvariantCulture));
             if (extra.EndpointHistory.Count > 0)
             {
                 var f = extra.EndpointHistory[^1].Split(',', 4);

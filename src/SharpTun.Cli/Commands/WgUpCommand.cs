@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using SharpTun.Linux;
 using SharpTun.WireGuard;
 using SharpTun.WireGuard.Host;
@@ -36,7 +35,10 @@ internal static class WgUpCommand
             var metricsText = r.GetValue(metrics);
             var metricsAt = metricsText is null ? null : MetricsServer.ParseEndpoint(metricsText);
             var userName = r.GetValue(user);
-            (int Uid, int Gid)? account = userName is null ? null : UserDatabase.ResolveAccount(userName);
+            if (userName is not null)
+            {
+                _ = UserDatabase.ResolveAccount(userName); // an unknown user is an error before anything starts
+            }
             var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
             var config = Load(path, name);
             var isDaemon = Environment.GetEnvironmentVariable(DaemonMarker) == "1";
@@ -49,7 +51,7 @@ internal static class WgUpCommand
             {
                 return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText);
             }
-            var code = Run(config, logLevel, account, userName, metricsAt);
+            var code = Run(config, new WireGuardServiceOptions { LogLevel = logLevel, User = userName, Metrics = metricsAt });
             if (isDaemon && code is CliRunner.Ok or CliRunner.Interrupted)
             {
                 // A normal end of the --background daemon: its log goes with it (a failure keeps it, it explains why).
@@ -60,17 +62,7 @@ internal static class WgUpCommand
         return cmd;
     }
 
-    internal static HostConfig Load(string path, string name)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"cannot read config '{path}': no such file");
-        }
-        var parsed = WireGuardConfig.Load(path);
-        // SaveConfig rewrites the file itself, not a symlink to it (wg-quick: readlink -f).
-        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
-        return HostConfig.FromConfig(parsed, name, Path.GetFileName(path)) with { ConfigPath = target };
-    }
+    internal static HostConfig Load(string path, string name) => WireGuardService.LoadConfig(path, name);
 
     internal static HostLogLevel ParseLevel(string text) => text.ToLowerInvariant() switch
     {
@@ -82,50 +74,30 @@ internal static class WgUpCommand
         _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, warning, info or debug"),
     };
 
-    private static int Run(HostConfig config, HostLogLevel level, (int Uid, int Gid)? account, string? userName, System.Net.IPEndPoint? metrics)
+    private static int Run(HostConfig config, WireGuardServiceOptions options)
     {
-        // Under systemd stdout is the journal: lines carry its priority prefix instead of a timestamp.
-        var log = new HostLog(Console.Out, level, journal: Journal.IsConnected(1));
-        using var stop = new ManualResetEventSlim();
-        var signal = 0;
-        void OnSignal(PosixSignalContext ctx)
+        // SIGTERM is the requested stop (wg down, systemd): a clean exit 0, as wireguard-go; Ctrl-C is an interruption.
+        options.HandleSignals = true;
+        options.Started = host =>
         {
-            ctx.Cancel = true;
-            // SIGTERM is the requested stop (wg down, systemd): a clean exit 0, as wireguard-go; Ctrl-C is an interruption.
-            Interlocked.CompareExchange(ref signal, ctx.Signal == PosixSignal.SIGINT ? CliRunner.Interrupted : -1, 0);
-            stop.Set();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var host = WireGuardHost.Up(config, log, metrics: metrics);
-        foreach (var note in host.Notes)
+            foreach (var note in host.Notes)
+            {
+                Console.Error.WriteLine($"sharptun: note: {note}");
+            }
+        };
+        options.Stopping = (host, _) =>
         {
-            Console.Error.WriteLine($"sharptun: note: {note}");
-        }
-        if (account is { } a)
+            // The counters at the stop, as 'tunnel' prints its own (before the teardown removes the peers).
+            Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.GetPeers(), host.Interface.Drops));
+            Console.Out.Flush();
+        };
+        var service = new WireGuardService(config, options);
+        var why = service.Run();
+        if (service.Failure is { } cause)
         {
-            // Every thread that already runs (pumps, UAPI) becomes the user with no capabilities; this
-            // thread keeps CAP_NET_ADMIN (+ NET_BIND_SERVICE) so that the teardown still works.
-            PrivilegeDrop.ToUser(a.Uid, a.Gid, keepNetAdmin: true);
-            log.Info(config.Name, $"running as user '{userName}' (uid {a.Uid}, gid {a.Gid})");
-        }
-        host.Completion.ContinueWith(_ => stop.Set(), TaskScheduler.Default);
-        // Type=notify: the interface is up (device, routes, UAPI, hooks, privileges dropped).
-        if (!SystemdNotify.Send($"READY=1\nSTATUS=interface {config.Name} up, UDP port {host.Interface.ActualListenPort}", out var notifyError) && notifyError is not null)
-        {
-            log.Warning(config.Name, notifyError);
-        }
-        stop.Wait();
-        SystemdNotify.Send($"STOPPING=1\nSTATUS=interface {config.Name} going down", out _);
-        // The counters at the stop, as 'tunnel' prints its own (before the teardown removes the peers).
-        Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.GetPeers(), host.Interface.Drops));
-        Console.Out.Flush();
-        if (host.Completion.IsFaulted && signal == 0)
-        {
-            var cause = host.Completion.Exception!.InnerException!;
             Console.Error.WriteLine($"sharptun: interface '{config.Name}' stopped: {cause.Message}");
             return CliRunner.Failed;
         }
-        return signal is 0 or -1 ? CliRunner.Ok : signal;
+        return why == WireGuardServiceStop.Interrupted ? CliRunner.Interrupted : CliRunner.Ok;
     }
 }
