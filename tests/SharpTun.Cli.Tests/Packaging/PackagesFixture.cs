@@ -20,6 +20,7 @@ public sealed class PackagesFixture : IDisposable
     [
         "SharpTun.Cli", "SharpTun.Crypto", "SharpTun.IO", "SharpTun.Lab", "SharpTun.Linux", "SharpTun.Netlink",
         "SharpTun.Packets", "SharpTun.Protocol", "SharpTun.Tunnel", "SharpTun.WireGuard", "SharpTun.WireGuard.Host",
+        "SharpTun.WireGuard.Hosting",
     ];
 
     /// <summary>The xunit collection of the tests that use the packages.</summary>

@@ -76,6 +76,7 @@ public sealed class PackagesTests(PackagesFixture packages)
             ["SharpTun.Tunnel"] = ["SharpTun.IO", "SharpTun.Linux", "SharpTun.Netlink", "SharpTun.Packets", "SharpTun.Protocol"],
             ["SharpTun.WireGuard.Host"] = ["Microsoft.Extensions.Logging", "SharpTun.IO", "SharpTun.Linux", "SharpTun.Netlink", "SharpTun.Packets", "SharpTun.WireGuard"],
             ["SharpTun.Lab"] = ["SharpTun.IO", "SharpTun.Linux", "SharpTun.Netlink", "SharpTun.Packets", "SharpTun.Tunnel", "SharpTun.WireGuard", "SharpTun.WireGuard.Host"],
+            ["SharpTun.WireGuard.Hosting"] = ["Microsoft.Extensions.Hosting.Abstractions", "SharpTun.WireGuard.Host"],
             ["SharpTun.Cli"] = [], // a tool package carries its dependencies inside
         };
         foreach (var id in PackagesFixture.Ids)
