@@ -12,11 +12,15 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
     /// <summary>The interface's <c>offload_*</c> lines, without the prefix ("tun" = "checksum,tcp_segmentation,…", counters).</summary>
     internal Dictionary<string, string> Offloads { get; } = [];
 
+    /// <summary>The interface's <c>handshake_*</c> lines, without the prefix (queued, under_load, cookie_replies_sent).</summary>
+    internal Dictionary<string, long> Handshake { get; } = [];
+
     internal static WgStatus Parse(string answer)
     {
         var iface = new Dictionary<string, long>();
         var peers = new Dictionary<string, WgPeerStatus>();
         var offloads = new Dictionary<string, string>();
+        var handshake = new Dictionary<string, long>();
         WgPeerStatus? current = null;
         foreach (var line in answer.Split('\n'))
         {
@@ -39,6 +43,10 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
             {
                 offloads[key["offload_".Length..]] = value;
             }
+            else if (current is null && key.StartsWith("handshake_", StringComparison.Ordinal) && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var h))
+            {
+                handshake[key["handshake_".Length..]] = h;
+            }
             else if (key == "endpoint_change")
             {
                 current?.EndpointHistory.Add(value);
@@ -52,6 +60,10 @@ internal sealed record WgStatus(IReadOnlyDictionary<string, long> Interface, IRe
         foreach (var (k, v) in offloads)
         {
             status.Offloads[k] = v;
+        }
+        foreach (var (k, v) in handshake)
+        {
+            status.Handshake[k] = v;
         }
         return status;
     }
