@@ -8,7 +8,7 @@
 # default 5) without a flood, then under each flood, and the time a NEW handshake takes (B takes a
 # fresh key pair, A learns its public key for B's address; ping B -> A until the first reply).
 # Floods: valid-mac1 initiations at 5,000/s and unpaced (one flooder core), random 148-byte datagrams
-# unpaced, forged data on B's live receiver index unpaced. Prints a table, writes bench/RESULTS-flood.md.
+# unpaced, forged data on B's live receiver index unpaced. Prints a table, writes the Flood section of bench/RESULTS.md.
 # Needs root; removes everything it made, also on Ctrl-C.
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -16,6 +16,7 @@ root="$(dirname "$here")"
 [ "$(id -u)" = 0 ] || { echo "flood: needs root" >&2; exit 1; }
 for t in iperf3 ping wg tshark dotnet; do command -v "$t" >/dev/null || { echo "flood: $t is missing" >&2; exit 1; }; done
 S=${FLOOD_SECONDS:-5}
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stf$$"; A="${tag}a"; B="${tag}b"; C="${tag}c"; W="${tag}w"
 IA="${tag}A"; IB="${tag}B" # interface names: unique per run (the UAPI sockets are global)
 work=$(mktemp -d /tmp/sharptun-flood.XXXXXX)
@@ -117,9 +118,10 @@ new_handshake() {
 
 # The receiver index A uses for B's current session: the index in a data message B sends to A.
 live_index() {
-  ( sleep 1; inB ping -c 3 -i 0.2 198.19.0.1 >/dev/null 2>&1 ) &
-  timeout 10 ip netns exec "$A" tshark -i wire0 -c 1 -f "udp dst port 51820 and src host 198.18.0.2 and udp[8] = 4" \
-    -T fields -e udp.payload 2>/dev/null | head -1 | cut -c9-16
+  ( sleep 2; inB ping -c 30 -i 0.2 198.19.0.1 >/dev/null 2>&1 ) &
+  # The WireGuard dissector off, so the UDP payload is plain data: bytes 4..7 are the receiver index.
+  timeout 15 ip netns exec "$A" tshark -i wire0 -c 1 --disable-protocol wg -f "udp dst port 51820 and src host 198.18.0.2 and udp[8] = 4" \
+    -T fields -e udp.payload -e data.data 2>/dev/null | tr -d ':\t ' | head -1 | cut -c9-16
 }
 
 flood() { # mode rate seconds [arg] -> runs in the background in C; its pid in $flood_pid
@@ -155,12 +157,12 @@ run_impl() { # label impl
     sleep 1 # the flood reaches its rate (and the victim's state) before the measurement
     local g; g=$(iperf)
     hs=$(new_handshake)
-    kill "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
+    kill -TERM "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
     sent=$(sed -n 's/.* = \([0-9]*\) \/s.*/\1/p' "$work/flooder.log" | tail -1)
     [ -n "$sent" ] || sent="(killed)"
     pct=$(awk -v g="$g" -v b="$base" 'BEGIN {if (b + 0 > 0 && g != "-") printf "%.0f %%", 100 * g / b; else print "-"}')
     local cookies="-"
-    [ "$impl" = sharptun ] && cookies=$("${st[@]}" wg show "$IA" --json 2>/dev/null | sed -n 's/.*"cookie_replies_sent":\([0-9]*\).*/\1/p' | head -1)
+    [ "$impl" = sharptun ] && cookies=$("${st[@]}" wg show "$IA" --json 2>/dev/null | tr -d ' \n' | sed -n 's/.*"cookie_replies_sent":\([0-9]*\).*/\1/p' | head -1)
     echo "flood: $label: $mode @ ${rate/#0/max}: $g Mbit/s ($pct), new handshake $hs s, flooder $sent/s, cookie replies so far ${cookies:--}" >&2
     rows+=("$label|$mode|${rate/#0/max} (sent ${sent}/s)|$g|$pct|$hs|${cookies:--}")
   done
@@ -171,10 +173,24 @@ run_impl "SharpTun ($st_build)" sharptun
 [ -x "$upstream" ] && run_impl "wireguard-go $("$upstream" --version 2>/dev/null | awk '{print $2; exit}') (upstream)" "$upstream"
 [ -x /usr/bin/wireguard-go ] && [ -n "${FLOOD_DEBIAN:-}" ] && run_impl "wireguard-go (Debian)" /usr/bin/wireguard-go
 
-{
-  echo "| implementation | flood | rate /s | iperf3 Mbit/s | of baseline | new handshake s | cookie replies (SharpTun, cumulative) |"
-  echo "|---|---|---|---|---|---|---|"
+table=$(
+  echo "| implementation | flood | rate /s (flooder achieved) | iperf3 Mbit/s | of baseline | new handshake s | cookie replies sent (cumulative) |"
+  echo "|---|---|---|---:|---:|---:|---:|"
   for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
-} | tee "$here/RESULTS-flood.md"
-echo
-echo "Run $(date -u +%Y-%m-%dT%H:%MZ), FLOOD_SECONDS=$S, $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$here/RESULTS-flood.md"
+)
+echo; echo "$table"
+# The "Flood" section of bench/RESULTS.md (between the markers; run.sh keeps it) is replaced by this run's.
+{
+  [ -f "$here/RESULTS.md" ] && sed '/^<!-- flood -->$/,/^<!-- \/flood -->$/d' "$here/RESULTS.md" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+  echo
+  echo "<!-- flood -->"
+  echo "## Flood (bench/flood.sh, issue 20)"
+  echo
+  echo "Latest run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, FLOOD_SECONDS=$S, load average at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Victim A, legitimate client B (same implementation), flooder C (bench/Flooder, one core, .NET) on one bridged wire."
+  echo "iperf3 B -> A during the flood; then a NEW handshake (B takes a fresh key, A learns it) timed to the first ping reply."
+  echo
+  echo "$table"
+  echo "<!-- /flood -->"
+} >"$here/RESULTS.md.new" && mv "$here/RESULTS.md.new" "$here/RESULTS.md"
+echo "flood: wrote the Flood section of $here/RESULTS.md"

@@ -71,12 +71,16 @@ switch (mode)
         return 2;
 }
 
+// SIGTERM/SIGINT end the flood early, still with the summary line.
+var stop = false;
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; Volatile.Write(ref stop, true); });
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; Volatile.Write(ref stop, true); });
 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 socket.Connect(target);
 var sw = Stopwatch.StartNew();
 var limit = TimeSpan.FromSeconds(seconds);
 long sent = 0, failed = 0;
-while (sw.Elapsed < limit)
+while (sw.Elapsed < limit && !Volatile.Read(ref stop))
 {
     // Paced: send what the rate allows by now, in bursts of at most 64, then yield a millisecond.
     var due = rate > 0 ? (long)(rate * sw.Elapsed.TotalSeconds) - sent : 64;

@@ -17,10 +17,10 @@ namespace SharpTun.WireGuard.Host;
 ///                   HandshakeStage: ring of Capacity slots (148 B each, allocated once)
 ///                        │  full ──► drop handshake_queue_full
 ///                        ▼  (one lock, held only to copy a slot in or out)
-///                   "handshake" thread: under-load state → core (mac2 / cookie reply, rate
+///                   "handshake" threads (one per core, at most 4): under-load state → core (mac2 / cookie reply, rate
 ///                        limits, DH) → response sent; packets queued for the peer sent
 /// </code>
-/// The queue lock is a leaf: nothing else is taken while it is held. The worker processes each message
+/// Each worker has its own message and scratch buffers. The queue lock is a leaf: nothing else is taken while it is held. The worker processes each message
 /// inside a <see cref="PumpGate"/> batch, as the pumps do. Without a worker thread (tests driving the
 /// pumps one batch at a time) the net pump drains the queue itself at the end of each batch.
 /// </summary>
@@ -44,7 +44,7 @@ internal sealed class HandshakeStage
     private readonly TimeProvider _time;
     private int _head;
     private int _count;
-    private bool _waiting;
+    private int _waiting;
     private bool _shutdown;
     private bool _workerRuns;
     private long _underLoadUntil = long.MinValue;
@@ -121,22 +121,30 @@ internal sealed class HandshakeStage
             _lengths[tail] = message.Length;
             _sources[tail] = source;
             Volatile.Write(ref _count, _count + 1);
-            wake = _waiting;
+            wake = _waiting > 0;
             if (wake)
             {
-                Monitor.Pulse(_sync);
+                Monitor.Pulse(_sync); // one waiting worker
             }
         }
         return true;
     }
 
     /// <summary>The worker thread's loop: waits for messages and processes them until <see cref="Shutdown"/>.</summary>
-    internal void Run()
+    internal void Run() => Run(_handler);
+
+    /// <summary>
+    /// A worker thread's loop with its own handler (its own scratch buffers): several workers may run at
+    /// once (the core is thread-safe), each taking the oldest message.
+    /// </summary>
+    internal void Run(Handler handler)
     {
         Volatile.Write(ref _workerRuns, true);
-        while (TryTake(wait: true, out var length, out var source))
+        var work = new byte[WireGuardConstants.InitiationSize]; // once per thread
+        while (TryTake(wait: true, work, out var length, out var source))
         {
-            Process(length, source);
+            BeforeProcess?.Invoke();
+            handler(work.AsSpan(0, length), source);
         }
     }
 
@@ -151,9 +159,10 @@ internal sealed class HandshakeStage
             return 0;
         }
         var n = 0;
-        while (TryTake(wait: false, out var length, out var source))
+        while (TryTake(wait: false, _work, out var length, out var source))
         {
-            Process(length, source);
+            BeforeProcess?.Invoke();
+            _handler(_work.AsSpan(0, length), source);
             n++;
         }
         return n;
@@ -179,14 +188,8 @@ internal sealed class HandshakeStage
         }
     }
 
-    private void Process(int length, in DatagramEndpoint source)
-    {
-        BeforeProcess?.Invoke();
-        _handler(_work.AsSpan(0, length), source);
-    }
-
-    /// <summary>Moves the oldest message into the worker buffer; false when empty (not waiting) or shut down.</summary>
-    private bool TryTake(bool wait, out int length, out DatagramEndpoint source)
+    /// <summary>Moves the oldest message into <paramref name="work"/>; false when empty (not waiting) or shut down.</summary>
+    private bool TryTake(bool wait, byte[] work, out int length, out DatagramEndpoint source)
     {
         lock (_sync)
         {
@@ -198,9 +201,9 @@ internal sealed class HandshakeStage
                     source = default;
                     return false;
                 }
-                _waiting = true;
+                _waiting++;
                 Monitor.Wait(_sync);
-                _waiting = false;
+                _waiting--;
             }
             if (_shutdown && wait)
             {
@@ -210,7 +213,7 @@ internal sealed class HandshakeStage
             }
             length = _lengths[_head];
             source = _sources[_head];
-            _slots[_head].AsSpan(0, length).CopyTo(_work);
+            _slots[_head].AsSpan(0, length).CopyTo(work);
             _head = (_head + 1) % _slots.Length;
             Volatile.Write(ref _count, _count - 1);
             return true;

@@ -2,10 +2,12 @@ namespace SharpTun.WireGuard.Host;
 
 public sealed partial class WireGuardInterface
 {
-    private readonly byte[] _handshakeScratch = new byte[SlotSize];
-    private readonly Memory<byte>[] _handshakeOne = new Memory<byte>[1];
+    /// <summary>Handshake workers: one per core (wireguard-go runs NumCPU), at most 4.</summary>
+    internal static readonly int HandshakeWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    private readonly HandshakeScratch _drainScratch = new();
     private readonly HandshakeStage _handshakes;
-    private Thread? _handshakeThread;
+    private readonly List<Thread> _handshakeThreads = [];
     private long _cookieRepliesSent;
 
     /// <summary>The handshake queue between the receive thread and the handshake worker (see <see cref="HandshakeStage"/>).</summary>
@@ -40,16 +42,37 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    /// <summary>The handshake worker's share: under-load state, the core's handshake processing, the reply and queued packets sent.</summary>
-    private void ProcessHandshake(ReadOnlySpan<byte> message, in DatagramEndpoint source)
+    /// <summary>One worker's buffers: a reply and the queued packets are encrypted into Buffer and sent from One.</summary>
+    private sealed class HandshakeScratch
     {
+        internal readonly byte[] Buffer = new byte[SlotSize];
+        internal readonly Memory<byte>[] One = new Memory<byte>[1];
+    }
+
+    /// <summary>Starts the handshake worker threads; under the interface lock.</summary>
+    private void StartHandshakeWorkers()
+    {
+        for (var i = 0; i < HandshakeWorkers; i++)
+        {
+            var scratch = new HandshakeScratch();
+            _handshakeThreads.Add(StartThread(() => _handshakes.Run((ReadOnlySpan<byte> m, in DatagramEndpoint s) => ProcessHandshake(m, s, scratch)), "handshake"));
+        }
+    }
+
+    /// <summary>A handshake processed on the thread that drains the queue (no workers: tests driving the pumps).</summary>
+    private void ProcessHandshake(ReadOnlySpan<byte> message, in DatagramEndpoint source) => ProcessHandshake(message, source, _drainScratch);
+
+    /// <summary>A handshake worker's share: under-load state, the core's handshake processing, the reply and queued packets sent.</summary>
+    private void ProcessHandshake(ReadOnlySpan<byte> message, in DatagramEndpoint source, HandshakeScratch scratch)
+    {
+        var buffer = scratch.Buffer;
         _pumpGate.EnterBatch();
         try
         {
             var device = _device;
             device.UnderLoad = Handshakes.UnderLoad;
             var bind = Volatile.Read(ref _bind);
-            var r = device.Decapsulate(source.Remote, message, _handshakeScratch);
+            var r = device.Decapsulate(source.Remote, message, buffer);
             PeerState? state = null;
             if (r.Peer is not null)
             {
@@ -68,9 +91,9 @@ public sealed partial class WireGuardInterface
                         // Only a cookie reply answers a handshake without naming a peer.
                         Interlocked.Increment(ref _cookieRepliesSent);
                     }
-                    _handshakeOne[0] = _handshakeScratch.AsMemory(0, r.Length);
+                    scratch.One[0] = buffer.AsMemory(0, r.Length);
                     var destination = state?.Destination(r.Endpoint) ?? source;
-                    var errno = bind.Send(_handshakeOne, 0, destination);
+                    var errno = bind.Send(scratch.One, 0, destination);
                     if (errno != 0)
                     {
                         SendFailed(errno, destination, state, 1);
@@ -82,7 +105,7 @@ public sealed partial class WireGuardInterface
             }
             if (r.Peer is not null && r.Peer.QueuedPackets > 0 && r.Peer.HasSession)
             {
-                SendPending(state!, _handshakeScratch, bind);
+                SendPending(state!, buffer, bind, scratch.One);
             }
         }
         finally

@@ -55,9 +55,9 @@ public sealed partial class WireGuardInterface
     /// Sends the packets queued for a peer (while its handshake was pending, or behind other queued ones),
     /// in order, until the core says the queue is empty; one drainer per peer at a time (any thread).
     /// </summary>
-    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind)
+    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind, Memory<byte>[]? one = null)
     {
-        var one = scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : scratch == _handshakeScratch ? _handshakeOne : _pendingOne;
+        one ??= scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : _pendingOne;
         lock (state.DrainLock)
         {
             // Bounded, so a peer fed faster than it drains cannot hold this thread; the timer goes on.

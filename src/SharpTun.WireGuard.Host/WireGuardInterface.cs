@@ -4,9 +4,9 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind.
-/// Four threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
-/// messages, mac1 checked, queued for the next), the handshake worker (<see cref="HandshakeStage"/>:
-/// Diffie-Hellman, cookies, responses), and the peer timers every 100 ms (retries, rekeys, keepalives, and the
+/// The threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
+/// messages, mac1 checked, queued for the next), the handshake workers (<see cref="HandshakeStage"/>:
+/// Diffie-Hellman, cookies, responses; one per core, at most 4), and the peer timers every 100 ms (retries, rekeys, keepalives, and the
 /// packets queued during a handshake). Buffers are allocated once with 16 bytes of headroom in front
 /// of each tun packet, so encryption and decryption happen in place; nothing is allocated per packet.
 /// <para>Concurrency: the protocol core is thread-safe, so the two pumps run their batches at the
@@ -118,7 +118,7 @@ public sealed partial class WireGuardInterface : IDisposable
             _tunThread = StartThread(_tunPump.Run, "tun");
             _netThread = StartThread(() => _netPump.Run(_bind), "udp");
             _timerThread = StartThread(TimerLoop, "timers");
-            _handshakeThread = StartThread(Handshakes.Run, "handshake");
+            StartHandshakeWorkers();
         }
         _log.Info(Name, $"started; listening on UDP port {ActualListenPort}");
     }
@@ -194,7 +194,7 @@ public sealed partial class WireGuardInterface : IDisposable
         Thread?[] threads;
         lock (_gate)
         {
-            threads = [_tunThread, _netThread, _timerThread, _handshakeThread, .. _oldNetThreads];
+            threads = [_tunThread, _netThread, _timerThread, .. _handshakeThreads, .. _oldNetThreads];
         }
         foreach (var t in threads)
         {
