@@ -8,7 +8,8 @@
 # default 5) without a flood, then under each flood, and the time a NEW handshake takes (B takes a
 # fresh key pair, A learns its public key for B's address; ping B -> A until the first reply).
 # Floods: valid-mac1 initiations at 5,000/s and unpaced (one flooder core), random 148-byte datagrams
-# unpaced, forged data on B's live receiver index unpaced. Prints a table, writes the Flood section of bench/RESULTS.md.
+# unpaced, forged data on B's live receiver index unpaced. FLOOD_PERF=1 adds a perf profile of the victim
+# under the unpaced initiation flood. Prints a table, writes the Flood section of bench/RESULTS.md.
 # Needs root; removes everything it made, also on Ctrl-C.
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -78,7 +79,7 @@ up() { # impl ns name key peerkey addr peerwire peeraddr
   local impl=$1; shift
   if [ "$impl" = sharptun ]; then
     wgconf "$work/$2.conf" "$3" "$4" "$5" "$6" "$7" quick
-    ip netns exec "$1" "${st[@]}" wg up "$work/$2.conf" --log-level error >>"$work/log" 2>&1 &
+    ip netns exec "$1" env ${FLOOD_PERF:+DOTNET_PerfMapEnabled=1} "${st[@]}" wg up "$work/$2.conf" --log-level error >>"$work/log" 2>&1 &
     pids+=($!)
     for _ in $(seq 200); do ip -n "$1" link show "$2" 2>/dev/null | grep -q UP && [ -S "/var/run/wireguard/$2.sock" ] && break; sleep 0.1; done
   else
@@ -155,6 +156,12 @@ run_impl() { # label impl
     : >"$work/flooder.log"
     flood "$mode" "$rate" $((S + 25)) "$arg"
     sleep 1 # the flood reaches its rate (and the victim's state) before the measurement
+    if [ -n "${FLOOD_PERF:-}" ] && [ "$mode $rate" = "initiations 0" ] && command -v perf >/dev/null; then
+      # FLOOD_PERF=1: where the victim's CPU goes under the unpaced valid-mac1 flood (5 s, by symbol).
+      perf record -q -g -o "$work/perf.data" -p "${pids[0]}" -- sleep 5 >/dev/null 2>&1
+      echo "flood: $label: perf profile of the victim under the initiation flood (top symbols, self):" >&2
+      perf report -q -i "$work/perf.data" --no-children --sort comm,dso,symbol 2>/dev/null | grep -v '^$' | grep -v '^ *|' | grep -v -- '---' | head -25 >&2
+    fi
     local g; g=$(iperf)
     hs=$(new_handshake)
     kill -TERM "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
