@@ -160,7 +160,7 @@ run_impl() { # label impl
       # FLOOD_PERF=1: where the victim's CPU goes under the unpaced valid-mac1 flood (5 s, by symbol).
       perf record -q -g -o "$work/perf.data" -p "${pids[0]}" -- sleep 5 >/dev/null 2>&1
       echo "flood: $label: perf profile of the victim under the initiation flood (top symbols, self):" >&2
-      perf report -q -i "$work/perf.data" --no-children --sort comm,dso,symbol 2>/dev/null | grep -v '^$' | grep -v '^ *|' | grep -v -- '---' | head -25 >&2
+      perf report -q -i "$work/perf.data" --no-children -g none --percent-limit 1 --sort comm,dso,symbol 2>/dev/null | grep -v "^$" | head -25 >&2
     fi
     local g; g=$(iperf)
     hs=$(new_handshake)
