@@ -108,7 +108,6 @@ internal sealed class HandshakeStage
         {
             throw new ArgumentException($"a handshake message is at most {WireGuardConstants.InitiationSize} bytes, got {message.Length}", nameof(message));
         }
-        bool wake;
         lock (_sync)
         {
             if (_count == _slots.Length || _shutdown)
@@ -121,13 +120,27 @@ internal sealed class HandshakeStage
             _lengths[tail] = message.Length;
             _sources[tail] = source;
             Volatile.Write(ref _count, _count + 1);
-            wake = _waiting > 0;
-            if (wake)
-            {
-                Monitor.Pulse(_sync); // one waiting worker
-            }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Wakes as many parked workers as there are messages waiting (at most all of them): the receive path
+    /// calls it once per batch, not per message, so a flood costs one wake-up per batch, not one per datagram.
+    /// </summary>
+    internal void Signal()
+    {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return;
+        }
+        lock (_sync)
+        {
+            for (var n = Math.Min(_waiting, _count); n > 0; n--)
+            {
+                Monitor.Pulse(_sync);
+            }
+        }
     }
 
     /// <summary>The worker thread's loop: waits for messages and processes them until <see cref="Shutdown"/>.</summary>

@@ -81,7 +81,9 @@ public sealed partial class WireGuardInterface
             {
                 _plainCount = 0;
                 var writes = Decrypt(count, bind);
-                // Without a worker (tests drive the pumps batch by batch) this batch's handshakes are done here, after its data.
+                // The batch's handshakes: the workers are woken once; without workers (tests drive the pumps
+                // batch by batch) they are done here, after the batch's data.
+                _owner.Handshakes.Signal();
                 _owner.Handshakes.Drain();
                 if (_coalescer is not null)
                 {
