@@ -319,6 +319,8 @@ echo "$table"
   [ -n "$relay_ratios" ] && { echo "$relay_ratios" | sed 's/^/- /'; echo; }
   echo "CPU is utime+stime of the tunnel's own processes (both ends) during the single-stream run, in % of one core;"
   echo "kernel work done in softirq context is not included. socat over TCP does not preserve packet boundaries."
+  # bench/flood.sh's section (between its markers) is kept as it was.
+  [ -f "$here/RESULTS.md" ] && sed -n '/^<!-- flood -->$/,/^<!-- \/flood -->$/p' "$here/RESULTS.md" | sed '1s/^/\n/'
 } >"$here/RESULTS.md.new"
 mv "$here/RESULTS.md.new" "$here/RESULTS.md"
 echo "bench: wrote $here/RESULTS.md"

@@ -69,6 +69,8 @@ public sealed class DropCounters
         DropReason.NoEndpoint => "no_endpoint",
         DropReason.SendFailed => "send_failed",
         DropReason.TunWriteFailed => "tun_write_failed",
+        DropReason.BadMac1 => "bad_mac1",
+        DropReason.HandshakeQueueFull => "handshake_queue_full",
         _ => reason.ToString(),
     };
 

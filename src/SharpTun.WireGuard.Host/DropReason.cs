@@ -41,4 +41,10 @@ public enum DropReason
 
     /// <summary>The tun device refused the packet.</summary>
     TunWriteFailed,
+
+    /// <summary>A handshake message's mac1 was not keyed by our public key (random bytes, another interface's key): dropped on arrival, before it could count as load.</summary>
+    BadMac1,
+
+    /// <summary>The handshake queue was full (flood protection: handshakes are dropped, data never is).</summary>
+    HandshakeQueueFull,
 }

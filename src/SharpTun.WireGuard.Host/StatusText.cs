@@ -6,7 +6,8 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// The answer to <see cref="UapiClient.StatusRequest"/>, in the UAPI's key=value line style: the interface's
 /// <c>drop_REASON=N</c> lines and its <c>offload_*</c> counters (tun TSO/USO split and GRO coalescing, UDP
-/// GSO/GRO), then per peer <c>public_key=HEX</c> followed by <c>state</c>,
+/// GSO/GRO), the handshake stage's <c>handshake_queued</c>, <c>handshake_under_load</c> (0/1) and
+/// <c>handshake_cookie_replies_sent</c>, then per peer <c>public_key=HEX</c> followed by <c>state</c>,
 /// <c>handshaking_since</c>, <c>rx_packets</c>, <c>tx_packets</c>, <c>handshakes_sent</c>, <c>handshakes_received</c>,
 /// <c>handshakes_failed</c>, <c>last_error</c>, <c>last_error_time</c>, <c>last_received</c>, <c>transport</c>, <c>path_mtu</c>,
 /// <c>endpoint_changes</c>, one <c>endpoint_change=UNIX,CAUSE,FROM,TO</c> per recorded change, and its
@@ -29,6 +30,9 @@ internal static class StatusText
             }
         }
         wgInterface.Offloads.Format(Line);
+        Line("handshake_queued", wgInterface.HandshakesQueued);
+        Line("handshake_under_load", wgInterface.UnderLoad ? 1 : 0);
+        Line("handshake_cookie_replies_sent", wgInterface.CookieRepliesSent);
         foreach (var peer in wgInterface.GetPeers())
         {
             Line("public_key", Convert.ToHexStringLower(peer.PublicKey));

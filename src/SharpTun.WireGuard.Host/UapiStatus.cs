@@ -10,15 +10,17 @@ namespace SharpTun.WireGuard.Host;
 /// </summary>
 public sealed class UapiStatus
 {
-    private UapiStatus(IReadOnlyDictionary<string, long> drops, IReadOnlyDictionary<string, UapiPeerStatus> peers, IReadOnlyDictionary<string, string> offloads)
+    private UapiStatus(IReadOnlyDictionary<string, long> drops, IReadOnlyDictionary<string, UapiPeerStatus> peers, IReadOnlyDictionary<string, string> offloads,
+        IReadOnlyDictionary<string, long> handshake)
     {
         Drops = drops;
         Peers = peers;
         Offloads = offloads;
+        Handshake = handshake;
     }
 
     /// <summary>No interface counters, no peers: what a server without the extension gives.</summary>
-    public static UapiStatus Empty { get; } = new(new Dictionary<string, long>(), new Dictionary<string, UapiPeerStatus>(), new Dictionary<string, string>());
+    public static UapiStatus Empty { get; } = new(new Dictionary<string, long>(), new Dictionary<string, UapiPeerStatus>(), new Dictionary<string, string>(), new Dictionary<string, long>());
 
     /// <summary>The interface's drop counters by reason name ("no_route" = N); only non-zero reasons are written.</summary>
     public IReadOnlyDictionary<string, long> Drops { get; }
@@ -28,6 +30,9 @@ public sealed class UapiStatus
 
     /// <summary>The interface's <c>offload_*</c> lines without the prefix ("tun" = "checksum,tcp_segmentation,…", counters).</summary>
     public IReadOnlyDictionary<string, string> Offloads { get; }
+
+    /// <summary>The interface's <c>handshake_*</c> lines without the prefix: the handshake stage's "queued", "under_load" (0/1), "cookie_replies_sent".</summary>
+    public IReadOnlyDictionary<string, long> Handshake { get; }
 
     /// <summary>
     /// Parses an answer (key=value lines up to <c>errno=</c>). Lines without '=' and unparsable counters are
@@ -39,6 +44,7 @@ public sealed class UapiStatus
         var drops = new Dictionary<string, long>(StringComparer.Ordinal);
         var peers = new Dictionary<string, UapiPeerStatus>(StringComparer.Ordinal);
         var offloads = new Dictionary<string, string>(StringComparer.Ordinal);
+        var handshake = new Dictionary<string, long>(StringComparer.Ordinal);
         UapiPeerStatus? current = null;
         foreach (var line in answer.Split('\n'))
         {
@@ -61,6 +67,10 @@ public sealed class UapiStatus
             {
                 offloads[key["offload_".Length..]] = value;
             }
+            else if (current is null && key.StartsWith("handshake_", StringComparison.Ordinal) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var h))
+            {
+                handshake[key["handshake_".Length..]] = h;
+            }
             else if (key == "endpoint_change")
             {
                 current?.Changes.Add(value);
@@ -70,6 +80,6 @@ public sealed class UapiStatus
                 current.Entries[key] = value;
             }
         }
-        return new UapiStatus(drops, peers, offloads);
+        return new UapiStatus(drops, peers, offloads, handshake);
     }
 }

@@ -7,12 +7,11 @@ public sealed partial class WireGuardInterface
 {
     private readonly NetPump _netPump;
 
-    private int _initiationsSeen;
-
     /// <summary>
     /// UDP → tun. Receives a batch; data messages are decrypted in place (the plaintext lands at
-    /// <see cref="Headroom"/>, where the tun write takes it); handshake messages are answered at once
-    /// from a scratch buffer, and packets queued for a peer whose session just came up are sent.
+    /// <see cref="Headroom"/>, where the tun write takes it); handshake messages have their mac1 checked
+    /// and go to the <see cref="HandshakeStage"/> (its doc draws the receive side's threads); cookie
+    /// replies are consumed here (cheap, and only for a live index).
     /// </summary>
     private sealed class NetPump
     {
@@ -82,6 +81,10 @@ public sealed partial class WireGuardInterface
             {
                 _plainCount = 0;
                 var writes = Decrypt(count, bind);
+                // The batch's handshakes: the workers are woken once; without workers (tests drive the pumps
+                // batch by batch) they are done here, after the batch's data.
+                _owner.Handshakes.Signal();
+                _owner.Handshakes.Drain();
                 if (_coalescer is not null)
                 {
                     WriteCoalesced();
@@ -151,10 +154,12 @@ public sealed partial class WireGuardInterface
                 var slot = _buffers[i].Span;
                 var datagram = slot[..size];
                 var source = _endpoints[i];
-                var isData = size >= WireGuardConstants.DataMinimumSize && BinaryPrimitives.ReadUInt32LittleEndian(datagram) == 4;
-                if (!isData && size == WireGuardConstants.InitiationSize)
+                var type = size >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(datagram) : 0;
+                var isData = size >= WireGuardConstants.DataMinimumSize && type == 4;
+                if ((type == 1 && size == WireGuardConstants.InitiationSize) || (type == 2 && size == WireGuardConstants.ResponseSize))
                 {
-                    _owner._initiationsSeen++;
+                    _owner.AdmitHandshake(device, datagram, source);
+                    continue;
                 }
                 // Data decrypts in place: ciphertext at 16.., plaintext written over it at 16...
                 var r = isData

@@ -2,12 +2,8 @@ namespace SharpTun.WireGuard.Host;
 
 public sealed partial class WireGuardInterface
 {
-    /// <summary>More initiations than this per timer tick (100 ms) puts the core under load for a second: cookies engage.</summary>
-    internal const int UnderLoadInitiationsPerTick = 32;
-
     private readonly byte[] _timerScratch = new byte[SlotSize];
     private readonly Memory<byte>[] _timerOne = new Memory<byte>[1];
-    private long _underLoadUntil = long.MinValue;
 
     private void TimerLoop()
     {
@@ -31,12 +27,8 @@ public sealed partial class WireGuardInterface
     internal void Tick()
     {
         var now = _time.GetTimestamp();
-        if (_initiationsSeen > UnderLoadInitiationsPerTick)
-        {
-            _underLoadUntil = now + (long)(_time.TimestampFrequency * 1.0);
-        }
-        _initiationsSeen = 0;
-        _device.UnderLoad = now < _underLoadUntil;
+        // Load is the handshake queue's (HandshakeStage), refreshed here too so that it ends without traffic.
+        _device.UnderLoad = Handshakes.UnderLoad;
         var bind = _bind;
         if (_transportsEnabled)
         {
@@ -121,9 +113,9 @@ public sealed partial class WireGuardInterface
     /// Sends the packets queued for a peer (while its handshake was pending, or behind other queued ones),
     /// in order, until the core says the queue is empty; one drainer per peer at a time (any thread).
     /// </summary>
-    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind)
+    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind, Memory<byte>[]? one = null)
     {
-        var one = scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : _pendingOne;
+        one ??= scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : _pendingOne;
         lock (state.DrainLock)
         {
             // Bounded, so a peer fed faster than it drains cannot hold this thread; the timer goes on.

@@ -4,10 +4,12 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind.
-/// Three threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
-/// replies sent back at once), and the peer timers: a round every 100 ms that looks only at the peers
-/// something happened to and those whose deadline came (retries, rekeys, keepalives, and the packets
-/// queued during a handshake; see <see cref="Tick"/>), so idle peers cost nothing. Buffers are allocated once with 16 bytes of headroom in front
+/// The threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
+/// messages: mac1 checked, queued for the next), the handshake workers (<see cref="HandshakeStage"/>:
+/// Diffie-Hellman, cookies, responses; one per core, at most 4), and the peer timers: a round every 100 ms
+/// that looks only at the peers something happened to and those whose deadline came (retries, rekeys,
+/// keepalives, and the packets queued during a handshake; see <see cref="Tick"/>), so idle peers cost
+/// nothing. Buffers are allocated once with 16 bytes of headroom in front
 /// of each tun packet, so encryption and decryption happen in place; nothing is allocated per packet.
 /// <para>Concurrency: the protocol core is thread-safe, so the two pumps run their batches at the
 /// same time (each direction's crypto on its own core) without the interface lock. Configuration
@@ -82,6 +84,7 @@ public sealed partial class WireGuardInterface : IDisposable
         });
         _tunPump = new TunPump(this);
         _netPump = new NetPump(this);
+        _handshakes = new HandshakeStage(ProcessHandshake, _time);
     }
 
     /// <summary>The interface (tun device) name.</summary>
@@ -117,6 +120,7 @@ public sealed partial class WireGuardInterface : IDisposable
             _tunThread = StartThread(_tunPump.Run, "tun");
             _netThread = StartThread(() => _netPump.Run(_bind), "udp");
             _timerThread = StartThread(TimerLoop, "timers");
+            StartHandshakeWorkers();
         }
         _log.Info(Name, $"started; listening on UDP port {ActualListenPort}");
     }
@@ -143,6 +147,7 @@ public sealed partial class WireGuardInterface : IDisposable
             return;
         }
         _stopSignal.Set();
+        Handshakes.Shutdown();
         _tun.Shutdown();
         lock (_gate)
         {
@@ -191,7 +196,7 @@ public sealed partial class WireGuardInterface : IDisposable
         Thread?[] threads;
         lock (_gate)
         {
-            threads = [_tunThread, _netThread, _timerThread, .. _oldNetThreads];
+            threads = [_tunThread, _netThread, _timerThread, .. _handshakeThreads, .. _oldNetThreads];
         }
         foreach (var t in threads)
         {

@@ -79,6 +79,10 @@ public sealed class WireGuardMetrics : IDisposable
             }
             return list;
         }, "{packet}", "Packets and datagrams dropped by the interface, by reason (including those of no peer)");
+        _meter.CreateObservableCounter("sharptun.wireguard.cookie_replies", () => Snapshot().Select(s => new Measurement<long>(s.Interface.CookieRepliesSent, new KeyValuePair<string, object?>("interface", s.Interface.Name))),
+            "{packet}", "Cookie replies sent: handshakes answered with a cookie while the interface was under load");
+        _meter.CreateObservableGauge("sharptun.wireguard.under_load", () => Snapshot().Select(s => new Measurement<int>(s.Interface.UnderLoad ? 1 : 0, new KeyValuePair<string, object?>("interface", s.Interface.Name))),
+            description: "1 while the handshake queue is loaded (more than 1/8 full, or was within the last second): cookies are demanded");
         _meter.CreateObservableGauge("sharptun.wireguard.peers", () => Snapshot().Select(s => new Measurement<int>(s.Peers.Count, new KeyValuePair<string, object?>("interface", s.Interface.Name))),
             description: "Configured peers");
 

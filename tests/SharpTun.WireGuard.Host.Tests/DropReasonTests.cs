@@ -97,6 +97,37 @@ public sealed class DropReasonTests
             pair.BindB.Inbox.Push(fresh.AsSpan(0, r.Length).ToArray(), FakePair.AddressA);
             pair.B.PumpNetOnce();
         });
+        ExactlyOnce(pair.A, DropReason.BadMac1, false, () =>
+        {
+            var junk = new byte[WireGuardConstants.InitiationSize];
+            new Random(20).NextBytes(junk);
+            junk[0] = 1;
+            junk[1] = junk[2] = junk[3] = 0;
+            pair.BindA.Inbox.Push(junk, FakePair.AddressB);
+            pair.A.PumpNetOnce();
+        });
+        var stage = pair.A.Handshakes;
+        stage.Hold = true;
+        var flood = Integration.Forge.Initiations(stage.Capacity + 1, Convert.ToBase64String(WireGuardKeys.PublicKey(pair.KeyA)));
+        foreach (var chunk in flood.Chunk(128).SkipLast(1))
+        {
+            foreach (var m in chunk)
+            {
+                pair.BindA.Inbox.Push(m, FakePair.AddressB);
+            }
+            while (pair.BindA.Inbox.Count > 0)
+            {
+                pair.A.PumpNetOnce();
+            }
+        }
+        Assert.Equal(stage.Capacity, stage.Count);
+        ExactlyOnce(pair.A, DropReason.HandshakeQueueFull, false, () =>
+        {
+            pair.BindA.Inbox.Push(flood[^1], FakePair.AddressB);
+            pair.A.PumpNetOnce();
+        });
+        stage.Clear();
+        stage.Hold = false;
         ExactlyOnce(pair.A, DropReason.TooBig, false, () =>
         {
             pair.BindA.TruncateNext = true;

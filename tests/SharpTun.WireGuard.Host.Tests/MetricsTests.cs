@@ -58,6 +58,8 @@ public sealed class MetricsTests
         Assert.Equal(Pings, p.Value("sharptun_wireguard_received_packets_total", "interface=wgb"));
         Assert.Equal(a.TransmitBytes, p.Value("sharptun_wireguard_sent_bytes_total", "interface=wga"));
         Assert.Equal(1, p.Value("sharptun_wireguard_peers", "interface=wgb"));
+        Assert.Equal(0, p.Value("sharptun_wireguard_cookie_replies_total", "interface=wga"));
+        Assert.Equal(0, p.Value("sharptun_wireguard_under_load", "interface=wga"));
         Assert.Equal("counter", p.Types["sharptun_wireguard_peer_received_bytes_total"]);
 
         // prometheus_wireguard_exporter's series: its names, types, labels and HELP lines, the same values.

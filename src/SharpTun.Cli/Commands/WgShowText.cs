@@ -26,6 +26,13 @@ internal static class WgShowText
         {
             sb.Append("  fwmark: 0x").Append(device.FwMark.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
         }
+        if (status is not null && (status.Handshake.GetValueOrDefault("under_load") != 0 || status.Handshake.GetValueOrDefault("cookie_replies_sent") != 0))
+        {
+            // Only when a flood was seen, so the calm output stays wg's.
+            sb.Append("  handshakes: ").Append(status.Handshake.GetValueOrDefault("under_load") != 0 ? "under load" : "calm")
+              .Append(", ").Append(status.Handshake.GetValueOrDefault("queued").ToString(CultureInfo.InvariantCulture)).Append(" queued, ")
+              .Append(status.Handshake.GetValueOrDefault("cookie_replies_sent").ToString(CultureInfo.InvariantCulture)).Append(" cookie replies sent\n");
+        }
         foreach (var peer in Sorted(device.Peers))
         {
             sb.Append('\n');
@@ -84,7 +91,7 @@ internal static class WgShowText
 
     /// <summary>
     /// The stable JSON of one interface, documented in the README ("Operating a tunnel"):
-    /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"offloads":{…}|null,"peers":[{"public_key","state","handshaking_since",
+    /// <c>{"interface","public_key","listen_port","fwmark","drops":{…},"offloads":{…}|null,"handshake":{"queued","under_load","cookie_replies_sent"}|null,"peers":[{"public_key","state","handshaking_since",
     /// "transport","path_mtu","endpoint","endpoint_history":[{"time","cause","from","to"}],"latest_handshake","rx_bytes","tx_bytes",
     /// "rx_packets","tx_packets","handshakes":{"sent","received","failed"},"last_error":{"reason","time"}|null,
     /// "allowed_ips","persistent_keepalive","drops":{…}}]}</c>; times in Unix seconds (latest_handshake 0 = never).
@@ -102,6 +109,7 @@ internal static class WgShowText
         w.WriteNumber("fwmark", device.FwMark);
         WriteDrops(w, status.Drops);
         WriteOffloads(w, status.Offloads);
+        WriteHandshake(w, status.Handshake);
         w.WriteStartArray("peers");
         foreach (var peer in device.Peers)
         {
@@ -225,6 +233,21 @@ internal static class WgShowText
     /// <c>"offloads": {"tun": ["checksum", …], "tun_super_packets_split": N, …, "udp_gso": true, …}</c> (SharpTun only;
     /// null for a stock UAPI server).
     /// </summary>
+    /// <summary><c>"handshake":{"queued","under_load","cookie_replies_sent"}</c>, or null for a stock UAPI server.</summary>
+    private static void WriteHandshake(Utf8JsonWriter w, IReadOnlyDictionary<string, long> handshake)
+    {
+        if (handshake.Count == 0)
+        {
+            w.WriteNull("handshake");
+            return;
+        }
+        w.WriteStartObject("handshake");
+        w.WriteNumber("queued", handshake.GetValueOrDefault("queued"));
+        w.WriteBoolean("under_load", handshake.GetValueOrDefault("under_load") != 0);
+        w.WriteNumber("cookie_replies_sent", handshake.GetValueOrDefault("cookie_replies_sent"));
+        w.WriteEndObject();
+    }
+
     private static void WriteOffloads(Utf8JsonWriter w, IReadOnlyDictionary<string, string> offloads)
     {
         if (offloads.Count == 0)

@@ -3,7 +3,9 @@ namespace SharpTun.WireGuard;
 /// <summary>
 /// Per-source-IP token bucket for handshake messages under load: 20 per second, bursts of 5
 /// (wireguard-go's ratelimiter constants). Time comes from the injected <see cref="TimeProvider"/>;
-/// entries idle for more than a second are swept on later calls. Not thread-safe.
+/// entries idle for more than a second are swept on later calls. With a bound on entries, a source not
+/// yet in a full table is refused (after a sweep), so spoofed sources cannot grow it without limit.
+/// Thread-safe (one lock).
 /// </summary>
 internal sealed class HandshakeRateLimiter
 {
@@ -17,9 +19,14 @@ internal sealed class HandshakeRateLimiter
     private long _lastSweep;
     private readonly Lock _lock = new();
 
-    internal HandshakeRateLimiter(TimeProvider time)
+    private readonly int _maxEntries;
+
+    /// <param name="time">The clock.</param>
+    /// <param name="maxEntries">The most sources tracked at once (0 = no bound).</param>
+    internal HandshakeRateLimiter(TimeProvider time, int maxEntries = 0)
     {
         _time = time;
+        _maxEntries = maxEntries;
         _lastSweep = Now();
     }
 
@@ -47,6 +54,14 @@ internal sealed class HandshakeRateLimiter
         var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ (UInt128)(uint)n;
         if (!_table.TryGetValue(key, out var entry))
         {
+            if (_maxEntries > 0 && _table.Count >= _maxEntries)
+            {
+                Sweep(now);
+                if (_table.Count >= _maxEntries)
+                {
+                    return false;
+                }
+            }
             _table[key] = new Entry { LastTime = now, Tokens = s_maxTokens - s_packetCost };
             return true;
         }

@@ -64,6 +64,26 @@ public sealed partial class WireGuardDevice
         return WireGuardResult.Network(msg.Length, peer, peer.EndpointLocked);
     }
 
+    /// <summary>Sources whose cookie replies are rate-limited at once (a bounded table; a flood of spoofed sources gets no replies beyond it).</summary>
+    internal const int CookieSourcesTracked = 4096;
+
+    /// <summary>
+    /// True when <paramref name="message"/> is a handshake initiation (148 bytes) or response (92 bytes)
+    /// whose mac1 is keyed by our public key: the cheap check (one BLAKE2s) a receive path does before it
+    /// queues the message for the expensive handshake work. Anything else is false.
+    /// </summary>
+    public bool CheckMac1(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < 4)
+        {
+            return false;
+        }
+        var type = BinaryPrimitives.ReadUInt32LittleEndian(message);
+        return ((type == TypeInitiation && message.Length == WireGuardConstants.InitiationSize)
+                || (type == TypeResponse && message.Length == WireGuardConstants.ResponseSize))
+            && _cookieChecker.CheckMac1(message);
+    }
+
     /// <summary>mac1, then under load mac2 (answered by a cookie reply when missing) and the per-IP rate limit.</summary>
     private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, out WireGuardResult result)
     {
@@ -79,6 +99,12 @@ public sealed partial class WireGuardDevice
         }
         if (!_cookieChecker.CheckMac2(msg, source))
         {
+            // Cookie replies are rate-limited per source too: a flood from one address is not answered in kind.
+            if (!_cookieLimiter.Allow(source))
+            {
+                result = WireGuardResult.Fail(WireGuardError.RateLimited);
+                return false;
+            }
             if (dst.Length < WireGuardConstants.CookieReplySize)
             {
                 result = WireGuardResult.Fail(WireGuardError.BufferTooSmall);

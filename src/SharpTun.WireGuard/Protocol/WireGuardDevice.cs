@@ -44,6 +44,7 @@ public sealed partial class WireGuardDevice : IDisposable
     private readonly Func<long> _nowFunc;
     private readonly CookieChecker _cookieChecker;
     private readonly HandshakeRateLimiter _rateLimiter;
+    private readonly HandshakeRateLimiter _cookieLimiter;
     private readonly ConcurrentDictionary<uint, IndexEntry> _indices = new();
     private readonly ConcurrentDictionary<KeyId, WireGuardPeer> _peersByKey = new();
     private readonly Lock _configLock = new();
@@ -77,6 +78,7 @@ public sealed partial class WireGuardDevice : IDisposable
         HasPrivateKey = privateKey.ContainsAnyExcept((byte)0);
         _cookieChecker = new CookieChecker(_local, _random, _nowFunc);
         _rateLimiter = new HandshakeRateLimiter(_time);
+        _cookieLimiter = new HandshakeRateLimiter(_time, CookieSourcesTracked);
         AllowedIps = new AllowedIps<WireGuardPeer>();
         _lookupHandshake = key => FindPeer(key)?.Handshake;
         _touch = Touch;
