@@ -10,10 +10,11 @@ namespace SharpTun.Linux;
 /// editors that save by rename, git checkout), a file's when it is edited in place; one statx per path
 /// (about 500 for this tree: a few hundred microseconds, no allocation per path beyond the line).
 /// </summary>
-internal static class SourceStamp
+public static class SourceStamp
 {
     /// <summary>True when a listed path is newer than <paramref name="manifest"/>, is gone, or the manifest cannot be read.</summary>
-    internal static bool IsStale(string manifest)
+    /// <param name="manifest">A file of paths, one a line (relative paths are taken from the current directory); its own mtime is the build's.</param>
+    public static bool IsStale(string manifest)
     {
         if (Libc.ModifiedNanoseconds(manifest) is not { } built)
         {

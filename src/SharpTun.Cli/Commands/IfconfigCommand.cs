@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SharpTun.Cli.Formatting;
-using SharpTun.Linux.NetTools;
 using SharpTun.Netlink;
 
 namespace SharpTun.Cli.Commands;

@@ -9,37 +9,39 @@ namespace SharpTun.Linux.NetTools;
 /// service names from /etc/services (raw sockets: protocol names from /etc/protocols) (the last entry for a port wins, as netstat's list is built by
 /// prepending), host names from /etc/hosts (the first line naming the address, its canonical name),
 /// network names from /etc/networks, user names from /etc/passwd. An unknown value stays numeric.
+/// Each file is read once, on the first lookup that needs it; an instance is not thread-safe.
 /// </summary>
-internal sealed class NameDatabase(string root = "/")
+/// <param name="root">The directory the etc/ files are read under (a test's tree); "/" by default. A missing or unreadable file names nothing.</param>
+public sealed class NameDatabase(string root = "/")
 {
     private Dictionary<(int Port, string Protocol), string>? _services;
     private Dictionary<IPAddress, string>? _hosts;
     private Dictionary<uint, string>? _networks;
     private Dictionary<uint, string>? _users;
 
-    /// <summary>The service name of <paramref name="port"/> for "tcp" or "udp", or the number.</summary>
-    internal string Service(int port, string protocol)
+    /// <summary>The /etc/services name of <paramref name="port"/> for <paramref name="protocol"/> "tcp" or "udp" ("raw": the /etc/protocols name of IP protocol <paramref name="port"/>), or the number.</summary>
+    public string Service(int port, string protocol)
     {
         _services ??= LoadServices();
         return _services.TryGetValue((port, protocol), out var name) ? name : port.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The /etc/hosts name of an address, or null.</summary>
-    internal string? Host(IPAddress address)
+    /// <summary>The /etc/hosts name of an address (that of the first line naming it), or null.</summary>
+    public string? Host(IPAddress address)
     {
         _hosts ??= LoadHosts();
         return _hosts.GetValueOrDefault(address);
     }
 
-    /// <summary>The /etc/networks name of an IPv4 network address, or null.</summary>
-    internal string? Network(IPAddress address)
+    /// <summary>The /etc/networks name of an IPv4 network address, or null (always null for IPv6).</summary>
+    public string? Network(IPAddress address)
     {
         _networks ??= LoadNetworks();
         return address.AddressFamily == AddressFamily.InterNetwork ? _networks.GetValueOrDefault(ToUInt(address)) : null;
     }
 
-    /// <summary>The user name of a uid, or the number.</summary>
-    internal string User(uint uid)
+    /// <summary>The /etc/passwd name of a uid, or the number.</summary>
+    public string User(uint uid)
     {
         _users ??= LoadUsers();
         return _users.TryGetValue(uid, out var name) ? name : uid.ToString(CultureInfo.InvariantCulture);

@@ -11,9 +11,12 @@ namespace SharpTun.Linux.NetTools;
 /// Raw IP sockets (netstat -w): over sock_diag (raw_diag) when the kernel has it; a kernel without the raw_diag
 /// module answers ENOENT, and then the namespace's /proc/net/raw and raw6 are read instead, as netstat does.
 /// </summary>
-internal static class RawSockets
+public static class RawSockets
 {
-    internal static IReadOnlyList<SocketInfo> List(string? netns)
+    /// <summary>Every raw IPv4 and IPv6 socket of network namespace <paramref name="netns"/> (null: the caller's), without owning processes.</summary>
+    /// <exception cref="NetNamespaceException">The namespace cannot be entered.</exception>
+    /// <exception cref="NetlinkException">sock_diag failed for another reason than a missing raw_diag.</exception>
+    public static IReadOnlyList<SocketInfo> List(string? netns)
     {
         try
         {

@@ -10,13 +10,14 @@ namespace SharpTun.Linux.NetTools;
 /// visited in ascending pid, fds in ascending number, and the first holder of an inode wins, as netstat's
 /// readdir walk does. Sockets are global objects: this scan covers every namespace.
 /// </summary>
-internal static class SocketPrograms
+public static class SocketPrograms
 {
     /// <summary>netstat's PROGNAME_WIDTH (20) including the terminating NUL.</summary>
     private const int Width = 19;
 
-    /// <summary>Inode → "PID/program".</summary>
-    internal static IReadOnlyDictionary<ulong, string> Scan(string procRoot = "/proc")
+    /// <summary>Socket inode → "PID/program" for every socket an open fd of a visible process refers to.</summary>
+    /// <param name="procRoot">The proc file system to walk ("/proc"; a test's tree). Processes and fds that vanish or cannot be read are skipped (without root, only the caller's own).</param>
+    public static IReadOnlyDictionary<ulong, string> Scan(string procRoot = "/proc")
     {
         var map = new Dictionary<ulong, string>();
         var pids = Entries(procRoot)

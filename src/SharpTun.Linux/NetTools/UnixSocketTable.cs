@@ -10,16 +10,19 @@ namespace SharpTun.Linux.NetTools;
 /// <param name="State">The socket layer's SS_* state: 1 unconnected, 2 connecting, 3 connected, 4 disconnecting (not sock_diag's TCP_* state).</param>
 /// <param name="Inode">Socket inode.</param>
 /// <param name="Path">Bound path ('@' first for an abstract name), empty when unnamed.</param>
-internal sealed record UnixSocketEntry(ulong RefCount, ulong Flags, int Type, int State, ulong Inode, string Path);
+public sealed record UnixSocketEntry(ulong RefCount, ulong Flags, int Type, int State, ulong Inode, string Path);
 
 /// <summary>
 /// The UNIX sockets of a network namespace from /proc/net/unix. net-tools reads this file; sock_diag has no
 /// reference count and reports TCP_* states instead of the SS_* states and flags that netstat shows, so this
 /// one table comes from /proc (read on a thread inside the namespace: /proc/thread-self/net is that thread's).
 /// </summary>
-internal static class UnixSocketTable
+public static class UnixSocketTable
 {
-    internal static IReadOnlyList<UnixSocketEntry> Read(string? netns)
+    /// <summary>The UNIX sockets of network namespace <paramref name="netns"/> (null: the caller's), in the file's order.</summary>
+    /// <exception cref="NetNamespaceException">The namespace cannot be entered.</exception>
+    /// <exception cref="IOException">/proc/net/unix cannot be read.</exception>
+    public static IReadOnlyList<UnixSocketEntry> Read(string? netns)
     {
         static string Load() => File.ReadAllText("/proc/thread-self/net/unix");
         return Parse(netns is null ? Load() : NetNamespace.Run(netns, Load));

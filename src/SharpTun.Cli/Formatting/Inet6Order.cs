@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Net;
 using SharpTun.Linux.Namespaces;
 
-namespace SharpTun.Linux.NetTools;
+namespace SharpTun.Cli.Formatting;
 
 /// <summary>
 /// The order in which net-tools' ifconfig prints a device's IPv6 addresses: that of /proc/net/if_inet6 (the
 /// kernel's address hash, seeded per namespace), which rtnetlink's dump does not follow. Only the order is
-/// taken from there; the addresses themselves come from rtnetlink.
+/// taken from there; the addresses themselves come from rtnetlink. Only ifconfig's printing needs it: it lives here.
 /// </summary>
 internal static class Inet6Order
 {
