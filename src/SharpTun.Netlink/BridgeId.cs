@@ -5,7 +5,8 @@ namespace SharpTun.Netlink;
 
 /// <summary>
 /// A spanning-tree bridge identifier (struct ifla_bridge_id: 2 priority bytes in network order, then the
-/// 6-byte MAC), printed as ip and brctl print it: "8000.d6:92:92:91:e3:30".
+/// 6-byte MAC), printed as ip prints it: "8000.d6:92:2:91:e3:30" (the MAC through glibc's ether_ntoa_r,
+/// which drops leading zeros: "2", not "02").
 /// </summary>
 public sealed class BridgeId
 {
@@ -26,9 +27,10 @@ public sealed class BridgeId
     /// <summary>The bridge's MAC address.</summary>
     public ReadOnlyMemory<byte> Address => _address;
 
-    /// <summary>"PPPP.aa:bb:cc:dd:ee:ff": priority as 4 hex digits, a dot, the MAC.</summary>
+    /// <summary>"PPPP.a:bb:c:dd:ee:ff": priority as 4 hex digits, a dot, the MAC bytes in hex without leading zeros.</summary>
     public override string ToString() =>
-        Priority.ToString("x4", CultureInfo.InvariantCulture) + "." + LinkInfo.FormatAddress(_address);
+        Priority.ToString("x4", CultureInfo.InvariantCulture) + "." +
+        string.Join(':', _address.Select(b => b.ToString("x", CultureInfo.InvariantCulture)));
 
     internal static BridgeId Parse(ReadOnlySpan<byte> value) => value.Length >= Size
         ? new BridgeId(BinaryPrimitives.ReadUInt16BigEndian(value), value[2..Size].ToArray())

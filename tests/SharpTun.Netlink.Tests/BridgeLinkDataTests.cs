@@ -22,7 +22,7 @@ public sealed class BridgeLinkDataTests
     }
 
     // struct ifla_bridge_id: prio[2] (network order) + addr[6].
-    private static readonly byte[] s_id = [0x10, 0x00, 0xc6, 0x7e, 0xef, 0xfa, 0xb1, 0x6d];
+    private static readonly byte[] s_id = [0x10, 0x00, 0xc6, 0x0e, 0xef, 0x00, 0xb1, 0x6d];
 
     // IFLA_INFO_DATA as br_fill_info() writes it (a subset): u32 delays, u16 priority, the two ids, a PAD
     // before the u64 timer (nla_put_u64_64bit), the group address, the boolopt struct, u64 intervals.
@@ -55,8 +55,8 @@ public sealed class BridgeLinkDataTests
         Assert.Equal(0x4000ul, d.Values[BridgeAttribute.GroupFwdMask]);
         Assert.Equal(198ul, d.Values[BridgeAttribute.HelloTimer]);
         Assert.Equal(26000ul, d.Values[BridgeAttribute.McastMembershipIntvl]);
-        Assert.Equal("1000.c6:7e:ef:fa:b1:6d", d.BridgeId!.ToString());
-        Assert.Equal("1000.c6:7e:ef:fa:b1:6d", d.RootId!.ToString());
+        Assert.Equal("1000.c6:e:ef:0:b1:6d", d.BridgeId!.ToString());
+        Assert.Equal("1000.c6:e:ef:0:b1:6d", d.RootId!.ToString());
         Assert.Equal((ushort)4096, d.BridgeId.Priority);
         Assert.Equal("01:80:c2:00:00:00", LinkInfo.FormatAddress(d.GroupAddress!.Value.Span));
         Assert.Equal(0b10u, d.BoolOptValue);
@@ -100,8 +100,8 @@ public sealed class BridgeLinkDataTests
         Assert.Equal(1325ul, p.Values[BridgePortAttribute.ForwardDelayTimer]);
         Assert.Equal(0x4000ul, p.Values[BridgePortAttribute.GroupFwdMask]);
         Assert.Equal(9ul, p.Values[BridgePortAttribute.BackupPort]);
-        Assert.Equal("1000.c6:7e:ef:fa:b1:6d", p.DesignatedBridge!.ToString());
-        Assert.Equal("1000.c6:7e:ef:fa:b1:6d", p.DesignatedRoot!.ToString());
+        Assert.Equal("1000.c6:e:ef:0:b1:6d", p.DesignatedBridge!.ToString());
+        Assert.Equal("1000.c6:e:ef:0:b1:6d", p.DesignatedRoot!.ToString());
         Assert.Equal(8, p.Values.Count);
 
         // The same data under kind "bridge" is a bridge, not a port: IFLA_INFO_DATA is read by kind.
