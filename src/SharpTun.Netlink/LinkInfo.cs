@@ -57,6 +57,10 @@ public sealed record LinkInfo
     public string? Alias { get; init; }
     /// <summary>The tun driver's settings when <see cref="Kind"/> is "tun" (IFLA_INFO_DATA).</summary>
     public TunLinkData? Tun { get; init; }
+    /// <summary>The bridge's settings and STP state when <see cref="Kind"/> is "bridge" (IFLA_INFO_DATA).</summary>
+    public BridgeLinkData? Bridge { get; init; }
+    /// <summary>The port's settings and STP state when <see cref="SlaveKind"/> is "bridge" (IFLA_INFO_SLAVE_DATA).</summary>
+    public BridgePortData? BridgePort { get; init; }
     /// <summary>IFLA_GSO_MAX_SIZE: the largest GSO packet the stack builds for this device, bytes.</summary>
     public uint? GsoMaxSize { get; init; }
 
@@ -158,6 +162,7 @@ public sealed record LinkInfo
     {
         var a = new AttributeReader(nested);
         ReadOnlySpan<byte> data = default;
+        ReadOnlySpan<byte> slaveData = default;
         while (a.Next())
         {
             if (a.Type == Rt.IFLA_INFO_KIND)
@@ -172,9 +177,22 @@ public sealed record LinkInfo
             {
                 data = a.Value;
             }
+            else if (a.Type == Rt.IFLA_INFO_SLAVE_DATA)
+            {
+                slaveData = a.Value;
+            }
         }
         // IFLA_INFO_DATA is interpreted by kind; the kernel puts KIND first, but order is not relied on.
-        return link.Kind == "tun" && !data.IsEmpty ? link with { Tun = TunLinkData.Parse(data) } : link;
+        if (!data.IsEmpty)
+        {
+            link = link.Kind switch
+            {
+                "tun" => link with { Tun = TunLinkData.Parse(data) },
+                "bridge" => link with { Bridge = BridgeLinkData.Parse(data) },
+                _ => link,
+            };
+        }
+        return link.SlaveKind == "bridge" && !slaveData.IsEmpty ? link with { BridgePort = BridgePortData.Parse(slaveData) } : link;
     }
 
     /// <summary>Formats a link-layer address as iproute2 does: lower-case hex bytes joined by ':'.</summary>

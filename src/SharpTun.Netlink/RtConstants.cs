@@ -48,6 +48,7 @@ internal static class Rt
     internal const ushort IFLA_INFO_KIND = 1;
     internal const ushort IFLA_INFO_DATA = 2;
     internal const ushort IFLA_INFO_SLAVE_KIND = 4;
+    internal const ushort IFLA_INFO_SLAVE_DATA = 5;
 
     internal const ushort VETH_INFO_PEER = 1;
 

@@ -85,9 +85,17 @@ internal static class LinkFormat
                 {
                     info["info_data"] = TunJson(tun);
                 }
+                if (l.Bridge is { } bridge)
+                {
+                    info["info_data"] = BridgeFormat.Json(bridge);
+                }
                 if (l.SlaveKind is not null)
                 {
                     info["info_slave_kind"] = l.SlaveKind;
+                }
+                if (l.BridgePort is { } port)
+                {
+                    info["info_slave_data"] = BridgeFormat.PortJson(port, byIndex);
                 }
                 o["linkinfo"] = info;
             }
@@ -213,10 +221,18 @@ internal static class LinkFormat
                 {
                     TunText(sb, tun);
                 }
+                if (l.Bridge is { } bridge)
+                {
+                    BridgeFormat.Text(sb, bridge);
+                }
             }
             if (l.SlaveKind is not null)
             {
                 sb.Append("\n    ").Append(l.SlaveKind).Append("_slave ");
+                if (l.BridgePort is { } port)
+                {
+                    BridgeFormat.PortText(sb, port, byIndex);
+                }
             }
             if (linkMode && l.Inet6AddrGenMode is { } mode)
             {
