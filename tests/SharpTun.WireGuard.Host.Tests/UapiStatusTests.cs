@@ -70,6 +70,10 @@ public sealed class UapiStatusTests
         {
             sb.Append("offload_").Append(k).Append('=').Append(v.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
+        foreach (var (k, v) in status.Handshake)
+        {
+            sb.Append("handshake_").Append(k).Append('=').Append(v.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
         foreach (var (key, peer) in status.Peers)
         {
             sb.Append("public_key=").Append(key).Append('\n');
