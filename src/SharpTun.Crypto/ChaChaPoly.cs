@@ -144,10 +144,22 @@ public sealed unsafe class ChaChaPoly : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (Interlocked.Add(ref _users, Disposed) - Disposed < 0)
+        // Mark disposing with one compare-and-swap. (Adding int.MinValue a second time and undoing it, as
+        // before, left _users at 0 for a moment: a call racing a second Dispose got in and used the freed
+        // context — the test host crash of ChaChaPolyConcurrencyTests.Dispose_WhileOtherThreadsSeal.)
+        var users = Volatile.Read(ref _users);
+        while (true)
         {
-            Interlocked.Add(ref _users, Disposed); // already disposed: undo (2 × int.MinValue wraps to 0)
-            return;
+            if (users < 0)
+            {
+                return; // already disposed, or being disposed by another thread
+            }
+            var seen = Interlocked.CompareExchange(ref _users, users + Disposed, users);
+            if (seen == users)
+            {
+                break;
+            }
+            users = seen;
         }
         var spin = default(SpinWait);
         while (Volatile.Read(ref _users) != Disposed)
