@@ -485,11 +485,13 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
             var (src, dst, src6, dst6, sport, dport, icmp6) = (f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
             var tunnel = ((src == clientV4 && dst == serverV4 && dport == port) || (src == serverV4 && dst == clientV4 && sport == port)) && f[7] is "WireGuard" or "UDP";
             var nd = src6.Length > 0 && icmp6 is "133" or "134" or "135" or "136" or "143";
-            // The path MTU probe (PathMtuProbe): a datagram of the probe size to the endpoint's discard port 9
-            // (content never reaches WireGuard, nothing of the tunnelled traffic), and the server's "port
-            // unreachable" for it.
-            var mtuProbe = (src == clientV4 && dst == serverV4 && dport == "9" && f[7] is "UDP" or "DISCARD")
-                || (src.Split(',')[0] == serverV4 && dst.Split(',')[0] == clientV4 && f[7] == "ICMP"); // tshark lists the quoted header's addresses after a comma
+            // The path MTU probes (PathMtuProbe, each end probes the path to its peer's endpoint): a datagram of
+            // the probe size to the other end's discard port 9 (its content never reaches WireGuard, nothing of the
+            // tunnelled traffic), and the "port unreachable" answering it (tshark lists the quoted header's
+            // addresses after a comma).
+            var ends = (src.Split(',')[0], dst.Split(',')[0]);
+            var between = ends == (clientV4, serverV4) || ends == (serverV4, clientV4);
+            var mtuProbe = between && ((dport == "9" && f[7] is "UDP" or "DISCARD") || f[7] == "ICMP");
             Assert.True(tunnel || nd || mtuProbe, $"a packet on the client's wire that is not the tunnel's UDP: {line}");
             udp += tunnel ? 1 : 0;
             udpBytes += tunnel ? long.Parse(f[8], CultureInfo.InvariantCulture) : 0;
