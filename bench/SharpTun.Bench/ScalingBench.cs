@@ -1,3 +1,4 @@
+using SharpTun.Testing;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;

@@ -1,3 +1,4 @@
+using SharpTun.Testing;
 using SharpTun.Crypto;
 using Xunit.Abstractions;
 

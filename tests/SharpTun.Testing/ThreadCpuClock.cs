@@ -1,16 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace SharpTun.Bench;
+namespace SharpTun.Testing;
 
 /// <summary>
-/// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID, ns): on a machine shared with other load
-/// it excludes the time the thread spent descheduled.
+/// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID, ns): what a measurement on a machine
+/// shared with other load should count — time spent descheduled is excluded.
 /// </summary>
-internal static class ThreadCpuClock
+public static class ThreadCpuClock
 {
     private const int ClockThreadCpuTimeId = 3;
 
-    internal static long Nanoseconds()
+    public static long Nanoseconds()
     {
         if (clock_gettime(ClockThreadCpuTimeId, out var ts) != 0)
         {
