@@ -19,8 +19,13 @@ S=${BENCH_SECONDS:-5}
 # SharpTun runs as users run it: the native binary (./build-native.sh; what ./sharptun and install.sh use),
 # or the JIT build (dotnet sharptun.dll) when there is no native one.
 # BENCH_BASELINE=/path/to/sharptun(.dll) adds relay and WireGuard rows for another build (before/after in one run).
-# BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard.
+# BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard;
+# BENCH_ONLY=wgcore: the wire, SharpTun WireGuard (and the baseline build) and upstream wireguard-go only.
+# BENCH_WG_FIRST=go: measure wireguard-go before SharpTun (bench/rounds.sh alternates the order between rounds).
+# BENCH_ROWS=FILE appends the raw rows (name|1 stream|4 streams|rtt|cpu|reverse|loaded rtt|rss) to FILE;
+# BENCH_WRITE=0 leaves bench/RESULTS.md alone.
 ONLY=${BENCH_ONLY:-all}
+[ "$ONLY" = wgcore ] && { ONLY=wg; CORE=1; } || CORE=0
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stb$$"; A="${tag}a"; B="${tag}b"
 work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
@@ -100,7 +105,24 @@ measure() { # name target
   inB ping -c 20 -i 0.02 "$target" >/dev/null 2>&1
   rtt=$(inB ping -c 100 -i 0.02 "$target" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
   local t0 t1 g1 g4 gr cpu rss loaded
+  # BENCH_PERF=DIR: a perf profile of the tunnel processes during the single-stream run, per contender,
+  # written as DIR/<name>.txt (self time by symbol, then by thread): where the cycles go.
+  local perfpid=""
+  if [ -n "${BENCH_PERF:-}" ] && [ ${#pids[@]} -gt 0 ] && command -v perf >/dev/null; then
+    mkdir -p "$BENCH_PERF"
+    perf record -q -F 499 -g -o "$work/perf.data" -p "$(IFS=,; echo "${pids[*]}")" -- sleep $((S > 2 ? S - 1 : 1)) >/dev/null 2>&1 &
+    perfpid=$!
+  fi
   t0=$(ticks); g1=$(iperf "$target" 1); t1=$(ticks)
+  if [ -n "$perfpid" ]; then
+    wait "$perfpid" 2>/dev/null
+    { echo "# $name: perf record -F 499 -g of the tunnel processes (both ends) during the 1-stream iperf3 run"
+      echo "## self time by library"; perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+      echo "## self time by symbol"; perf report -i "$work/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
+      echo "## by thread"; perf report -i "$work/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+    } >"$BENCH_PERF/$(echo "$name" | tr -c 'A-Za-z0-9.\n-' '_').txt"
+    rm -f "$work/perf.data"
+  fi
   cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$S" 'BEGIN {printf "%.0f", d / hz / s * 100}')
   g4=$(iperf "$target" 4)
   # The other direction (A -> B, iperf3 -R), with 50 pings during it: RTT under load.
@@ -168,7 +190,7 @@ stop_tunnel
 fi
 
 # 6. OpenVPN 2.6 p2p: cleartext (no crypto at all) and AES-256-GCM (TLS p2p, self-signed certs pinned by fingerprint)
-for side in a b; do
+[ $CORE = 1 ] || for side in a b; do
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$side" \
     -keyout "$work/$side.key" -out "$work/$side.crt" >/dev/null 2>&1
 done
@@ -176,7 +198,7 @@ fp() { openssl x509 -in "$work/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2
 ovpn_common="--dev tun0 --dev-type tun --disable-dco --verb 1 --ping 10"
 for crypto in clear gcm; do
   for proto in udp tcp; do
-    [ "$ONLY" = wg ] && { [ $crypto = gcm ] && [ $proto = udp ] || continue; }
+    [ "$ONLY" = wg ] && { [ $crypto = gcm ] && [ $proto = udp ] && [ $CORE = 0 ] || continue; }
     if [ $proto = udp ]; then pa="--proto udp --local 198.18.0.1 --lport 1194 --remote 198.18.0.2 --rport 1194"
       pb="--proto udp --local 198.18.0.2 --lport 1194 --remote 198.18.0.1 --rport 1194"
     else pa="--proto tcp-server --local 198.18.0.1 --lport 1194"; pb="--proto tcp-client --remote 198.18.0.1 1194"; fi
@@ -224,6 +246,7 @@ elif command -v wg >/dev/null; then
   }
   wg_stop() { stop_tunnel; rm -f /var/run/wireguard/wgA.sock /var/run/wireguard/wgB.sock; ip -n "$A" link del wgA 2>/dev/null; ip -n "$B" link del wgB 2>/dev/null; return 0; }
   upstream="${SHARPTUN_WIREGUARD_GO_UPSTREAM:-$root/../shared/tools/wireguard-go/wireguard-go}"
+  wg_ours() {
   wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
   wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
   measure "SharpTun WireGuard" 198.19.0.1
@@ -236,7 +259,10 @@ elif command -v wg >/dev/null; then
     wg_stop
     st=("${main_st[@]}")
   fi
-  for variant in debian upstream; do
+  }
+  [ "${BENCH_WG_FIRST:-ours}" = go ] || wg_ours
+  variants="debian upstream"; [ $CORE = 1 ] && variants=upstream
+  for variant in $variants; do
     bin=/usr/bin/wireguard-go; [ $variant = upstream ] && bin=$upstream
     [ -x "$bin" ] || { echo "bench: $bin missing; its rows skipped" >&2; continue; }
     ver=$("$bin" --version 2>/dev/null | awk '{print $2; exit}')
@@ -244,7 +270,7 @@ elif command -v wg >/dev/null; then
     wg_go "$bin" "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
     measure "wireguard-go $ver ($variant)" 198.19.0.1
     wg_stop
-    if [ $variant = upstream ]; then
+    if [ $variant = upstream ] && [ $CORE = 0 ]; then
       # mixed pair: SharpTun in A (the iperf3 receiver), wireguard-go in B (the sender)
       wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
       wg_go "$bin" "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
@@ -252,6 +278,7 @@ elif command -v wg >/dev/null; then
       wg_stop
     fi
   done
+  [ "${BENCH_WG_FIRST:-ours}" = go ] && wg_ours
 else
   echo "bench: wg (wireguard-tools) missing; WireGuard rows skipped" >&2
 fi
@@ -305,6 +332,8 @@ echo
 echo "$table"
 [ -n "$ratios" ] && echo && echo "$ratios"
 [ -n "$relay_ratios" ] && echo && echo "$relay_ratios"
+[ -n "${BENCH_ROWS:-}" ] && printf '%s\n' "${results[@]}" >>"$BENCH_ROWS"
+[ "${BENCH_WRITE:-1}" = 0 ] && exit 0
 {
   echo "# Tunnel benchmark results"
   echo
@@ -319,8 +348,8 @@ echo "$table"
   [ -n "$relay_ratios" ] && { echo "$relay_ratios" | sed 's/^/- /'; echo; }
   echo "CPU is utime+stime of the tunnel's own processes (both ends) during the single-stream run, in % of one core;"
   echo "kernel work done in softirq context is not included. socat over TCP does not preserve packet boundaries."
-  # bench/flood.sh's section (between its markers) is kept as it was.
-  [ -f "$here/RESULTS.md" ] && sed -n '/^<!-- flood -->$/,/^<!-- \/flood -->$/p' "$here/RESULTS.md" | sed '1s/^/\n/'
+  # The other scripts' sections (each between its <!-- name --> and <!-- /name --> markers) are kept as they were.
+  [ -f "$here/RESULTS.md" ] && awk '/^<!-- [a-z-]+ -->$/ {keep = 1; print ""} keep {print} /^<!-- \/[a-z-]+ -->$/ {keep = 0}' "$here/RESULTS.md"
 } >"$here/RESULTS.md.new"
 mv "$here/RESULTS.md.new" "$here/RESULTS.md"
 echo "bench: wrote $here/RESULTS.md"
