@@ -46,4 +46,16 @@ public interface IDatagramBind : IDisposable
 
     /// <summary>Makes a waiting <see cref="Receive"/> return 0 at once, and every later one. Idempotent; any thread.</summary>
     void Shutdown();
+
+    /// <summary>Whether UDP offloads are in use and the counters that prove it; null when the bind has none.</summary>
+    IDatagramOffloadStatistics? OffloadStatistics => null;
+
+    /// <summary>The bind's stream connections (dial targets, confirmation); null when it carries datagrams only.</summary>
+    IStreamFallback? StreamFallback => null;
+
+    /// <summary>
+    /// Puts <paramref name="mark"/> (SO_MARK; 0 = none) on every later send of this open bind. False when
+    /// the bind cannot change it in place (the host then opens a new bind with the mark).
+    /// </summary>
+    bool TrySetFirewallMark(uint mark) => false;
 }

@@ -3,7 +3,7 @@ namespace SharpTun.IO;
 /// <summary>
 /// Optional on an <see cref="IDatagramBind"/>: whether UDP segmentation offload (GSO, one send
 /// carrying many datagrams) and receive coalescing (GRO, one receive returning many) are in use,
-/// and counters that prove it. A host reads it with <c>bind as IDatagramOffloadStatistics</c>.
+/// and counters that prove it. A host reads it from <see cref="IDatagramBind.OffloadStatistics"/>.
 /// Counters only grow; any thread may read them.
 /// </summary>
 public interface IDatagramOffloadStatistics

@@ -1,3 +1,5 @@
+using SharpTun.IO;
+
 namespace SharpTun.Tunnel;
 
 /// <summary>
@@ -14,8 +16,8 @@ internal sealed class TcpBuffers
     {
         MaxPacket = maxPacket;
         BatchSize = Math.Max(1, batchSize);
-        Receive = new byte[Math.Max(ReceiveSize, 2 * (maxPacket + 2))];
-        Send = new byte[BatchSize * (maxPacket + Relay.Headroom)];
+        Receive = new byte[Math.Max(ReceiveSize, StreamFraming.TwoFrames(maxPacket))];
+        Send = new byte[BatchSize * (maxPacket + StreamFraming.HeaderSize)];
         Packets = new Memory<byte>[64];
     }
 

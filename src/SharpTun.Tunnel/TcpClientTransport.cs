@@ -144,9 +144,9 @@ internal sealed class TcpClientTransport : IRelayTransport
         {
             _counters.AddProtocolError();
             var detail = status == ReceiveStatus.BadLength
-                ? $"packet length {peer.BadLength} (valid: 1..{_buffers.MaxPacket})"
-                : $"stream ended inside a packet ({peer.PartialDescription})";
-            _events.Report(TunnelEventKind.ProtocolError, nowMs, () => $"protocol error from {peer.Name}: {detail}; closing the connection", peer.Name);
+                ? peer.Problem
+                : $"stream from {peer.Name} ended inside a packet ({peer.PartialDescription})";
+            _events.Report(TunnelEventKind.ProtocolError, nowMs, () => $"protocol error: {detail}; closing the connection", peer.Name);
         }
         End(nowMs, status switch
         {

@@ -147,13 +147,13 @@ internal sealed class TcpServerTransport : IRelayTransport
             case ReceiveStatus.BadLength:
                 _counters.AddProtocolError();
                 _events.Report(TunnelEventKind.ProtocolError, nowMs,
-                    () => $"protocol error from {peer.Name}: packet length {peer.BadLength} (valid: 1..{_buffers.MaxPacket}); closing the connection", peer.Name);
+                    () => $"protocol error: {peer.Problem}; closing the connection", peer.Name);
                 Drop(nowMs, "protocol error (bad length)", timedOut: false, report: false);
                 return;
             case ReceiveStatus.Truncated:
                 _counters.AddProtocolError();
                 _events.Report(TunnelEventKind.ProtocolError, nowMs,
-                    () => $"protocol error from {peer.Name}: stream ended inside a packet ({peer.PartialDescription}); nothing of it was written", peer.Name);
+                    () => $"protocol error: stream from {peer.Name} ended inside a packet ({peer.PartialDescription}); nothing of it was written", peer.Name);
                 Drop(nowMs, "protocol error (truncated packet)", timedOut: false, report: false);
                 return;
             case ReceiveStatus.Closed:

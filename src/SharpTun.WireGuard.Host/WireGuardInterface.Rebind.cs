@@ -24,10 +24,9 @@ public sealed partial class WireGuardInterface
             ListenPort = port;
             return;
         }
-        if (port == current && _bind is SharpTun.Linux.Net.UdpBind udp)
+        if (port == current && _bind.TrySetFirewallMark(fwmark))
         {
             // Same socket, new SO_MARK: no reopening (the pumps keep using it).
-            udp.SetFirewallMark(fwmark);
             FwMark = fwmark;
             _log.Info(Name, fwmark == 0 ? "fwmark cleared" : $"fwmark 0x{fwmark:x}");
             return;

@@ -85,7 +85,7 @@ public sealed partial class WireGuardInterface
         if (r.Tcp.IsSet && r.Tcp != t.TcpTarget)
         {
             _log.Info(Name, $"peer {peer}: TcpEndpoint {t.TcpEndpointText} now resolves to {r.Tcp} (was {t.TcpTarget}); using it");
-            var fallback = bind as TcpFallbackBind;
+            var fallback = bind.StreamFallback;
             fallback?.RemoveDialTarget(t.TcpTarget);
             t.TcpTarget = r.Tcp;
             fallback?.AddDialTarget(r.Tcp);

@@ -126,7 +126,7 @@ public sealed partial class WireGuardInterface
         }
         if (t.Policy is { } policy && t.TcpTarget.IsSet)
         {
-            (bind as TcpFallbackBind)?.AddDialTarget(t.TcpTarget);
+            bind.StreamFallback?.AddDialTarget(t.TcpTarget);
             if (policy.ProbeDue(now) && t.UdpTarget.IsSet)
             {
                 // One initiation over UDP: its answer, if UDP works again, completes a handshake on UDP.
@@ -141,7 +141,7 @@ public sealed partial class WireGuardInterface
         if (state.Transport == DatagramTransport.Tcp)
         {
             // The net pump moved the endpoint to this connection on an authenticated message: trust it fully.
-            (bind as TcpFallbackBind)?.Confirm(state.Endpoint.Remote);
+            bind.StreamFallback?.Confirm(state.Endpoint.Remote);
         }
         ResolveTick(t, state, bind, now);
         MtuTick(t, state, now);

@@ -77,11 +77,7 @@ public sealed partial class WireGuardInterface : IDisposable
         ListenPort = listenPort;
         FwMark = fwmark;
         _offloadStats = new OffloadStatistics(tun.VnetHeaderSize > 0 ? tun.Offloads : PacketOffloads.None, _offloadErrors);
-        _offloadStats.UseUdp(() => Volatile.Read(ref _bind) switch
-        {
-            IDatagramOffloadStatistics s => s,
-            _ => null,
-        });
+        _offloadStats.UseUdp(() => Volatile.Read(ref _bind).OffloadStatistics);
         _tunPump = new TunPump(this);
         _netPump = new NetPump(this);
         _handshakes = new HandshakeStage(ProcessHandshake, _time);

@@ -134,7 +134,15 @@ public sealed class HardeningTests
             for (var i = 0; i < Flood; i++)
             {
                 using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                s.Connect(s_serverFromC);
+                try
+                {
+                    s.Connect(s_serverFromC);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                {
+                    // The server accepted and refused (RST) before this thread saw connect() return: a loaded
+                    // machine's scheduling, not a different outcome; the server's count below is what matters.
+                }
             }
         });
         server.WaitUntil(() => server.Counters.RefusedPeers == Flood, $"{Flood} refused connections");

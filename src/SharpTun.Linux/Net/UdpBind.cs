@@ -126,6 +126,16 @@ public sealed unsafe partial class UdpBind : IDatagramBind, IDatagramOffloadStat
     /// <summary>Sets SO_MARK (fwmark) on the socket; 0 clears it. Needs CAP_NET_ADMIN.</summary>
     public void SetFirewallMark(uint mark) => SetMark(_socket, mark, _label);
 
+    /// <summary>Sets SO_MARK in place (<see cref="SetFirewallMark"/>): always true.</summary>
+    public bool TrySetFirewallMark(uint mark)
+    {
+        SetFirewallMark(mark);
+        return true;
+    }
+
+    /// <summary>This bind's own offload counters.</summary>
+    public IDatagramOffloadStatistics OffloadStatistics => this;
+
     /// <inheritdoc/>
     public void Shutdown()
     {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SharpTun.Linux.IO;
+using SharpTun.Linux.Net;
 
 namespace SharpTun.WireGuard.Host;
 
@@ -164,15 +165,14 @@ internal sealed partial class TcpFallbackBind
                 CloseLink(link, $"cannot connect: {SharpTun.Netlink.ErrnoText.Describe(error)}", LinkEnd.Remote);
                 return;
             }
-            link.Connecting = false;
             _log.Info(_name, $"TCP fallback: connected to {link.Remote}");
-            if (!link.Flush())
+            if (!link.Connection.Connected())
             {
                 CloseLink(link, "the connection broke while sending", LinkEnd.Remote);
             }
             return;
         }
-        if ((ready & PollEvents.Writable) != 0 && !link.Flush())
+        if ((ready & PollEvents.Writable) != 0 && !link.Connection.Flush())
         {
             CloseLink(link, "the connection broke while sending", LinkEnd.Remote);
             return;
@@ -186,21 +186,17 @@ internal sealed partial class TcpFallbackBind
     /// <summary>One read (what the kernel has, up to the reader's room), then the link waits on the ready list.</summary>
     private void Read(TcpLink link)
     {
-        if (link.Answered && !link.Reader.Answered)
-        {
-            link.Reader.Grow();
-        }
-        var n = link.Socket.Receive(link.Reader.ReceiveSpace(), SocketFlags.None, out var error);
-        if (error == SocketError.WouldBlock)
+        link.GrowIfAnswered();
+        var result = link.Connection.Receive(out var error);
+        if (result == StreamReceive.WouldBlock)
         {
             return;
         }
-        if (error != SocketError.Success || n == 0)
+        if (result != StreamReceive.Data)
         {
-            CloseLink(link, error == SocketError.Success ? "closed by the other end" : $"receive failed: {error}", LinkEnd.Remote);
+            CloseLink(link, result == StreamReceive.Ended ? "closed by the other end" : $"receive failed: {error}", LinkEnd.Remote);
             return;
         }
-        link.Reader.Received(n);
         link.Queued = true;
         _ready.Add(link);
     }
@@ -215,23 +211,20 @@ internal sealed partial class TcpFallbackBind
             var link = _ready[i];
             var done = link.Closed;
             var taken = 0;
-            if (link.Answered && !link.Reader.Answered)
-            {
-                link.Reader.Grow();
-            }
+            link.GrowIfAnswered();
             while (!done && count < buffers.Length)
             {
                 if (!link.Answered && link.Frames + taken >= _options.MaxUnansweredFrames)
                 {
                     break; // unanswered: the rest waits until the interface confirms or answers it
                 }
-                var status = link.Reader.Next(out var message);
-                if (status == FrameStatus.Message)
+                var status = link.Connection.Input.Next(out var message);
+                if (status == StreamFrameStatus.Message)
                 {
                     var slot = buffers[count].Span[offset..];
                     if (message.Length <= slot.Length)
                     {
-                        message.CopyTo(slot);
+                        message.Span.CopyTo(slot);
                         sizes[count] = message.Length;
                     }
                     else
@@ -243,9 +236,9 @@ internal sealed partial class TcpFallbackBind
                     taken++;
                     continue;
                 }
-                if (status == FrameStatus.Invalid)
+                if (status == StreamFrameStatus.Invalid)
                 {
-                    CloseLink(link, link.Reader.Problem!, LinkEnd.Invalid);
+                    CloseLink(link, link.Connection.Input.Problem!, LinkEnd.Invalid);
                 }
                 done = true;
             }

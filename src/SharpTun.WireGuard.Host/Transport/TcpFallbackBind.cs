@@ -12,13 +12,13 @@ namespace SharpTun.WireGuard.Host;
 /// datagram received on a connection carries <see cref="DatagramTransport.Tcp"/> and the
 /// connection's remote in its <see cref="DatagramEndpoint"/>; a send to such an endpoint goes back
 /// on that connection (or dials it, when it is a registered target). WireGuard messages travel
-/// unchanged in <see cref="TcpFraming"/>.
+/// unchanged in <see cref="StreamFraming"/> frames (judged by <see cref="WireGuardFrameCheck"/>).
 /// <para>Threads: <see cref="Receive"/> is the event loop (accepts, reads, connects, flushes,
 /// closes, timeouts), polling the UDP bind's <see cref="IDatagramBind.PollHandle"/> together with the
 /// TCP sockets; <see cref="Send"/> from any thread never blocks (output beyond the socket buffer is
 /// bounded per connection). <see cref="PollHandle"/> is the UDP bind's: it does not see TCP.</para>
 /// </summary>
-internal sealed partial class TcpFallbackBind : IDatagramBind
+internal sealed partial class TcpFallbackBind : IDatagramBind, IStreamFallback
 {
     /// <summary>What one receive hands over at most.</summary>
     private const int MinBatch = 64;
@@ -61,6 +61,12 @@ internal sealed partial class TcpFallbackBind : IDatagramBind
 
     public SafeHandle PollHandle => _udp.PollHandle;
 
+    /// <summary>The UDP bind's offload figures (TCP sends and receives are not in them).</summary>
+    public IDatagramOffloadStatistics? OffloadStatistics => _udp.OffloadStatistics;
+
+    /// <summary>This bind: its TCP connections.</summary>
+    public IStreamFallback StreamFallback => this;
+
     /// <summary>Connections accepted, refused (over the cap), and closed by cause.</summary>
     internal TcpFallbackCounters Counters { get; } = new();
 
@@ -77,7 +83,7 @@ internal sealed partial class TcpFallbackBind : IDatagramBind
     }
 
     /// <summary>Lets sends to <paramref name="remote"/> over TCP open a connection when none is up. Idempotent.</summary>
-    internal void AddDialTarget(in NetEndpoint remote)
+    public void AddDialTarget(in NetEndpoint remote)
     {
         lock (_linksLock)
         {
@@ -86,7 +92,7 @@ internal sealed partial class TcpFallbackBind : IDatagramBind
     }
 
     /// <summary>Stops dialing <paramref name="remote"/> (an open connection stays until it ends).</summary>
-    internal void RemoveDialTarget(in NetEndpoint remote)
+    public void RemoveDialTarget(in NetEndpoint remote)
     {
         lock (_linksLock)
         {
@@ -98,7 +104,7 @@ internal sealed partial class TcpFallbackBind : IDatagramBind
     /// The interface authenticated a message from the connection to <paramref name="remote"/> (its peer's
     /// endpoint is now that connection): full-size frames are accepted from it. Idempotent; any thread.
     /// </summary>
-    internal void Confirm(in NetEndpoint remote)
+    public void Confirm(in NetEndpoint remote)
     {
         bool woke;
         lock (_linksLock)

@@ -1,37 +1,41 @@
 using System.Net.Sockets;
+using SharpTun.Linux.Net;
 using SharpTun.Netlink;
 
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// One TCP connection of the fallback: a non-blocking socket, the frame reader for what arrives and
-/// a bounded output buffer for what is sent. Senders (any thread, under the interface lock) append
-/// whole frames and write what the kernel takes at once; the rest waits for the bind's receive
-/// thread to see the socket writable. Reading, connecting and closing happen on the receive thread.
-/// Nothing here blocks.
+/// One TCP connection of the fallback: a <see cref="StreamConnection"/> (WireGuard messages in
+/// <see cref="StreamFraming"/> frames, judged by <see cref="WireGuardFrameCheck"/>) and the fallback's
+/// bookkeeping (who dialed, whether it was answered, its timestamps and poll slot). Senders (any
+/// thread) append whole frames and write what the kernel takes at once; the rest waits for the
+/// bind's receive thread to see the socket writable. Reading, connecting and closing happen on the
+/// receive thread. Nothing here blocks.
+/// <para>Memory: an accepted connection not yet answered holds a small deframer buffer
+/// (<see cref="WireGuardFrameCheck.UnansweredCapacity"/>) and no output buffer; answering it grows both.</para>
 /// </summary>
 internal sealed class TcpLink
 {
     /// <summary>Output a link buffers beyond what the kernel's send buffer took: more is dropped (ENOBUFS), like a full UDP queue.</summary>
     internal const int OutputCapacity = 1 << 20;
 
-    private readonly Lock _outLock = new();
-    private byte[]? _out;
-    private int _outStart;
-    private int _outEnd;
-
     internal TcpLink(Socket socket, NetEndpoint remote, bool dialed, bool connecting, long now)
     {
-        Socket = socket;
+        var input = dialed
+            ? new StreamDeframer(new byte[WireGuardFrameCheck.AnsweredCapacity], StreamFraming.MaxMessage, remote.ToString(), WireGuardFrameCheck.Instance)
+            : new StreamDeframer(new byte[WireGuardFrameCheck.UnansweredCapacity], WireGuardFrameCheck.MaxUnansweredMessage, remote.ToString(), WireGuardFrameCheck.Instance);
+        Connection = new StreamConnection(socket, input, new StreamFramer(OutputCapacity), connecting);
         Remote = remote;
         Dialed = dialed;
-        Connecting = connecting;
-        Reader = new TcpFrameReader(answered: dialed);
+        Answered = dialed;
         Opened = now;
         LastReceived = now;
     }
 
-    internal Socket Socket { get; }
+    /// <summary>The socket, its framed input and output.</summary>
+    internal StreamConnection Connection { get; }
+
+    internal Socket Socket => Connection.Socket;
 
     /// <summary>The other end; the key the bind finds the link by.</summary>
     internal NetEndpoint Remote { get; }
@@ -40,9 +44,7 @@ internal sealed class TcpLink
     internal bool Dialed { get; }
 
     /// <summary>Connect still in progress (output waits).</summary>
-    internal bool Connecting { get; set; }
-
-    internal TcpFrameReader Reader { get; }
+    internal bool Connecting => Connection.Connecting;
 
     /// <summary>When it was opened or accepted (timestamp).</summary>
     internal long Opened { get; }
@@ -53,14 +55,17 @@ internal sealed class TcpLink
     /// <summary>Whole frames received.</summary>
     internal long Frames { get; set; }
 
-    /// <summary>Set by a sender whose write stopped short (the receive thread then polls for room).</summary>
-    internal volatile bool WantWrite;
+    /// <summary>Set once we sent on it or the interface confirmed it; the receive thread then grows the input.</summary>
+    internal volatile bool Answered;
 
-    /// <summary>Set by a sender that met a broken socket (the receive thread closes it).</summary>
-    internal volatile bool Broken;
+    /// <summary>A send stopped short (the receive thread then polls for room).</summary>
+    internal bool WantWrite => Connection.WantWrite;
+
+    /// <summary>A send met a broken socket (the receive thread closes it).</summary>
+    internal bool Broken => Connection.Broken;
 
     /// <summary>Closed; the socket is disposed.</summary>
-    internal bool Closed { get; private set; }
+    internal bool Closed => Connection.Closed;
 
     /// <summary>The poller index of this link's socket in the current poll set.</summary>
     internal int PollIndex { get; set; } = -1;
@@ -71,103 +76,27 @@ internal sealed class TcpLink
     /// <summary>
     /// Appends each datagram framed and writes what the socket takes. Returns 0, ENOBUFS when the
     /// output is full (the rest is dropped), or ENOTCONN/ECONNRESET when the link is closed or broken.
-    /// The first append also lets the reader accept data frames: we answered, so the peer is known.
+    /// The first append also lets the input accept data frames: we answered, so the peer is known.
     /// </summary>
     internal int Append(ReadOnlySpan<Memory<byte>> datagrams, int offset)
     {
-        lock (_outLock)
+        var errno = Connection.Send(datagrams, offset);
+        if (errno != Errno.ENOTCONN)
         {
-            if (Closed || Broken)
-            {
-                return Errno.ENOTCONN;
-            }
-            _out ??= new byte[OutputCapacity];
-            var errno = 0;
-            foreach (var d in datagrams)
-            {
-                var message = d.Span[offset..];
-                var need = TcpFraming.HeaderSize + message.Length;
-                if (_out.Length - _outEnd < need && _outStart > 0)
-                {
-                    _out.AsSpan(_outStart, _outEnd - _outStart).CopyTo(_out);
-                    _outEnd -= _outStart;
-                    _outStart = 0;
-                }
-                if (_out.Length - _outEnd < need || message.Length > TcpFraming.MaxMessage)
-                {
-                    errno = Errno.ENOBUFS;
-                    break;
-                }
-                _outEnd += TcpFraming.Write(message, _out.AsSpan(_outEnd));
-            }
             Answered = true;
-            return FlushLocked() ? errno : Errno.ECONNRESET;
         }
+        return errno;
     }
 
-    /// <summary>Set once we sent on it; the receive thread then grows the reader.</summary>
-    internal volatile bool Answered;
-
-    /// <summary>True while output waits for room.</summary>
-    internal bool HasOutput
+    /// <summary>Receive thread: once answered, the input takes full-size frames (one allocation per link).</summary>
+    internal void GrowIfAnswered()
     {
-        get
+        if (Answered && Connection.Input.MaxMessage < StreamFraming.MaxMessage)
         {
-            lock (_outLock)
-            {
-                return _outEnd > _outStart;
-            }
-        }
-    }
-
-    /// <summary>Writes buffered output (receive thread, when writable or connected). False when the socket broke.</summary>
-    internal bool Flush()
-    {
-        lock (_outLock)
-        {
-            return !Closed && FlushLocked();
+            Connection.Input.Grow(new byte[WireGuardFrameCheck.AnsweredCapacity], StreamFraming.MaxMessage);
         }
     }
 
     /// <summary>Closes the socket (receive thread). Idempotent.</summary>
-    internal void Close()
-    {
-        lock (_outLock)
-        {
-            if (Closed)
-            {
-                return;
-            }
-            Closed = true;
-            _out = null;
-        }
-        Socket.Dispose();
-    }
-
-    private bool FlushLocked()
-    {
-        if (Connecting || _out is null)
-        {
-            return true;
-        }
-        while (_outEnd > _outStart)
-        {
-            var n = Socket.Send(_out.AsSpan(_outStart, _outEnd - _outStart), SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
-            {
-                WantWrite = true;
-                return true;
-            }
-            if (error != SocketError.Success)
-            {
-                Broken = true;
-                WantWrite = true; // wakes the receive thread's attention to it
-                return false;
-            }
-            _outStart += n;
-        }
-        _outStart = _outEnd = 0;
-        WantWrite = false;
-        return true;
-    }
+    internal void Close() => Connection.Close(reset: false);
 }

@@ -182,8 +182,8 @@ public sealed class TcpFallbackBindTests
 
     private static byte[] Framed(byte[] message)
     {
-        var f = new byte[TcpFraming.HeaderSize + message.Length];
-        TcpFraming.Write(message, f);
+        var f = new byte[StreamFraming.HeaderSize + message.Length];
+        StreamFraming.Encode(message, f);
         return f;
     }
 
