@@ -48,6 +48,17 @@ public sealed class LabHost : IDisposable
         Ns.Ip($"addr add 2001:db8:1::{number:x}/64 dev {WireLab.WireDevice} nodad");
     }
 
+    /// <summary>
+    /// The host's IPv4 address on <c>wire0</c> becomes <paramref name="address"/> (same /24), the old one is
+    /// removed: a host that roamed. promote_secondaries keeps the new address when the old primary goes.
+    /// </summary>
+    public void MoveOuterV4(string address)
+    {
+        Must("sysctl", "-q", "-w", $"net.ipv4.conf.{WireLab.WireDevice}.promote_secondaries=1");
+        Ns.Ip($"addr add {address}/24 dev {WireLab.WireDevice}");
+        Ns.Ip($"addr del {OuterV4}/24 dev {WireLab.WireDevice}");
+    }
+
     /// <summary>Starts a daemon in this namespace, owned by this host.</summary>
     public Daemon Start(string file, params string[] args) => Own(Daemon.StartIn(Name, file, args));
 
