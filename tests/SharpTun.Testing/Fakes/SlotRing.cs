@@ -246,27 +246,19 @@ public sealed class SlotRing : IDisposable
     }
 
     /// <summary>The reader is gone: pushes are refused from now on, waiters wake, <see cref="WakeHandle"/> stays readable. Idempotent.</summary>
-    public void Shutdown()
-    {
-        lock (_lock)
-        {
-            if (!_shutdown)
-            {
-                _shutdown = true;
-                _wake?.Signal();
-                Monitor.PulseAll(_lock);
-            }
-        }
-    }
+    public void Shutdown() => SetForGood(ref _shutdown);
 
     /// <summary>The writer is gone: waiters wake and <see cref="WakeHandle"/> stays readable; queued entries can still be popped. Idempotent.</summary>
-    public void CompleteWriting()
+    public void CompleteWriting() => SetForGood(ref _completed);
+
+    // Either end gone: the ring is readable from now on (a read returns at once).
+    private void SetForGood(ref bool flag)
     {
         lock (_lock)
         {
-            if (!_completed)
+            if (!flag)
             {
-                _completed = true;
+                flag = true;
                 _wake?.Signal();
                 Monitor.PulseAll(_lock);
             }

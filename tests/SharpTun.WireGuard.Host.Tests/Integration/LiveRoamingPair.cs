@@ -28,9 +28,9 @@ internal sealed class LiveRoamingPair : IRoamingPair, IDisposable
             _hc = _lab.Hosts[1];
             var ks = WgKey.Generate();
             _clientKey = WgKey.Generate();
-            _server = SharpTunWg.Start(_hs, new WgConfig(ks, Pairs.Port, Pairs.InnerAddresses(_hs), [new WgPeer(_clientKey.Public, Pairs.HostRoutes(_hc))]));
+            _server = SharpTunWg.Start(_hs, Pairs.Config(_hs, ks, _hc, _clientKey, withEndpoint: false));
             _capture = _hs.Own(new Capture(_hs, WireLab.WireDevice, 100_000, $"udp and dst host {_hs.OuterV4} and dst port {Pairs.Port}"));
-            var cc = new WgConfig(_clientKey, Pairs.Port, Pairs.InnerAddresses(_hc), [new WgPeer(ks.Public, Pairs.HostRoutes(_hs), $"{_hs.OuterV4}:{Pairs.Port}")]);
+            var cc = Pairs.Config(_hc, _clientKey, _hs, ks);
             _client = sharpTunClient ? SharpTunWg.Start(_hc, cc) : WireGuardGo.Start(_hc, cc, WireGuardGo.Upstream);
             Description = $"SharpTun server, {(sharpTunClient ? "SharpTun" : "upstream wireguard-go")} client, daemons in {_hs.Name} and {_hc.Name}";
         }
