@@ -14,54 +14,31 @@
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
+. "$here/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "flood: needs root" >&2; exit 1; }
 for t in iperf3 ping wg tshark dotnet; do command -v "$t" >/dev/null || { echo "flood: $t is missing" >&2; exit 1; }; done
 S=${FLOOD_SECONDS:-5}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-tag="stf$$"; A="${tag}a"; B="${tag}b"; C="${tag}c"; W="${tag}w"
+tag="stf$$"; A="${tag}a"; B="${tag}b"; C="${tag}c"
 IA="${tag}A"; IB="${tag}B" # interface names: unique per run (the UAPI sockets are global)
 work=$(mktemp -d /tmp/sharptun-flood.XXXXXX)
-pids=()
 rows=()
 
 stop_tunnel() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
-  done
-  pids=()
+  stop_pids
   ip -n "$A" link del "$IA" 2>/dev/null; ip -n "$B" link del "$IB" 2>/dev/null
   rm -f "/var/run/wireguard/$IA.sock" "/var/run/wireguard/$IB.sock"
   return 0
 }
-cleanup() {
-  stop_tunnel
-  for ns in "$A" "$B" "$C" "$W"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; done
-  for ns in "$A" "$B" "$C" "$W"; do ip netns del "$ns" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'echo "flood: interrupted"; exit 130' INT TERM
+lab_traps flood
 
 # The flooder: built once into the work directory (Release), run with dotnet.
 dotnet build "$here/Flooder/Flooder.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$work/flooder" >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
 flooder=(dotnet "$work/flooder/Flooder.dll")
 
-for ns in "$A" "$B" "$C" "$W"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
-ip -n "$W" link add br0 type bridge; ip -n "$W" link set br0 up
-n=1
-for ns in "$A" "$B" "$C"; do
-  ip link add wire0 netns "$ns" type veth peer name "p$n" netns "$W"
-  ip -n "$W" link set "p$n" master br0 up
-  ip -n "$ns" addr add "198.18.0.$n/24" dev wire0; ip -n "$ns" link set wire0 up
-  n=$((n + 1))
-done
+lab_up "$A" "$B" "$C" || exit 1
 
-dll="$root/src/SharpTun.Cli/bin/Release/net10.0/sharptun.dll"
-native="$root/src/SharpTun.Cli/bin/Release/native/sharptun"
-if [ -x "$native" ]; then st=("$native"); st_build="native binary"; else st=(dotnet "$dll"); st_build="JIT build"; fi
 upstream="${SHARPTUN_WIREGUARD_GO_UPSTREAM:-$root/../shared/tools/wireguard-go/wireguard-go}"
 
 inA() { ip netns exec "$A" "$@"; }

@@ -11,6 +11,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
+. "$here/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "peers bench: needs root" >&2; exit 1; }
 for t in iperf3 wg python3; do command -v "$t" >/dev/null || { echo "peers bench: $t is missing" >&2; exit 1; }; done
 N=${PEERS:-10000}
@@ -19,27 +20,17 @@ IDLE=${IDLE_SECONDS:-30}
 HZ=$(getconf CLK_TCK)
 wggo="$root/../shared/tools/wireguard-go/wireguard-go"
 [ -x "$wggo" ] || { echo "peers bench: $wggo is missing" >&2; exit 1; }
-dll="$root/src/SharpTun.Cli/bin/Release/net10.0/sharptun.dll"
-native="$root/src/SharpTun.Cli/bin/Release/native/sharptun"
-if [ -x "$native" ]; then st=("$native"); st_build="native binary"; else st=(dotnet "$dll"); st_build="JIT build"; fi
 [ -x "$native" ] || [ -f "$dll" ] || { echo "peers bench: build the CLI first (dotnet build src/SharpTun.Cli -c Release)" >&2; exit 1; }
 
 tag="stp$$"; A="${tag}a"; B="${tag}b"; IF="${tag}x"; IFB="${tag}y"
 work=$(mktemp -d /tmp/sharptun-peers.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
-  done
+stop_tunnel() {
+  stop_pids
   ip -n "$A" link del "$IF" 2>/dev/null; ip -n "$B" link del "$IFB" 2>/dev/null
-  ip netns del "$A" 2>/dev/null; ip netns del "$B" 2>/dev/null
   rm -f "/var/run/wireguard/$IF.sock" "/var/run/wireguard/$IFB.sock"
-  rm -rf "$work"
+  return 0
 }
-trap cleanup EXIT
-trap 'echo "peers bench: interrupted"; exit 130' INT TERM
+lab_traps "peers bench"
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 now() { date +%s%N; }
@@ -48,11 +39,7 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # wait_for COND-COMMAND...: polls up to 20 s.
 wait_for() { for _ in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 
-ip netns add "$A"; ip netns add "$B"
-ip -n "$A" link set lo up; ip -n "$B" link set lo up
-ip link add "${tag}w" netns "$A" type veth peer name "${tag}w" netns "$B"
-ip -n "$A" addr add 198.18.0.1/24 dev "${tag}w"; ip -n "$B" addr add 198.18.0.2/24 dev "${tag}w"
-ip -n "$A" link set "${tag}w" up; ip -n "$B" link set "${tag}w" up
+lab_up "$A" "$B" || exit 1
 
 keyA=$(wg genkey); pubA=$(echo "$keyA" | wg pubkey)
 keyB=$(wg genkey); pubB=$(echo "$keyB" | wg pubkey)

@@ -11,13 +11,12 @@
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
+. "$here/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
 for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
-# SharpTun runs as users run it: the native binary (./build-native.sh; what ./sharptun and install.sh use),
-# or the JIT build (dotnet sharptun.dll) when there is no native one.
 # BENCH_BASELINE=/path/to/sharptun(.dll) adds relay and WireGuard rows for another build (before/after in one run).
 # BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard;
 # BENCH_ONLY=wgcore: the wire, SharpTun WireGuard (and the baseline build) and upstream wireguard-go only.
@@ -29,40 +28,19 @@ ONLY=${BENCH_ONLY:-all}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 tag="stb$$"; A="${tag}a"; B="${tag}b"
 work=$(mktemp -d /tmp/sharptun-bench.XXXXXX)
-pids=()
 results=()
 HZ=$(getconf CLK_TCK)
 
 stop_tunnel() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
-  done
-  pids=()
+  stop_pids
   for ns in "$A" "$B"; do ip -n "$ns" link del tun0 2>/dev/null; done
   return 0
 }
-cleanup() {
-  stop_tunnel
-  ip netns pids "$A" 2>/dev/null | xargs -r kill 2>/dev/null
-  ip netns pids "$B" 2>/dev/null | xargs -r kill 2>/dev/null
-  ip netns del "$A" 2>/dev/null; ip netns del "$B" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'echo "bench: interrupted"; exit 130' INT TERM
+lab_traps bench
 
-ip netns add "$A"; ip netns add "$B"
-ip -n "$A" link set lo up; ip -n "$B" link set lo up
-ip link add wire0 netns "$A" type veth peer name wire0 netns "$B"
-ip -n "$A" addr add 198.18.0.1/24 dev wire0; ip -n "$B" addr add 198.18.0.2/24 dev wire0
-ip -n "$A" link set wire0 up; ip -n "$B" link set wire0 up
+lab_up "$A" "$B" || exit 1
 
 "$root/sharptun" --version >/dev/null || exit 1
-dll="$root/src/SharpTun.Cli/bin/Release/net10.0/sharptun.dll"
-native="$root/src/SharpTun.Cli/bin/Release/native/sharptun"
-if [ -x "$native" ]; then st=("$native"); st_build="native binary"; else st=(dotnet "$dll"); st_build="JIT build (no native binary)"; fi
 case "${BENCH_BASELINE:-}" in *.dll) baseline=(dotnet "$BENCH_BASELINE") ;; "") baseline=() ;; *) baseline=("$BENCH_BASELINE") ;; esac
 inA() { ip netns exec "$A" "$@"; }
 inB() { ip netns exec "$B" "$@"; }

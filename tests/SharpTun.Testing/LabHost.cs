@@ -38,6 +38,27 @@ public sealed class LabHost : IDisposable
     /// <summary>2001:db8:2::N, for the host's tunnel device.</summary>
     public string InnerV6 => $"2001:db8:2::{Index:x}";
 
+    /// <summary>
+    /// Adds 198.18.0.<paramref name="number"/>/24 and 2001:db8:1::<paramref name="number"/>/64 (no DAD) to this host's
+    /// <c>wire0</c> beside its own, e.g. to tell a reply's source address apart; pick a number no other host has.
+    /// </summary>
+    public void AddOuterAddresses(int number)
+    {
+        Ns.Ip($"addr add 198.18.0.{number}/24 dev {WireLab.WireDevice}");
+        Ns.Ip($"addr add 2001:db8:1::{number:x}/64 dev {WireLab.WireDevice} nodad");
+    }
+
+    /// <summary>
+    /// The host's IPv4 address on <c>wire0</c> becomes <paramref name="address"/> (same /24), the old one is
+    /// removed: a host that roamed. promote_secondaries keeps the new address when the old primary goes.
+    /// </summary>
+    public void MoveOuterV4(string address)
+    {
+        Must("sysctl", "-q", "-w", $"net.ipv4.conf.{WireLab.WireDevice}.promote_secondaries=1");
+        Ns.Ip($"addr add {address}/24 dev {WireLab.WireDevice}");
+        Ns.Ip($"addr del {OuterV4}/24 dev {WireLab.WireDevice}");
+    }
+
     /// <summary>Starts a daemon in this namespace, owned by this host.</summary>
     public Daemon Start(string file, params string[] args) => Own(Daemon.StartIn(Name, file, args));
 
@@ -63,7 +84,6 @@ public sealed class LabHost : IDisposable
     /// <summary>Packets the kernel received on <paramref name="dev"/> (for a tun: what the tunnel daemon wrote into it).</summary>
     public long RxPackets(string dev) =>
         long.Parse(Must("cat", $"/sys/class/net/{dev}/statistics/rx_packets").StdOut.Trim(), CultureInfo.InvariantCulture);
-
 
     /// <summary>Disposes what the host owns (latest first), then deletes its namespace.</summary>
     public void Dispose()

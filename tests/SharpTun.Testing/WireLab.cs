@@ -42,8 +42,11 @@ public sealed class WireLab : IDisposable
         }
     }
 
-    /// <summary>A lab with <paramref name="hosts"/> hosts already added; disposed again if building fails.</summary>
-    public static WireLab Create(int hosts)
+    /// <summary>
+    /// A lab with <paramref name="hosts"/> hosts already added, then <paramref name="configure"/> (extra
+    /// addresses, routes) run on it; disposed again if building fails.
+    /// </summary>
+    public static WireLab Create(int hosts, Action<WireLab>? configure = null)
     {
         var lab = new WireLab();
         try
@@ -52,6 +55,7 @@ public sealed class WireLab : IDisposable
             {
                 lab.AddHost();
             }
+            configure?.Invoke(lab);
         }
         catch
         {

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace SharpTun.WireGuard.Host.Tests;
 
 /// <summary>
-/// The data plane on a real tun device and UDP socket in namespace A against wireguard-go in namespace B
+/// The data plane on a real tun device and UDP socket in lab host A against wireguard-go in host B
 /// (configured with the stock wg): pings both ways, the handshake started by either side. The judge is the
 /// kernel's ping and wireguard-go's own counters read with <c>wg show dump</c>.
 /// </summary>
@@ -23,16 +23,9 @@ public sealed class LiveDataPlaneTests(ITestOutputHelper output)
 
     private void PingBothWays(bool sharpTunInitiates)
     {
-        using var a = NetNs.Create("stha");
-        using var b = NetNs.Create("sthb");
-        var vethA = UniqueName.Next("vha");
-        var vethB = UniqueName.Next("vhb");
-        a.Ip($"link add {vethA} type veth peer name {vethB}");
-        a.Ip($"link set {vethB} netns {b.Name}");
-        a.Ip($"addr add 198.18.0.1/24 dev {vethA}");
-        a.Ip($"link set {vethA} up");
-        b.Ip($"addr add 198.18.0.2/24 dev {vethB}");
-        b.Ip($"link set {vethB} up");
+        using var lab = WireLab.Create(2);
+        var a = lab.Hosts[0].Ns;
+        var b = lab.Hosts[1].Ns;
 
         var ourKey = WireGuardKeys.GeneratePrivateKey();
         var theirKey = WireGuardKeys.GeneratePrivateKey();

@@ -116,6 +116,118 @@ public sealed class FakesTests
     }
 
     [Fact]
+    public void A_slot_ring_wraps_its_arena_keeps_order_and_tags_and_is_bounded_by_bytes_and_entries()
+    {
+        using var ring = new SlotRing(capacity: 4, slotSize: 6, bytes: 10);
+        var a = NetEndpoint.From(IPEndPoint.Parse("198.18.0.1:1"));
+        var b = NetEndpoint.From(IPEndPoint.Parse("198.18.0.2:2"));
+        Assert.True(ring.TryPush([1, 2, 3, 4, 5, 6], a, b));
+        Assert.False(ring.TryPush([7, 8, 9, 10, 11], a, b)); // 6 + 5 > 10 bytes
+        Assert.False(ring.TryPush(new byte[7], a, b)); // larger than a slot
+        Assert.True(ring.TryPush([7, 8, 9, 10], b, a));
+        Assert.Equal(10, ring.Bytes);
+        var buffer = new byte[8];
+        Assert.Equal(6, ring.Pop(buffer, out var tag, out var local));
+        Assert.Equal((a, b), (tag, local));
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, buffer[..6]);
+        Assert.True(ring.TryPush([20, 21, 22, 23, 24], a, a)); // bytes 0..3 of it at the arena's end, 4 at its start
+        Assert.Equal(4, ring.Pop(buffer, out tag));
+        Assert.Equal(b, tag);
+        Assert.Equal(-1, ring.Pop(buffer.AsSpan(0, 3), out _)); // cut: the part that fits is copied
+        Assert.Equal(new byte[] { 20, 21, 22 }, buffer[..3]);
+        Assert.Equal(0, ring.Count);
+        Assert.Throws<InvalidOperationException>(() => ring.Pop(buffer, out _));
+        for (var i = 0; i < 4; i++)
+        {
+            ring.Push([(byte)i]);
+        }
+        Assert.Equal("fake ring is full", Assert.Throws<InvalidOperationException>(() => ring.Push([9])).Message);
+        Assert.Equal([0, 1, 2, 3], Enumerable.Range(0, 4).Select(_ => ring.PopArray()[0]).ToArray());
+    }
+
+    [Fact]
+    public void A_slot_ring_handle_polls_readable_exactly_while_entries_wait_and_for_good_after_shutdown()
+    {
+        using var ring = new SlotRing(8, 16);
+        using var poller = new Poller();
+        ring.Push([1]); // queued before the handle was made: it starts readable
+        poller.Add(ring.WakeHandle);
+        Assert.Equal(1, poller.Wait(0));
+        ring.Push([2]);
+        ring.PopArray();
+        Assert.Equal(1, poller.Wait(0));
+        ring.PopArray();
+        Assert.Equal(0, poller.Wait(0));
+        Assert.False(ring.WaitReadable(20));
+        var waiter = new Thread(() => ring.WaitReadable(Timeout.Infinite));
+        waiter.Start();
+        ring.Push([3]);
+        Assert.True(waiter.Join(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, poller.Wait(1000));
+        ring.PopArray();
+        ring.Shutdown();
+        Assert.True(ring.WaitReadable(0));
+        Assert.Equal(1, poller.Wait(0));
+        Assert.False(ring.TryPush([4], default, default));
+        Assert.Equal("fake ring is shut down", Assert.Throws<InvalidOperationException>(() => ring.Push([4])).Message);
+    }
+
+    [Fact]
+    public void The_synchronous_fake_tun_and_bind_never_wait_and_poll_like_a_device()
+    {
+        var network = new FakeNetwork();
+        var a = NetEndpoint.From(IPEndPoint.Parse("198.18.0.1:51820"));
+        var b = NetEndpoint.From(IPEndPoint.Parse("198.18.0.2:51820"));
+        using var bindA = new FakeBind(network, a);
+        using var bindB = new FakeBind(network, b);
+        using var tun = new FakeTun("wgt");
+        using var poller = new Poller();
+        var it = poller.Add(tun.PollHandle);
+        var ib = poller.Add(bindB.PollHandle);
+        var buffers = new Memory<byte>[] { new byte[64], new byte[64] };
+        var sizes = new int[2];
+        var endpoints = new DatagramEndpoint[2];
+        Assert.Equal(0, tun.Read(buffers, sizes, 0)); // never waits
+        Assert.Equal(0, bindB.Receive(buffers, sizes, endpoints, 0));
+        tun.Inject([0x45, 1, 2]);
+        Assert.Equal(0, bindA.Send(new Memory<byte>[] { new byte[] { 7, 7 } }, 0, new DatagramEndpoint(b)));
+        Assert.Equal(0, bindA.Send(new Memory<byte>[] { new byte[] { 8 } }, 0, new DatagramEndpoint(NetEndpoint.From(IPEndPoint.Parse("198.18.0.9:1")))));
+        Assert.Equal((1, 1), (bindA.SentCount - 1, network.Lost));
+        Assert.Equal(2, poller.Wait(1000));
+        Assert.True(poller.IsReadable(it) && poller.IsReadable(ib));
+        Assert.Equal(1, tun.Read(buffers, sizes, 1));
+        Assert.Equal(3, sizes[0]);
+        Assert.Equal(1, bindB.Receive(buffers, sizes, endpoints, 0));
+        Assert.Equal((2, a), (sizes[0], endpoints[0].Remote));
+        Assert.Equal(0, poller.Wait(0));
+        Assert.Equal(1, tun.Write(buffers[..1], 0));
+        Assert.Equal(1, tun.Written.Count);
+        tun.Shutdown();
+        Assert.Equal(1, poller.Wait(0));
+    }
+
+    [Fact]
+    public void A_fake_queue_carries_64_KB_super_packets_and_drops_and_counts_what_exceeds_its_bytes()
+    {
+        var (a, b) = FakePacketQueue.CreatePair("fa", "fb", new FakeQueueOptions { VnetHeaderSize = 10, QueueBytes = 4 * (65536 + 10) });
+        using (a)
+        using (b)
+        {
+            var super = new byte[65536 + 10];
+            new Random(19).NextBytes(super);
+            var packets = Enumerable.Repeat<Memory<byte>>(super, 5).ToArray();
+            Assert.Equal(4, a.Write(packets, 0)); // the fifth does not fit the queue's bytes
+            Assert.Equal((4, 1), (a.Written, a.Dropped));
+            var buffers = Enumerable.Range(0, 8).Select(_ => (Memory<byte>)new byte[super.Length]).ToArray();
+            var sizes = new int[8];
+            Assert.Equal(4, b.Read(buffers, sizes, 0));
+            Assert.All(sizes[..4], n => Assert.Equal(super.Length, n));
+            Assert.Equal(super, buffers[3].ToArray());
+            Assert.Equal(1, a.Write(packets[..1], 0));
+        }
+    }
+
+    [Fact]
     public void Manual_time_fires_timers_in_due_order_inside_advance()
     {
         var clock = new ManualTimeProvider();

@@ -6,13 +6,13 @@ using SharpTun.Linux.Net;
 namespace SharpTun.Linux.Tests.IO;
 
 /// <summary>
-/// <see cref="UdpBind"/> between two fresh namespaces over a veth pair: A has 198.18.0.1 and
-/// 2001:db8::1; B has two addresses per family (198.18.0.2 and .3, 2001:db8::2 and ::3), so a
+/// <see cref="UdpBind"/> between two hosts of a <see cref="WireLab"/>: A has 198.18.0.1 and
+/// 2001:db8:1::1; B has two addresses per family (198.18.0.2 and .3, 2001:db8:1::2 and ::3), so a
 /// reply's source address shows whether it left from the address the peer spoke to.
 /// </summary>
 public sealed class UdpBindNamespaceTests : IDisposable
 {
-    private readonly BindWire? _wire;
+    private readonly WireLab? _lab;
     private readonly NetNs _a;
     private readonly NetNs _b;
 
@@ -23,12 +23,12 @@ public sealed class UdpBindNamespaceTests : IDisposable
             _a = _b = null!;
             return;
         }
-        _wire = BindWire.Create("stu");
-        _a = _wire.A;
-        _b = _wire.B;
+        _lab = WireLab.Create(2, lab => lab.Hosts[1].AddOuterAddresses(3));
+        _a = _lab.Hosts[0].Ns;
+        _b = _lab.Hosts[1].Ns;
     }
 
-    public void Dispose() => _wire?.Dispose();
+    public void Dispose() => _lab?.Dispose();
 
     private UdpBind Open(NetNs ns, UdpBindOptions? options = null) =>
         NetNamespace.Run(ns.Name, () => UdpBind.Open(options ?? new UdpBindOptions()));
@@ -42,7 +42,7 @@ public sealed class UdpBindNamespaceTests : IDisposable
 
     [RootTheory]
     [InlineData("198.18.0.1", "198.18.0.3", "198.18.0.2")]
-    [InlineData("2001:db8::1", "2001:db8::3", "2001:db8::2")]
+    [InlineData("2001:db8:1::1", "2001:db8:1::3", "2001:db8:1::2")]
     public void The_reply_leaves_from_the_address_the_peer_spoke_to(string aAddress, string one, string other)
     {
         var primary = RoutedSource(aAddress);
@@ -64,8 +64,8 @@ public sealed class UdpBindNamespaceTests : IDisposable
         Assert.True(largest > 1, "every receive returned one datagram");
         Assert.Equal(NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress), a.LocalPort)), from.Remote);
         Assert.Equal(NetEndpoint.From(new IPEndPoint(spokenTo, 0)), from.Local);
-        var vbIndex = int.Parse(_b.Exec("cat", ["/sys/class/net/vb/ifindex"]).EnsureSuccess().StdOut.Trim());
-        Assert.Equal(vbIndex, from.InterfaceIndex);
+        var wireIndex = int.Parse(_b.Exec("cat", ["/sys/class/net/wire0/ifindex"]).EnsureSuccess().StdOut.Trim());
+        Assert.Equal(wireIndex, from.InterfaceIndex);
 
         // With the local hint the reply comes from the secondary address …
         Assert.Equal(0, b.Send(BindHarness.Datagrams(n, 0, 2), 0, from));
@@ -85,7 +85,7 @@ public sealed class UdpBindNamespaceTests : IDisposable
 
     [RootTheory]
     [InlineData("198.18.0.1", "198.18.0.3", "198.18.0.2")]
-    [InlineData("2001:db8::1", "2001:db8::3", "2001:db8::2")]
+    [InlineData("2001:db8:1::1", "2001:db8:1::3", "2001:db8:1::2")]
     public void A_source_that_is_gone_is_dropped_and_the_send_retried_once(string aAddress, string one, string other)
     {
         var primary = RoutedSource(aAddress);
@@ -94,7 +94,7 @@ public sealed class UdpBindNamespaceTests : IDisposable
         using var b = Open(_b);
         var ha = new BindHarness(a);
         var prefix = vanishing.Contains(':') ? 64 : 24;
-        _b.Ip($"addr del {vanishing}/{prefix} dev vb");
+        _b.Ip($"addr del {vanishing}/{prefix} dev wire0");
         var to = new DatagramEndpoint(
             NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress), a.LocalPort)),
             NetEndpoint.From(new IPEndPoint(IPAddress.Parse(vanishing), 0)), 0);

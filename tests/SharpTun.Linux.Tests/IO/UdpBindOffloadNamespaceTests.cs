@@ -6,15 +6,15 @@ using SharpTun.Linux.Net;
 namespace SharpTun.Linux.Tests.IO;
 
 /// <summary>
-/// UDP GSO and GRO of <see cref="UdpBind"/> between two fresh namespaces over a veth pair (MTU 1500):
-/// A has 198.18.0.1 and 2001:db8::1; B has 198.18.0.2/.3 and 2001:db8::2/::3. veth forwards a
+/// UDP GSO and GRO of <see cref="UdpBind"/> between two hosts of a <see cref="WireLab"/> (MTU 1500):
+/// A has 198.18.0.1 and 2001:db8:1::1; B has 198.18.0.2/.3 and 2001:db8:1::2/::3. veth and the bridge forward a
 /// UDP_SEGMENT send as one GSO packet, so a GRO receiver in B gets it coalesced.
 /// </summary>
 public sealed class UdpBindOffloadNamespaceTests : IDisposable
 {
     private const int Wire = 1452;
 
-    private readonly BindWire? _wire;
+    private readonly WireLab? _lab;
     private readonly NetNs _a;
     private readonly NetNs _b;
 
@@ -25,19 +25,19 @@ public sealed class UdpBindOffloadNamespaceTests : IDisposable
             _a = _b = null!;
             return;
         }
-        _wire = BindWire.Create("stg");
-        _a = _wire.A;
-        _b = _wire.B;
+        _lab = WireLab.Create(2, lab => lab.Hosts[1].AddOuterAddresses(3));
+        _a = _lab.Hosts[0].Ns;
+        _b = _lab.Hosts[1].Ns;
     }
 
-    public void Dispose() => _wire?.Dispose();
+    public void Dispose() => _lab?.Dispose();
 
     private static UdpBind Open(NetNs ns, UdpBindOptions? options = null) =>
         NetNamespace.Run(ns.Name, () => UdpBind.Open(options ?? new UdpBindOptions()));
 
     [RootTheory]
     [InlineData("198.18.0.1", "198.18.0.3")]
-    [InlineData("2001:db8::1", "2001:db8::3")]
+    [InlineData("2001:db8:1::1", "2001:db8:1::3")]
     public void A_gso_batch_crosses_veth_whole_to_plain_and_gro_receivers_and_the_reply_keeps_its_source(string aAddress, string bSecondary)
     {
         using var a = Open(_a);
@@ -68,13 +68,13 @@ public sealed class UdpBindOffloadNamespaceTests : IDisposable
 
     [RootTheory]
     [InlineData("198.18.0.2")]
-    [InlineData("2001:db8::2")]
+    [InlineData("2001:db8:1::2")]
     public void A_gso_send_the_kernel_refuses_goes_datagram_by_datagram_loses_nothing_and_is_said_once(string bAddress)
     {
         // A path MTU below datagram + headers: UDP_SEGMENT is EMSGSIZE (udp_send_skb: gso_size beyond
         // fragsize; EINVAL before 6.3), while a plain send is fragmented and reassembled. (EIO, the
         // other refusal, needs a device without checksum offload before Linux 6.11, or IPsec.)
-        _a.Ip("link set va mtu 1400");
+        _a.Ip("link set wire0 mtu 1400");
         var said = new List<string>();
         using var a = Open(_a, new UdpBindOptions { Log = said.Add });
         using var b = Open(_b);
@@ -97,12 +97,12 @@ public sealed class UdpBindOffloadNamespaceTests : IDisposable
 
     [RootTheory]
     [InlineData("198.18.0.1", "198.18.0.3", 24)]
-    [InlineData("2001:db8::1", "2001:db8::3", 64)]
+    [InlineData("2001:db8:1::1", "2001:db8:1::3", 64)]
     public void A_gso_batch_from_a_source_that_is_gone_goes_from_the_routed_one_and_gso_stays_on(string aAddress, string vanishing, int prefix)
     {
         using var a = Open(_a);
         using var b = Open(_b);
-        _b.Ip($"addr del {vanishing}/{prefix} dev vb");
+        _b.Ip($"addr del {vanishing}/{prefix} dev wire0");
         var to = new DatagramEndpoint(
             NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress), a.LocalPort)),
             NetEndpoint.From(new IPEndPoint(IPAddress.Parse(vanishing), 0)), 0);
@@ -113,7 +113,7 @@ public sealed class UdpBindOffloadNamespaceTests : IDisposable
         Assert.Equal(1, b.SourceFallbacks);
         Assert.True(b.GsoEnabled);
         Assert.Null(b.GsoDisabledReason);
-        var routed = NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress.Contains(':') ? "2001:db8::2" : "198.18.0.2"), b.LocalPort));
+        var routed = NetEndpoint.From(new IPEndPoint(IPAddress.Parse(aAddress.Contains(':') ? "2001:db8:1::2" : "198.18.0.2"), b.LocalPort));
         OffloadData.ReceiveInOrder(new BindHarness(a, OffloadData.GroBuffer), sizes, 9, routed);
         Assert.Equal(0, b.Send(OffloadData.Make(sizes, 0, 10), 0, new DatagramEndpoint(to.Remote)));
         Assert.Equal(aAddress.Contains(':') ? 1 : 2, b.GsoSends);

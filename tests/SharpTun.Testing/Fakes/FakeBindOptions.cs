@@ -9,6 +9,6 @@ public sealed record FakeBindOptions
     /// <summary>The interface index reported with every received datagram.</summary>
     public int InterfaceIndex { get; init; } = 1;
 
-    /// <summary>Socket buffer of the bind's inbox (the kernel caps it at net.core.[rw]mem_max).</summary>
+    /// <summary>Bytes the bind's inbox queues before it drops (as a socket receive buffer).</summary>
     public int QueueBytes { get; init; } = 1 << 20;
 }

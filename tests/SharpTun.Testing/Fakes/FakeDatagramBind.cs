@@ -1,30 +1,26 @@
-using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 
 namespace SharpTun.Testing.Fakes;
 
 /// <summary>
-/// A bind on a <see cref="FakeDatagramNetwork"/>. Its inbox is an AF_UNIX SOCK_SEQPACKET pair, so
-/// <see cref="PollHandle"/> is a real fd, readable while datagrams wait and after <see cref="Shutdown"/>.
+/// A bind on a <see cref="FakeDatagramNetwork"/>. Its inbox is a <see cref="SlotRing"/> bounded by
+/// <see cref="FakeBindOptions.QueueBytes"/>, so <see cref="PollHandle"/> is a real eventfd, readable
+/// while datagrams wait and after <see cref="Shutdown"/>; Receive waits (as a blocking socket).
 /// Every received datagram reports the sender's <see cref="Source"/> as remote and the address it
 /// was sent to as local. A full inbox drops (counted in <see cref="Dropped"/>), as a socket buffer does.
+/// Allocation-free after construction.
 /// </summary>
 public sealed class FakeDatagramBind : IDatagramBind
 {
-    // Per datagram in the inbox: source (family byte, 16 address bytes, port) and destination address, then the payload.
-    private const int HeaderSize = 2 * 19;
     private const int MaxDatagram = 65535;
 
+    // The kernel charges every queued skb far more than this; it only sizes the ring's entry table.
+    private const int MinBytesPerDatagram = 256;
+
     private readonly FakeDatagramNetwork _network;
-    private readonly Socket _inboxWriter;
-    private readonly Socket _inboxReader;
-    private readonly object _sendLock = new();
-    private readonly byte[] _sendScratch = new byte[HeaderSize + MaxDatagram];
-    private readonly byte[] _receiveScratch = new byte[HeaderSize + MaxDatagram];
+    private readonly SlotRing _inbox;
     private readonly int _interfaceIndex;
-    private volatile bool _shutdown;
     private long _dropped;
     private long _received;
 
@@ -35,9 +31,8 @@ public sealed class FakeDatagramBind : IDatagramBind
         Source = local;
         BatchSize = options.BatchSize;
         _interfaceIndex = options.InterfaceIndex;
-        (_inboxWriter, _inboxReader) = SeqPacketPair.Create();
-        _inboxWriter.SendBufferSize = options.QueueBytes;
-        _inboxReader.ReceiveBufferSize = options.QueueBytes;
+        var bytes = Math.Max(1, options.QueueBytes);
+        _inbox = new SlotRing(Math.Max(16, bytes / MinBytesPerDatagram), Math.Min(bytes, MaxDatagram), bytes);
     }
 
     /// <summary>The endpoint this bind is reachable at (changed by <see cref="FakeDatagramNetwork.Move"/>).</summary>
@@ -53,7 +48,7 @@ public sealed class FakeDatagramBind : IDatagramBind
     public int BatchSize { get; }
 
     /// <inheritdoc/>
-    public SafeHandle PollHandle => _inboxReader.SafeHandle;
+    public SafeHandle PollHandle => _inbox.WakeHandle;
 
     /// <summary>Datagrams that arrived for this bind but did not fit its inbox.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -65,31 +60,13 @@ public sealed class FakeDatagramBind : IDatagramBind
     public int Receive(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, Span<DatagramEndpoint> endpoints, int offset)
     {
         var max = Math.Min(Math.Min(buffers.Length, sizes.Length), Math.Min(endpoints.Length, BatchSize));
-        while (!_shutdown && max > 0)
+        while (max > 0 && !_inbox.IsShutdown)
         {
             var count = 0;
-            while (count < max && !_shutdown)
+            while (count < max && !_inbox.IsShutdown
+                && _inbox.TryPop(buffers[count].Span[offset..], out var size, out var remote, out var local))
             {
-                var n = _inboxReader.Receive(_receiveScratch, SocketFlags.None, out var error);
-                if (error != SocketError.Success || n < HeaderSize || _shutdown)
-                {
-                    break;
-                }
-                var scratch = _receiveScratch.AsSpan(0, n);
-                var remote = ReadEndpoint(scratch);
-                var local = ReadEndpoint(scratch[19..]);
-                var payload = scratch[HeaderSize..];
-                var destination = buffers[count].Span[offset..];
-                if (payload.Length > destination.Length)
-                {
-                    payload[..destination.Length].CopyTo(destination);
-                    sizes[count] = -1;
-                }
-                else
-                {
-                    payload.CopyTo(destination);
-                    sizes[count] = payload.Length;
-                }
+                sizes[count] = size;
                 endpoints[count] = new DatagramEndpoint(remote, local, _interfaceIndex);
                 count++;
             }
@@ -98,10 +75,7 @@ public sealed class FakeDatagramBind : IDatagramBind
                 Interlocked.Add(ref _received, count);
                 return count;
             }
-            if (!_shutdown)
-            {
-                _inboxReader.Poll(-1, SelectMode.SelectRead);
-            }
+            _inbox.WaitReadable(Timeout.Infinite);
         }
         return 0;
     }
@@ -114,78 +88,50 @@ public sealed class FakeDatagramBind : IDatagramBind
             return 89; // EDESTADDRREQ
         }
         var target = _network.Find(destination.Remote);
-        lock (_sendLock)
+        // The local address a datagram arrives on: the destination's address, without its port.
+        var local = NetEndpoint.From(AddressOf(destination.Remote, stackalloc byte[16]), 0);
+        foreach (var d in datagrams)
         {
-            foreach (var d in datagrams)
+            var payload = d[offset..];
+            if (payload.Length > MaxDatagram)
             {
-                var payload = d[offset..];
-                if (payload.Length > MaxDatagram)
-                {
-                    return 90; // EMSGSIZE
-                }
-                if (_network.Filter is { } filter && !filter(Source, destination.Remote, payload))
-                {
-                    continue;
-                }
-                if (target is null)
-                {
-                    _network.CountUndeliverable();
-                    continue;
-                }
-                target.Deliver(_sendScratch, Source, destination.Remote, payload.Span);
+                return 90; // EMSGSIZE
             }
+            if (_network.Filter is { } filter && !filter(Source, destination.Remote, payload))
+            {
+                continue;
+            }
+            if (target is null)
+            {
+                _network.CountUndeliverable();
+                continue;
+            }
+            target.Deliver(Source, local, payload.Span);
         }
         return 0;
     }
 
     /// <inheritdoc/>
-    public void Shutdown()
-    {
-        _shutdown = true;
-        try
-        {
-            _inboxReader.Shutdown(SocketShutdown.Receive);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-    }
+    public void Shutdown() => _inbox.Shutdown();
 
     /// <inheritdoc/>
     public void Dispose()
     {
         Shutdown();
         _network.Remove(this);
-        _inboxWriter.Dispose();
-        _inboxReader.Dispose();
+        _inbox.Dispose();
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"fake UDP socket on {LocalEndpoint}";
 
-    // scratch belongs to the sender (under its lock); the inbox socket takes concurrent writers.
-    private void Deliver(byte[] scratch, in NetEndpoint source, in NetEndpoint destination, ReadOnlySpan<byte> payload)
+    private void Deliver(in NetEndpoint source, in NetEndpoint local, ReadOnlySpan<byte> payload)
     {
-        WriteEndpoint(scratch, source);
-        WriteEndpoint(scratch.AsSpan(19), NetEndpoint.From(AddressOf(destination, stackalloc byte[16]), 0));
-        payload.CopyTo(scratch.AsSpan(HeaderSize));
-        _inboxWriter.Send(scratch.AsSpan(0, HeaderSize + payload.Length), SocketFlags.None, out var error);
-        if (error != SocketError.Success)
+        if (!_inbox.TryPush(payload, source, local))
         {
             Interlocked.Increment(ref _dropped);
         }
     }
 
     private static ReadOnlySpan<byte> AddressOf(in NetEndpoint e, Span<byte> buffer) => buffer[..e.WriteAddress(buffer)];
-
-    private static void WriteEndpoint(Span<byte> b, in NetEndpoint e)
-    {
-        b[..19].Clear();
-        var n = e.WriteAddress(b[1..17]);
-        b[0] = (byte)n;
-        BinaryPrimitives.WriteUInt16BigEndian(b[17..], e.Port);
-    }
-
-    private static NetEndpoint ReadEndpoint(ReadOnlySpan<byte> b) =>
-        NetEndpoint.From(b.Slice(1, b[0]), BinaryPrimitives.ReadUInt16BigEndian(b[17..]));
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpTun.IO;
 
@@ -6,23 +5,28 @@ namespace SharpTun.Testing.Fakes;
 
 /// <summary>
 /// One end of an in-memory pair of <see cref="IPacketQueue"/>s (like wireguard-go's tuntest): what
-/// one end writes, the other reads, packet by packet. Each end is a non-blocking AF_UNIX
-/// SOCK_SEQPACKET socket, so <see cref="PollHandle"/> is a real fd that an event loop
-/// (<c>Poller</c>) waits on like a tun fd, readable while packets are queued and after
-/// <see cref="Shutdown"/>. The queue is bounded by the socket buffer: a packet that does not fit
-/// is dropped and counted (<see cref="Dropped"/>), as a full device queue drops; so is an empty
-/// packet. Reading after the other end was disposed throws <see cref="PacketIOException"/>, like a deleted device.
+/// one end writes, the other reads, packet by packet. Each direction is a <see cref="SlotRing"/>
+/// bounded by <see cref="FakeQueueOptions.QueueBytes"/>; <see cref="PollHandle"/> is its eventfd, so
+/// an event loop (<c>Poller</c>) waits on it like a tun fd: readable while packets are queued and
+/// after <see cref="Shutdown"/>. Read waits (as a blocking tun read); TryRead does not. A packet
+/// that does not fit is dropped and counted (<see cref="Dropped"/>), as a full device queue drops;
+/// so is an empty packet. Reading after the other end was disposed (and what it wrote was read)
+/// throws <see cref="PacketIOException"/>, like a deleted device. Allocation-free after construction.
 /// </summary>
 public sealed class FakePacketQueue : IPacketQueue
 {
-    private readonly Socket _socket;
-    private volatile bool _shutdown;
+    // The kernel charges every queued skb far more than this; it only sizes the ring's entry table.
+    private const int MinBytesPerPacket = 256;
+
+    private readonly SlotRing _inbound;
+    private readonly SlotRing _outbound;
     private long _written;
     private long _dropped;
 
-    private FakePacketQueue(Socket socket, string name, FakeQueueOptions options)
+    private FakePacketQueue(SlotRing inbound, SlotRing outbound, string name, FakeQueueOptions options)
     {
-        _socket = socket;
+        _inbound = inbound;
+        _outbound = outbound;
         Name = name;
         IsEthernet = options.IsEthernet;
         MaxPacketSize = options.MaxPacketSize;
@@ -34,13 +38,9 @@ public sealed class FakePacketQueue : IPacketQueue
     public static (FakePacketQueue A, FakePacketQueue B) CreatePair(string nameA = "fake0", string nameB = "fake1", FakeQueueOptions? options = null)
     {
         options ??= new FakeQueueOptions();
-        var (a, b) = SeqPacketPair.Create();
-        foreach (var s in new[] { a, b })
-        {
-            s.SendBufferSize = options.QueueBytes;
-            s.ReceiveBufferSize = options.QueueBytes;
-        }
-        return (new FakePacketQueue(a, nameA, options), new FakePacketQueue(b, nameB, options));
+        var aToB = NewRing(options);
+        var bToA = NewRing(options);
+        return (new FakePacketQueue(bToA, aToB, nameA, options), new FakePacketQueue(aToB, bToA, nameB, options));
     }
 
     /// <inheritdoc/>
@@ -59,25 +59,25 @@ public sealed class FakePacketQueue : IPacketQueue
     public int BatchSize { get; }
 
     /// <inheritdoc/>
-    public SafeHandle PollHandle => _socket.SafeHandle;
+    public SafeHandle PollHandle => _inbound.WakeHandle;
 
     /// <summary>Packets this end wrote that reached the other end.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Packets this end wrote that were dropped (the other end's queue was full or closed).</summary>
+    /// <summary>Packets this end wrote that were dropped (the other end's queue was full or closed, or the packet empty).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <inheritdoc/>
     public int Read(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, int offset)
     {
-        while (!_shutdown && !buffers.IsEmpty && !sizes.IsEmpty)
+        while (!buffers.IsEmpty && !sizes.IsEmpty && !_inbound.IsShutdown)
         {
             var n = TryRead(buffers, sizes, offset);
             if (n > 0)
             {
                 return n;
             }
-            _socket.Poll(-1, SelectMode.SelectRead);
+            _inbound.WaitReadable(Timeout.Infinite);
         }
         return 0;
     }
@@ -87,24 +87,15 @@ public sealed class FakePacketQueue : IPacketQueue
     {
         var max = Math.Min(buffers.Length, sizes.Length);
         var count = 0;
-        while (count < max && !_shutdown)
+        while (count < max && !_inbound.IsShutdown && _inbound.TryPop(buffers[count].Span[offset..], out var n, out _, out _))
         {
-            var n = _socket.Receive(buffers[count].Span[offset..], SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock || _shutdown)
-            {
-                break;
-            }
-            if (error != SocketError.Success || n == 0)
-            {
-                if (count > 0)
-                {
-                    break;
-                }
-                // Empty packets are never sent (Write refuses them), so 0 is the other end's close.
-                var cause = n == 0 ? "the other end was closed" : error.ToString();
-                throw new PacketIOException($"cannot read from fake device '{Name}': {cause}", Name, (int)error);
-            }
-            sizes[count++] = n;
+            // A packet longer than the buffer is cut to it, as a tun read cuts.
+            sizes[count] = n < 0 ? buffers[count].Length - offset : n;
+            count++;
+        }
+        if (count == 0 && _inbound.IsWritingCompleted && !_inbound.IsShutdown && _inbound.Count == 0)
+        {
+            throw new PacketIOException($"cannot read from fake device '{Name}': the other end was closed", Name, 0);
         }
         return count;
     }
@@ -116,12 +107,8 @@ public sealed class FakePacketQueue : IPacketQueue
         foreach (var p in packets)
         {
             var packet = p.Span[offset..];
-            if (packet.IsEmpty)
-            {
-                continue; // tun refuses an empty write too
-            }
-            _socket.Send(packet, SocketFlags.None, out var error);
-            if (error == SocketError.Success)
+            // tun refuses an empty write too
+            if (!packet.IsEmpty && _outbound.TryPush(packet, default, default))
             {
                 accepted++;
             }
@@ -132,25 +119,22 @@ public sealed class FakePacketQueue : IPacketQueue
     }
 
     /// <inheritdoc/>
-    public void Shutdown()
-    {
-        _shutdown = true;
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Receive); // the socket polls readable from now on
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-    }
+    public void Shutdown() => _inbound.Shutdown();
 
     /// <inheritdoc/>
     public void Dispose()
     {
         Shutdown();
-        _socket.Dispose();
+        _outbound.CompleteWriting();
+        _inbound.Dispose();
     }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    private static SlotRing NewRing(FakeQueueOptions options)
+    {
+        var bytes = Math.Max(1, options.QueueBytes);
+        return new SlotRing(Math.Max(16, bytes / MinBytesPerPacket), Math.Min(bytes, 65536 + options.VnetHeaderSize), bytes);
+    }
 }

@@ -15,6 +15,6 @@ public sealed record FakeQueueOptions
     /// <summary>The reported batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Socket buffer per direction (the kernel caps it at net.core.[rw]mem_max).</summary>
+    /// <summary>Bytes each direction queues before it drops (a packet of up to 64 KB plus the virtio-net header fits when this allows).</summary>
     public int QueueBytes { get; init; } = 1 << 20;
 }

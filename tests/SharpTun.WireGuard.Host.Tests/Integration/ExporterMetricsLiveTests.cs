@@ -25,7 +25,7 @@ public sealed class ExporterMetricsLiveTests(ITestOutputHelper output)
         var k2 = WgKey.Generate();
         var s = SharpTunWg.Start(hs, new WgConfig(ks, Pairs.Port, Pairs.InnerAddresses(hs),
             [new WgPeer(k1.Public, Pairs.HostRoutes(h1)), new WgPeer(k2.Public, $"{h2.InnerV4}/32")]), extraArgs: ["--metrics", MetricsAt]);
-        SharpTunWg.Start(h1, new WgConfig(k1, Pairs.Port, Pairs.InnerAddresses(h1), [new WgPeer(ks.Public, Pairs.HostRoutes(hs), $"{hs.OuterV4}:{Pairs.Port}")]));
+        SharpTunWg.Start(h1, Pairs.Config(h1, k1, hs, ks));
         Traffic.Ping(h1, hs.InnerV4, count: 4);
         Traffic.Ping(hs, h1.InnerV6, count: 2);
 

@@ -150,9 +150,8 @@ public sealed class HostileInputLiveTests(ITestOutputHelper output)
         var ha = lab.AddHost();
         var ks = WgKey.Generate();
         var kc = WgKey.Generate();
-        var s = SharpTunWg.Start(hs, new WgConfig(ks, Pairs.Port, Pairs.InnerAddresses(hs), [new WgPeer(kc.Public, Pairs.HostRoutes(hc))]));
-        var c = WireGuardGo.Start(hc, new WgConfig(kc, Pairs.Port, Pairs.InnerAddresses(hc),
-            [new WgPeer(ks.Public, Pairs.HostRoutes(hs), $"{hs.OuterV4}:{Pairs.Port}")]), WireGuardGo.Debian);
+        var s = SharpTunWg.Start(hs, Pairs.Config(hs, ks, hc, kc, withEndpoint: false));
+        var c = WireGuardGo.Start(hc, Pairs.Config(hc, kc, hs, ks), WireGuardGo.Debian);
         Traffic.Ping(hc, hs.InnerV4);
         var attacker = ha.Own(new UdpProbe(ha, ha.OuterV4));
         return (s, c, attacker);

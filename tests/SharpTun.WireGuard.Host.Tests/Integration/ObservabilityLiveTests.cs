@@ -27,8 +27,8 @@ public sealed class ObservabilityLiveTests(ITestOutputHelper output)
         var k2 = WgKey.Generate();
         var s = SharpTunWg.Start(hs, new WgConfig(ks, Pairs.Port, Pairs.InnerAddresses(hs),
             [new WgPeer(k1.Public, Pairs.HostRoutes(h1)), new WgPeer(k2.Public, Pairs.HostRoutes(h2))]), extraArgs: ["--metrics", MetricsAt]);
-        var p1 = SharpTunWg.Start(h1, new WgConfig(k1, Pairs.Port, Pairs.InnerAddresses(h1), [new WgPeer(ks.Public, Pairs.HostRoutes(hs), $"{hs.OuterV4}:{Pairs.Port}")]));
-        var p2 = SharpTunWg.Start(h2, new WgConfig(k2, Pairs.Port, Pairs.InnerAddresses(h2), [new WgPeer(ks.Public, Pairs.HostRoutes(hs), $"{hs.OuterV4}:{Pairs.Port}")]));
+        var p1 = SharpTunWg.Start(h1, Pairs.Config(h1, k1, hs, ks));
+        var p2 = SharpTunWg.Start(h2, Pairs.Config(h2, k2, hs, ks));
 
         // Never: no traffic yet, no keepalive configured.
         var show = s.Show();

@@ -9,6 +9,14 @@ internal static class Pairs
 
     internal static string HostRoutes(LabHost h) => $"{h.InnerV4}/32, {h.InnerV6}/128";
 
+    /// <summary>
+    /// <paramref name="host"/>'s config (its key, port 51820, its inner addresses) with one peer, the one on
+    /// <paramref name="peer"/>: that host's routes, at its outer IPv4 endpoint when <paramref name="withEndpoint"/>
+    /// (a server leaves it out and learns it from the handshake).
+    /// </summary>
+    internal static WgConfig Config(LabHost host, WgKey key, LabHost peer, WgKey peerKey, bool withEndpoint = true) =>
+        new(key, Port, InnerAddresses(host), [new WgPeer(peerKey.Public, HostRoutes(peer), withEndpoint ? $"{peer.OuterV4}:{Port}" : null)]);
+
     /// <summary>SharpTun on both hosts; each knows the other's endpoint (v6 outer if asked), so either can initiate.</summary>
     internal static (SharpTunWg A, SharpTunWg B) SharpTunBoth(WireLab lab, bool ipv6Outer)
     {
@@ -33,10 +41,8 @@ internal static class Pairs
         var ht = lab.AddHost();
         var ko = WgKey.Generate();
         var kt = WgKey.Generate();
-        var theirs = WireGuardGo.Start(ht, new WgConfig(kt, Port, InnerAddresses(ht),
-            [new WgPeer(ko.Public, HostRoutes(ho), sharpTunInitiates ? null : $"{ho.OuterV4}:{Port}")]), binary);
-        var ours = SharpTunWg.Start(ho, new WgConfig(ko, Port, InnerAddresses(ho),
-            [new WgPeer(kt.Public, HostRoutes(ht), sharpTunInitiates ? $"{ht.OuterV4}:{Port}" : null)]));
+        var theirs = WireGuardGo.Start(ht, Config(ht, kt, ho, ko, withEndpoint: !sharpTunInitiates), binary);
+        var ours = SharpTunWg.Start(ho, Config(ho, ko, ht, kt, withEndpoint: sharpTunInitiates));
         return (ours, theirs);
     }
 }

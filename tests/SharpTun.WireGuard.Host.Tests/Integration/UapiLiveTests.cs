@@ -88,7 +88,7 @@ public sealed partial class UapiLiveTests(ITestOutputHelper output)
         var ha = lab.AddHost();
         var ks = WgKey.Generate();
         var ka = WgKey.Generate();
-        var s = SharpTunWg.Start(hs, new WgConfig(ks, Pairs.Port, Pairs.InnerAddresses(hs), [new WgPeer(ka.Public, Pairs.HostRoutes(ha), $"{ha.OuterV4}:{Pairs.Port}")]));
+        var s = SharpTunWg.Start(hs, Pairs.Config(hs, ks, ha, ka));
 
         var stat = Run.Exec("stat", ["-c", "%a %U %F", s.SocketPath]).EnsureSuccess().StdOut.Trim();
         Assert.Equal("600 root socket", stat);

@@ -33,14 +33,7 @@ internal sealed class NamespaceScenarioNetwork : IScenarioNetwork
     public IDatagramBind OpenBind(int host) =>
         NetNamespace.Run(_lab.Hosts[host - 1].Name, () => UdpBind.Open(new UdpBindOptions { Port = 51820 }));
 
-    public void MoveHost2(IDatagramBind bind)
-    {
-        var h = _lab.Hosts[1];
-        // The new address is a secondary of the same /24: promote it, or it goes with the old primary.
-        h.Must("sysctl", "-q", "-w", "net.ipv4.conf.wire0.promote_secondaries=1");
-        h.Ns.Ip("addr add 198.18.0.102/24 dev wire0");
-        h.Ns.Ip($"addr del {h.OuterV4}/24 dev wire0");
-    }
+    public void MoveHost2(IDatagramBind bind) => _lab.Hosts[1].MoveOuterV4("198.18.0.102");
 
     public IThirdHost AddThirdHost()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using SharpTun.Testing.Fakes;
+using SharpTun.WireGuard.Host.Tests.Integration;
 
 namespace SharpTun.WireGuard.Host.Tests.Scenarios;
 
@@ -9,7 +10,7 @@ namespace SharpTun.WireGuard.Host.Tests.Scenarios;
 /// and over the UDP sockets of an <see cref="IScenarioNetwork"/>. A knows B's endpoint; B learns A's
 /// from the handshake. B's socket records what it sends.
 /// </summary>
-internal sealed class ScenarioPair : IDisposable
+internal sealed class ScenarioPair : IRoamingPair, IDisposable
 {
     internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
@@ -58,7 +59,36 @@ internal sealed class ScenarioPair : IDisposable
     internal static NetEndpoint EndpointOf(string address) => NetEndpoint.From(new IPEndPoint(IPAddress.Parse(address), 51820));
 
     /// <summary>A's current endpoint for B, as <c>wg show</c> prints it.</summary>
-    internal string EndpointOfBOnA => A.GetPeers()[0].Endpoint?.ToString() ?? "(none)";
+    public string EndpointOfBOnA => A.GetPeers()[0].Endpoint?.ToString() ?? "(none)";
+
+    string IRoamingPair.Description => Network.Description;
+
+    long IRoamingPair.DeliveredToA => _tunA.Written;
+
+    long IRoamingPair.WireDropsAtA => A.Drops.Total - A.Drops[DropReason.NoRoute];
+
+    void IRoamingPair.Exchange(ushort sequence)
+    {
+        var request = Packets.Echo("198.19.0.1", "198.19.0.2", sequence: sequence);
+        Send(KernelA, [request]);
+        Assert.Equal(request, Receive(KernelB, 1)[0]);
+        var reply = Packets.Echo("198.19.0.2", "198.19.0.1", sequence: sequence, type: 0);
+        Send(KernelB, [reply]);
+        Assert.Equal(reply, Receive(KernelA, 1)[0]);
+    }
+
+    void IRoamingPair.SendFromB(ushort sequence)
+    {
+        var packet = Packets.Echo("198.19.0.2", "198.19.0.1", sequence: sequence, type: 0);
+        Send(KernelB, [packet]);
+        Assert.Equal(packet, Receive(KernelA, 1)[0]);
+    }
+
+    void IRoamingPair.MoveB() => Network.MoveHost2(BindB.Inner);
+
+    List<byte[]> IRoamingPair.SentByB() => BindB.Sent;
+
+    IThirdHost IRoamingPair.AddThirdHost() => Network.AddThirdHost();
 
     /// <summary>The kernel side of one tun sends <paramref name="packets"/> into its interface.</summary>
     internal static void Send(FakePacketQueue kernel, List<byte[]> packets) =>
