@@ -87,7 +87,7 @@ public sealed class TunnelCounters
 
     internal void AddSuperPacketsWritten(long superPackets) => Volatile.Write(ref _superPacketsWritten, _superPacketsWritten + superPackets);
 
-    internal void AddDropOffload() => Volatile.Write(ref _dropOffload, _dropOffload + 1);
+    internal void AddDropOffload(int reads) => Volatile.Write(ref _dropOffload, _dropOffload + reads);
 
     internal void AddDeviceToNet(int packets, long bytes)
     {
