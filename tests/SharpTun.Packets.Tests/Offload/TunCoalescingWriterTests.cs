@@ -98,7 +98,7 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
     public void Split_then_coalesce_gives_back_the_stream()
     {
         var rng = new Random(TestSeed.Get(output));
-        long wire = 0, outputs = 0, rounds = 0;
+        long wire = 0, outputs = 0, rounds = 0, handedOverEarly = 0;
         for (var run = 0; run < 40; run++)
         {
             var vnet = rng.Next(2) == 0 ? VirtioNetHeader.Size : VirtioNetHeader.MergeableSize;
@@ -113,8 +113,14 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
             {
                 var f = rng.Next(flows.Length);
                 var flow = flows[f];
-                var mss = rng.Next(2) == 0 ? 1500 - flow.HeaderLength : rng.Next(200, 1500 - flow.HeaderLength);
-                var segments = flow.Tcp ? rng.Next(1, 45) : rng.Next(1, 40);
+                var mss = rng.Next(3) switch
+                {
+                    0 => 1500 - flow.HeaderLength,
+                    1 => rng.Next(100, 400),
+                    _ => rng.Next(400, 1500 - flow.HeaderLength),
+                };
+                // Up to 200 segments a read: four such reads overflow the 256 segment slots mid-batch.
+                var segments = flow.Tcp ? rng.Next(1, 200) : rng.Next(1, 64);
                 var payload = Buffers.Random(rng, Math.Min(65535 - flow.HeaderLength, (mss * (segments - 1)) + rng.Next(1, mss + 1)));
                 var kind = rng.Next(3);
                 if (kind == 0 || payload.Length <= mss)
@@ -155,6 +161,7 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
                     // The segment slots are written straight from the reader (at its packet offset), as an engine would.
                     written += writer.Write(reader.Packets.ToArray().Select((m, j) => m[..(reader.PacketOffset + reader.Lengths[j])]).ToArray(), reader.PacketOffset);
                     rounds++;
+                    handedOverEarly += reader.Remaining > 0 ? 1 : 0;
                 }
                 Assert.Equal(0, reader.Refused);
             }
@@ -169,7 +176,8 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
             wire += stream.Count;
             outputs += written.Outputs;
         }
-        output.WriteLine($"{wire} wire packets in {rounds} rounds became {outputs} tun writes");
+        output.WriteLine($"{wire} wire packets in {rounds} rounds ({handedOverEarly} with the segment slots full) became {outputs} tun writes");
+        Assert.True(handedOverEarly > 0, "some batches should fill the segment slots");
         Assert.True(outputs < wire / 2, "contiguous segments should mostly merge");
     }
 
