@@ -21,7 +21,7 @@ internal sealed class FakeBind : IDatagramBind
 
     internal NetEndpoint Address { get; }
 
-    internal SlotRing Inbox { get; } = new(256, 2048);
+    internal SlotRing Inbox { get; } = new(512, 2048);
 
     /// <summary>Datagrams sent, by count (what a "stays silent" test checks).</summary>
     internal int SentCount { get; private set; }
