@@ -67,7 +67,7 @@ internal sealed class Relay
         _time = time ?? TimeProvider.System;
         _writer = new DeviceWriter(device, counters, observer);
         _reader = new TunOffloadReader(device, Headroom, device.MaxPacketSize, maxSegment: wirePacketSize,
-            plainBatch: Math.Min(device.BatchSize, transport.MaxBatch));
+            plainBatch: Math.Min(device.BatchSize, transport.MaxBatch), errors: counters.OffloadErrors);
     }
 
     /// <summary>The most packets one send to the transport may carry with this device (its batch, or the offload work list).</summary>

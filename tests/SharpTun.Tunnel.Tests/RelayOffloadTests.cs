@@ -57,6 +57,7 @@ public sealed class RelayOffloadTests
                     expected.Add(flow.Packet(payload.AsSpan(i * 400, 400).ToArray(), 1 + (uint)(i * 400), 0x10, (ushort)(1 + i)));
                 }
             }
+            Assert.Equal(1, kernelA.Write([new byte[4]], 0)); // shorter than a virtio-net header: refused, counted by cause
             Assert.Equal(4, kernelA.Write(frames, 0));
 
             var got = new List<byte[]>();
@@ -70,7 +71,8 @@ public sealed class RelayOffloadTests
 
             Assert.Equal(expected, got);
             Assert.True(superPackets > 0, "B wrote no super-packet: nothing was coalesced");
-            Assert.Equal((4, 400L, 0L, 0L), (countersA.SuperPacketsSplit, countersA.DeviceToNetPackets, countersA.DropOffload, countersA.DropSendFailed));
+            Assert.Equal((4, 400L, 1L, 0L), (countersA.SuperPacketsSplit, countersA.DeviceToNetPackets, countersA.DropOffload, countersA.DropSendFailed));
+            Assert.Equal((1L, 1L), (countersA.OffloadErrors[OffloadError.HeaderTooShort], countersA.OffloadErrors.Total));
             Assert.Equal(expected.Sum(p => (long)p.Length), countersA.DeviceToNetBytes);
             Assert.Equal((400L, (long)superPackets, 0L), (countersB.NetToDevicePackets, countersB.SuperPacketsWritten, countersB.DeviceWriteErrors));
             Assert.Equal(expected.Sum(p => (long)p.Length), countersB.NetToDeviceBytes);
