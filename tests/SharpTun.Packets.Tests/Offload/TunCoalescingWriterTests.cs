@@ -136,7 +136,7 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
                     {
                         reads.Enqueue(default, full);
                     }
-                    expected.Add(full);
+                    expected.Add(kind == 1 ? TunOffloadReaderTests.Completed(full, flow) : full);
                     seq[f] += (uint)payload.Length;
                     id[f]++;
                     continue;
@@ -213,7 +213,8 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
                 wrong += r.Lost + (r.Packets == n ? 0 : 1);
             }
         }
-        for (var i = 0; i < 20; i++)
+        // Warm enough for every method to reach its final tier (on-stack replacement included), as the pump tests do.
+        for (var i = 0; i < 300; i++)
         {
             Once();
         }
@@ -225,7 +226,7 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(0, wrong);
         // 42 + 40 + 42 segments and one plain packet a batch; the TCP segments of a flow merge, the UDP ones too (USO).
-        Assert.True(tun.Taken < 120 * 20, $"{tun.Taken} outputs written");
+        Assert.True(tun.Taken < 120 * 400, $"{tun.Taken} outputs written");
     }
 
     private static byte[] Frame(VirtioNetHeader h, byte[] p)
@@ -254,8 +255,23 @@ public sealed class TunCoalescingWriterTests(ITestOutputHelper output)
     private static List<byte[]> SplitWritten(IEnumerable<byte[]> written, int vnet) =>
         Coalesce.SplitAll(written.Select(w => (Header(w), w[vnet..])));
 
-    /// <summary>Packets by flow (IP version and source port), in order within each.</summary>
+    /// <summary>
+    /// Packets by flow (IP version and source port), in order within each. A TCP checksum of 0xFFFF (a completed
+    /// partial checksum, CSUM_MANGLED_0) reads as 0x0000, what a from-scratch computation gives: the same value.
+    /// </summary>
     private static Dictionary<string, List<string>> ByFlow(IEnumerable<byte[]> packets) =>
         packets.GroupBy(p => $"{p[0] >> 4}:{(p[0] >> 4 == 4 ? (p[20] << 8) | p[21] : (p[40] << 8) | p[41])}")
-            .ToDictionary(g => g.Key, g => g.Select(Convert.ToHexString).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(Normalized).ToList());
+
+    private static string Normalized(byte[] p)
+    {
+        var l4 = p[0] >> 4 == 4 ? 20 : 40;
+        var tcp = p[0] >> 4 == 4 ? p[9] == 6 : p[6] == 6;
+        var copy = (byte[])p.Clone();
+        if (tcp && copy[l4 + 16] == 0xFF && copy[l4 + 17] == 0xFF)
+        {
+            copy[l4 + 16] = copy[l4 + 17] = 0;
+        }
+        return Convert.ToHexString(copy);
+    }
 }
