@@ -35,7 +35,7 @@ public sealed class RelayOffloadTests
         using var failures = new BlockingCollection<Exception>();
         var relayA = new Relay(deviceA, server, countersA, wirePacketSize: 1500);
         var relayB = new Relay(deviceB, client, countersB, wirePacketSize: 1500);
-        var threads = new[] { Start(relayA, failures), Start(relayB, failures) };
+        var threads = new[] { RelayOverFakesTests.Start(relayA, failures), RelayOverFakesTests.Start(relayB, failures) };
         try
         {
             Poll.Until(() => relayA.PeerName is not null || failures.Count > 0, "the server relay to have its peer");
@@ -130,23 +130,5 @@ public sealed class RelayOffloadTests
             p[i] = (byte)((i * 13) + salt + (i >> 8));
         }
         return p;
-    }
-
-    private static Thread Start(Relay relay, BlockingCollection<Exception> failures)
-    {
-        var t = new Thread(() =>
-        {
-            try
-            {
-                relay.Run(CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                failures.Add(e);
-            }
-        })
-        { IsBackground = true, Name = "relay" };
-        t.Start();
-        return t;
     }
 }
