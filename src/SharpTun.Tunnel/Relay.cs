@@ -21,9 +21,9 @@ namespace SharpTun.Tunnel;
 /// through the poller's eventfd; nothing polls on a timer to notice it.
 /// Memory is fixed at start: one batch of device buffers; transports own theirs.
 /// <para>A tun device opened with a virtio-net header and offloads (<see cref="IPacketQueue.Offloads"/>)
-/// hands over TSO/USO super-packets of up to 64 KB: they are split (<see cref="GsoSplitter"/>) into
+/// hands over TSO/USO super-packets of up to 64 KB: they are split (<see cref="TunOffloadReader"/>) into
 /// wire-sized packets before they reach the transport, and packets from the peer are merged
-/// (<see cref="DeviceWriter"/>) into super-packets on the way back. The wire carries plain IP packets
+/// (<see cref="DeviceWriter"/> with <see cref="TunCoalescingWriter"/>) into super-packets on the way back. The wire carries plain IP packets
 /// either way: simpletun's format does not change.</para>
 /// </summary>
 internal sealed class Relay
@@ -34,25 +34,8 @@ internal sealed class Relay
     // Batches read from the device per wake-up before the socket gets its turn again.
     private const int MaxBatchesPerWake = 4;
 
-    /// <summary>Super-packets (each up to 64 KB) per device read with offloads.</summary>
-    private const int OffloadReadBatch = 4;
-
-    /// <summary>
-    /// Wire-sized packets split out of one read batch with offloads: 4 × 64 KB of 1448-byte segments
-    /// is ~180. A super-packet of more (a tiny MSS) is split after what came before has been sent.
-    /// </summary>
-    internal const int OffloadSegmentSlots = 256;
-
-    // Offload state (null/empty without a virtio-net header): segment slots with the same headroom as reads.
-    private readonly int _vnet;
-    private readonly int _readOffset;
-    private readonly int _packetOffset;
-    private readonly Memory<byte>[] _segments = [];
-    private readonly int[] _segmentSizes = [];
-    private readonly Memory<byte>[] _work = [];
-    private readonly int[] _workSizes = [];
-    private int _workCount;
-    private int _segmentsUsed;
+    // Reads, splits and completes checksums (with a virtio-net header); packets at PacketOffset >= Headroom.
+    private readonly TunOffloadReader _reader;
 
     private readonly IPacketQueue _device;
     private readonly IRelayTransport _transport;
@@ -60,8 +43,6 @@ internal sealed class Relay
     private readonly PacketObserver? _observer;
     private readonly DeviceWriter _writer;
     private readonly TimeProvider _time;
-    private readonly Memory<byte>[] _buffers;
-    private readonly int[] _sizes;
     private readonly Lock _pollerLock = new();
     private Poller? _poller;
     private volatile bool _stopping;
@@ -75,8 +56,7 @@ internal sealed class Relay
     internal Relay(IPacketQueue device, IRelayTransport transport, TunnelCounters counters, PacketObserver? observer = null, TimeProvider? time = null,
         int wirePacketSize = 0)
     {
-        _vnet = device.VnetHeaderSize;
-        if (_vnet != 0 && device.IsEthernet)
+        if (device.VnetHeaderSize != 0 && device.IsEthernet)
         {
             throw new ArgumentException($"device '{device.Name}' is a tap with virtio-net headers; the relay takes offloads on a tun only", nameof(device));
         }
@@ -86,35 +66,12 @@ internal sealed class Relay
         _observer = observer;
         _time = time ?? TimeProvider.System;
         _writer = new DeviceWriter(device, counters, observer);
-        // Packets start _packetOffset bytes into a slot, with at least Headroom bytes free in front (a TCP length prefix).
-        _packetOffset = Math.Max(Headroom, _vnet);
-        _readOffset = _packetOffset - _vnet;
-        var batch = _vnet > 0 ? OffloadReadBatch : Math.Max(1, Math.Min(device.BatchSize, transport.MaxBatch));
-        _buffers = Slots(batch, _packetOffset + device.MaxPacketSize);
-        _sizes = new int[batch];
-        if (_vnet > 0)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(wirePacketSize, 68);
-            _segments = Slots(OffloadSegmentSlots, _packetOffset + wirePacketSize);
-            _segmentSizes = new int[OffloadSegmentSlots];
-            _work = new Memory<byte>[batch + OffloadSegmentSlots];
-            _workSizes = new int[batch + OffloadSegmentSlots];
-        }
+        _reader = new TunOffloadReader(device, Headroom, device.MaxPacketSize, maxSegment: wirePacketSize,
+            plainBatch: Math.Min(device.BatchSize, transport.MaxBatch), errors: counters.OffloadErrors);
     }
 
     /// <summary>The most packets one send to the transport may carry with this device (its batch, or the offload work list).</summary>
-    internal static int SendBatch(IPacketQueue device) => device.VnetHeaderSize > 0 ? OffloadReadBatch + OffloadSegmentSlots : device.BatchSize;
-
-    private static Memory<byte>[] Slots(int count, int size)
-    {
-        var slots = new Memory<byte>[count];
-        var memory = new byte[count * size];
-        for (var i = 0; i < count; i++)
-        {
-            slots[i] = memory.AsMemory(i * size, size);
-        }
-        return slots;
-    }
+    internal static int SendBatch(IPacketQueue device) => TunOffloadReader.CapacityFor(device);
 
     /// <summary>The current peer, or null.</summary>
     internal string? PeerName => _transport.PeerName;
@@ -199,29 +156,34 @@ internal sealed class Relay
     // Reads what the device has queued (a few batches at most) and hands it to the transport.
     private void FromDevice()
     {
+        var reader = _reader;
         for (var round = 0; round < MaxBatchesPerWake; round++)
         {
-            var n = _device.TryRead(_buffers, _sizes, _readOffset);
+            var n = reader.TryRead();
             if (n <= 0)
             {
                 return;
             }
-            if (_vnet == 0)
+            while (reader.Next())
             {
-                Send(_buffers.AsSpan(0, n), _sizes.AsSpan(0, n));
+                Send(reader.Packets, reader.Lengths);
+                if (reader.Remaining > 0 && _transport.IsBacklogged)
+                {
+                    // The segment slots were full (a small MSS) and the transport is now backlogged (a TCP peer
+                    // that stopped reading): the rest of this batch is dropped, as the device's own queue would drop it.
+                    _counters.AddDropSendFailed(reader.Abandon());
+                }
             }
-            else
-            {
-                Expand(n);
-            }
-            if (n < _buffers.Length || _transport.IsBacklogged)
+            _counters.AddSuperPacketsSplit(reader.SuperPacketsSplit);
+            _counters.AddDropOffload(reader.Refused);
+            if (n < reader.BatchSize || _transport.IsBacklogged)
             {
                 return;
             }
         }
     }
 
-    // Hands packets (each at _packetOffset in its buffer) to the transport; counts and observes them.
+    // Hands packets (each at the reader's PacketOffset in its buffer) to the transport; counts and observes them.
     private void Send(ReadOnlySpan<Memory<byte>> packets, ReadOnlySpan<int> sizes)
     {
         var n = packets.Length;
@@ -233,7 +195,7 @@ internal sealed class Relay
         {
             _counters.AddDropNoPeer(n);
         }
-        else if (_transport.Send(packets, sizes, _packetOffset, NowMs()))
+        else if (_transport.Send(packets, sizes, _reader.PacketOffset, NowMs()))
         {
             long bytes = 0;
             foreach (var size in sizes)
@@ -245,7 +207,7 @@ internal sealed class Relay
             {
                 for (var i = 0; i < n; i++)
                 {
-                    observer(PacketDirection.DeviceToPeer, packets[i].Span.Slice(_packetOffset, sizes[i]));
+                    observer(PacketDirection.DeviceToPeer, packets[i].Span.Slice(_reader.PacketOffset, sizes[i]));
                 }
             }
         }
@@ -253,91 +215,6 @@ internal sealed class Relay
         {
             _counters.AddDropSendFailed(n);
         }
-    }
-
-    // Reads with a virtio-net header: plain packets go as they are, a partial checksum is completed
-    // in place, a super-packet is split into segment slots; then all of it goes in one send.
-    private void Expand(int n)
-    {
-        _workCount = 0;
-        _segmentsUsed = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var length = _sizes[i] - _vnet;
-            var slot = _buffers[i];
-            if (length <= 0 || !VirtioNetHeader.TryRead(slot.Span[_readOffset..], out var header))
-            {
-                if (length != 0)
-                {
-                    _counters.AddDropOffload();
-                }
-                continue;
-            }
-            if (TunOffload.IsPlain(header))
-            {
-                AddWork(slot, length);
-                continue;
-            }
-            var packet = slot.Span.Slice(_packetOffset, length);
-            if (!header.IsGso)
-            {
-                if (GsoSplitter.CompleteChecksum(packet, header) != OffloadError.None)
-                {
-                    _counters.AddDropOffload();
-                    continue;
-                }
-                AddWork(slot, length);
-                continue;
-            }
-            var result = Split(packet, header);
-            if (result == OffloadError.TooFewBuffers && _segmentsUsed > 0)
-            {
-                // The segment slots are full (a small MSS): send what is ready and reuse them, unless
-                // the transport is now backlogged (a TCP peer that stopped reading): then the rest of
-                // this batch is dropped, as the device's own queue would drop it.
-                FlushWork();
-                if (_transport.IsBacklogged)
-                {
-                    _counters.AddDropSendFailed(n - i);
-                    return;
-                }
-                result = Split(packet, header);
-            }
-            if (result != OffloadError.None)
-            {
-                _counters.AddDropOffload();
-            }
-        }
-        FlushWork();
-    }
-
-    private OffloadError Split(ReadOnlySpan<byte> packet, in VirtioNetHeader header)
-    {
-        var error = GsoSplitter.Split(packet, header, _segments.AsSpan(_segmentsUsed), _segmentSizes.AsSpan(_segmentsUsed), _packetOffset, out var count);
-        if (error != OffloadError.None)
-        {
-            return error;
-        }
-        for (var s = 0; s < count; s++)
-        {
-            AddWork(_segments[_segmentsUsed + s], _segmentSizes[_segmentsUsed + s]);
-        }
-        _segmentsUsed += count;
-        _counters.AddSuperPacketsSplit(1);
-        return OffloadError.None;
-    }
-
-    private void AddWork(Memory<byte> slot, int length)
-    {
-        _work[_workCount] = slot;
-        _workSizes[_workCount++] = length;
-    }
-
-    private void FlushWork()
-    {
-        Send(_work.AsSpan(0, _workCount), _workSizes.AsSpan(0, _workCount));
-        _workCount = 0;
-        _segmentsUsed = 0;
     }
 
     private long NowMs() => (long)_time.GetElapsedTime(0, _time.GetTimestamp()).TotalMilliseconds;

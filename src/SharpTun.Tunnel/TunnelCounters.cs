@@ -1,3 +1,5 @@
+using SharpTun.Packets.Offload;
+
 namespace SharpTun.Tunnel;
 
 /// <summary>
@@ -83,11 +85,14 @@ public sealed class TunnelCounters
     /// <summary>Reads from the device the offload path refused (a virtio-net header that does not describe its packet), dropped.</summary>
     public long DropOffload => Volatile.Read(ref _dropOffload);
 
+    /// <summary>Those refused reads by cause (the same counter type WireGuard's offload statistics keep).</summary>
+    public OffloadErrorCounters OffloadErrors { get; } = new();
+
     internal void AddSuperPacketsSplit(int superPackets) => Volatile.Write(ref _superPacketsSplit, _superPacketsSplit + superPackets);
 
     internal void AddSuperPacketsWritten(long superPackets) => Volatile.Write(ref _superPacketsWritten, _superPacketsWritten + superPackets);
 
-    internal void AddDropOffload() => Volatile.Write(ref _dropOffload, _dropOffload + 1);
+    internal void AddDropOffload(int reads) => Volatile.Write(ref _dropOffload, _dropOffload + reads);
 
     internal void AddDeviceToNet(int packets, long bytes)
     {

@@ -88,9 +88,9 @@ public sealed class OffloadStatistics
         return string.Join(',', names);
     }
 
-    internal void SuperPacketRead(int segments)
+    internal void Split(int superPackets, int segments)
     {
-        Interlocked.Increment(ref _superPacketsRead);
+        Interlocked.Add(ref _superPacketsRead, superPackets);
         Interlocked.Add(ref _segmentsSplit, segments);
     }
 

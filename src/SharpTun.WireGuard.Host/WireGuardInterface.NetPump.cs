@@ -24,13 +24,8 @@ public sealed partial class WireGuardInterface
         private readonly Memory<byte>[] _one = new Memory<byte>[1];
         private readonly int _writeOffset;
         private readonly int _vnet;
-        private readonly PacketCoalescer? _coalescer;
+        private readonly TunCoalescingWriter? _coalescer;
         private readonly Memory<byte>[] _plain;
-        /// <summary>Decrypted packets coalesced at a time (see <see cref="WriteCoalesced"/>).</summary>
-        private const int CoalesceRun = 48;
-
-        private readonly Memory<byte>[] _outputs;
-        private readonly int[] _outputSizes;
         private int _plainCount;
 
         internal NetPump(WireGuardInterface owner)
@@ -38,7 +33,7 @@ public sealed partial class WireGuardInterface
             _owner = owner;
             // The bind's batch size may change with a rebind; 128 covers every implementation we have.
             const int batch = 128;
-            _buffers = Slots(batch, SlotSize, SlotSize);
+            _buffers = Slots(batch, SlotSize);
             _sizes = new int[batch];
             _endpoints = new DatagramEndpoint[batch];
             _tunOut = new Memory<byte>[batch];
@@ -48,15 +43,12 @@ public sealed partial class WireGuardInterface
             if ((offloads & PacketOffloads.TcpSegmentation) != 0)
             {
                 // GRO in user space: decrypted packets are merged into super-packets for the tun.
-                _coalescer = new PacketCoalescer(_vnet, coalesceUdp: (offloads & PacketOffloads.UdpSegmentation) != 0);
+                _coalescer = new TunCoalescingWriter(owner._tun);
                 _plain = new Memory<byte>[batch];
-                _outputs = Slots(CoalesceRun, _vnet + PacketCoalescer.MaxSuperPacket, _vnet + PacketCoalescer.MaxSuperPacket);
-                _outputSizes = new int[CoalesceRun];
             }
             else
             {
-                _plain = _outputs = [];
-                _outputSizes = [];
+                _plain = [];
             }
         }
 
@@ -112,30 +104,15 @@ public sealed partial class WireGuardInterface
             {
                 return;
             }
-            // In runs of CoalesceRun packets (about one 64 KB super-packet of 1420-byte segments): the output
-            // buffers, 64 KB each, stay few, so the memory they touch under load stays small.
-            for (var start = 0; start < _plainCount; start += CoalesceRun)
+            var r = _coalescer!.Write(_plain.AsSpan(0, _plainCount), 0);
+            _owner._offloadStats.Coalesced(r.SuperPackets, r.PacketsCoalesced);
+            if (r.TooBig > 0)
             {
-                WriteRun(_plain.AsSpan(start, Math.Min(CoalesceRun, _plainCount - start)));
+                _owner.Count(DropReason.TooBig, null, r.TooBig);
             }
-        }
-
-        private void WriteRun(ReadOnlySpan<Memory<byte>> packets)
-        {
-            var coalescer = _coalescer!;
-            var superBefore = coalescer.SuperPackets;
-            var mergedBefore = coalescer.PacketsCoalesced;
-            var droppedBefore = coalescer.PacketsDropped;
-            var outputs = coalescer.Coalesce(packets, _outputs, _outputSizes, 0, _tunOut);
-            _owner._offloadStats.Coalesced(coalescer.SuperPackets - superBefore, coalescer.PacketsCoalesced - mergedBefore);
-            if (coalescer.PacketsDropped != droppedBefore)
+            if (r.OutputsRefused > 0)
             {
-                _owner.Count(DropReason.TooBig, null, coalescer.PacketsDropped - droppedBefore);
-            }
-            var accepted = _owner._tun.Write(_tunOut.AsSpan(0, outputs), 0);
-            if (accepted < outputs)
-            {
-                _owner.Count(DropReason.TunWriteFailed, null, outputs - accepted);
+                _owner.Count(DropReason.TunWriteFailed, null, r.OutputsRefused);
             }
         }
 

@@ -20,61 +20,28 @@ public sealed partial class WireGuardInterface
     /// </summary>
     private sealed class TunPump
     {
-        /// <summary>Super-packets per read batch with offloads (each up to 64 KB).</summary>
-        private const int OffloadReadBatch = 8;
-
-        /// <summary>Segment slots: with 8 × 64 KB read, enough for segments of ≥ 2 KB; a full set is flushed and reused.</summary>
-        private const int SegmentSlots = 256;
-
-        /// <summary>A segment slot: headroom, a jumbo-sized packet, padding and tag.</summary>
+        /// <summary>A segment slot: headroom, a jumbo-sized packet, padding and tag (the MTU may grow at run time).</summary>
         private const int SegmentSlotSize = 9216;
 
         private readonly WireGuardInterface _owner;
-        private readonly Memory<byte>[] _buffers;
-        private readonly int[] _sizes;
-        private readonly Memory<byte>[] _segments;
-        private readonly Memory<byte>[] _segmentTargets;
-        private readonly int[] _segmentSizes;
-        private readonly Memory<byte>[] _work;
-        private readonly int[] _workLength;
+        private readonly TunOffloadReader _reader;
         private readonly Memory<byte>[] _out;
         private readonly DatagramEndpoint[] _outDestination;
         private readonly PeerState?[] _outPeer;
         private readonly bool[] _outSent;
         private readonly Memory<byte>[] _group;
-        private readonly int _readOffset;
-        private readonly int _vnet;
-        private readonly bool _offloads;
         private readonly PeerState[] _drain;
         private int _drainCount;
-        private int _workCount;
-        private int _segmentsUsed;
 
         internal TunPump(WireGuardInterface owner)
         {
             _owner = owner;
-            var tun = owner._tun;
-            _vnet = tun.VnetHeaderSize;
-            _offloads = _vnet > 0 && tun.Offloads != SharpTun.IO.PacketOffloads.None;
-            var batch = _offloads ? OffloadReadBatch : Math.Max(1, tun.BatchSize);
-            _readOffset = Headroom - _vnet;
-            _buffers = Slots(batch, SlotSize, SlotSize);
-            _sizes = new int[batch];
-            if (_offloads)
-            {
-                _segments = Slots(SegmentSlots, SegmentSlotSize, SegmentSlotSize);
-                // The splitter may fill a segment slot only up to where padding and tag still fit.
-                _segmentTargets = Slots(SegmentSlots, SegmentSlotSize, SegmentSlotSize - WireGuardConstants.PaddingMultiple - WireGuardConstants.TagSize, _segments);
-                _segmentSizes = new int[SegmentSlots];
-            }
-            else
-            {
-                _segments = _segmentTargets = [];
-                _segmentSizes = [];
-            }
-            var work = batch + _segments.Length;
-            _work = new Memory<byte>[work];
-            _workLength = new int[work];
+            const int tail = WireGuardConstants.PaddingMultiple + WireGuardConstants.TagSize;
+            // Read slots take the largest IP packet (the MTU may grow at run time); the splitter fills a
+            // segment slot only up to where padding and tag still fit.
+            _reader = new TunOffloadReader(owner._tun, Headroom, maxPacket: 65535, maxSegment: SegmentSlotSize - Headroom - tail, tailroom: tail,
+                errors: owner._offloadErrors);
+            var work = _reader.Capacity;
             _out = new Memory<byte>[work];
             _outDestination = new DatagramEndpoint[work];
             _outPeer = new PeerState?[work];
@@ -93,34 +60,25 @@ public sealed partial class WireGuardInterface
         /// <summary>One batch: read (waits), split, encrypt, send. False once the device was shut down.</summary>
         internal bool RunOnce()
         {
-            var count = _owner._tun.Read(_buffers, _sizes, _readOffset);
-            if (count == 0)
+            var reader = _reader;
+            if (reader.Read() == 0)
             {
                 return false;
             }
-            _workCount = 0;
-            _segmentsUsed = 0;
-            for (var i = 0; i < count; i++)
+            // Each round is what fits in the segment slots: sealed and sent before the slots are reused.
+            while (reader.Next())
             {
-                var length = _sizes[i] - _vnet;
-                if (length <= 0)
-                {
-                    if (length < 0)
-                    {
-                        _owner.Offload(OffloadError.HeaderTooShort);
-                    }
-                    continue;
-                }
-                if (_vnet == 0)
-                {
-                    Add(_buffers[i], length);
-                }
-                else
-                {
-                    Take(i, length);
-                }
+                Process();
             }
-            Process();
+            if (reader.SuperPacketsSplit > 0)
+            {
+                _owner._offloadStats.Split(reader.SuperPacketsSplit, reader.SegmentsSplit);
+            }
+            if (reader.Refused > 0)
+            {
+                // Counted by cause in the reader's errors (the interface's); here as malformed drops.
+                _owner.Count(DropReason.Malformed, null, reader.Refused);
+            }
             return true;
         }
 
@@ -145,81 +103,18 @@ public sealed partial class WireGuardInterface
             }
         }
 
-        /// <summary>A read with a virtio-net header: plain, checksum to complete, or a super-packet to split.</summary>
-        private void Take(int i, int length)
-        {
-            var slot = _buffers[i];
-            var span = slot.Span;
-            if (!VirtioNetHeader.TryRead(span[_readOffset..], out var header))
-            {
-                _owner.Offload(OffloadError.HeaderTooShort);
-                return;
-            }
-            if (TunOffload.IsPlain(header))
-            {
-                Add(slot, length);
-                return;
-            }
-            var packet = span.Slice(Headroom, length);
-            if (!header.IsGso)
-            {
-                var error = GsoSplitter.CompleteChecksum(packet, header);
-                if (error != OffloadError.None)
-                {
-                    _owner.Offload(error);
-                    return;
-                }
-                Add(slot, length);
-                return;
-            }
-            var result = Split(packet, header);
-            if (result == OffloadError.TooFewBuffers && _segmentsUsed > 0)
-            {
-                // The segment slots are full: seal and send what is ready, then reuse them.
-                Process();
-                _workCount = 0;
-                _segmentsUsed = 0;
-                result = Split(packet, header);
-            }
-            if (result != OffloadError.None)
-            {
-                _owner.Offload(result);
-            }
-        }
-
-        private OffloadError Split(ReadOnlySpan<byte> packet, in VirtioNetHeader header)
-        {
-            var error = GsoSplitter.Split(packet, header, _segmentTargets.AsSpan(_segmentsUsed), _segmentSizes.AsSpan(_segmentsUsed), Headroom, out var n);
-            if (error != OffloadError.None)
-            {
-                return error;
-            }
-            for (var s = 0; s < n; s++)
-            {
-                Add(_segments[_segmentsUsed + s], _segmentSizes[_segmentsUsed + s]);
-            }
-            _segmentsUsed += n;
-            _owner._offloadStats.SuperPacketRead(n);
-            return OffloadError.None;
-        }
-
-        private void Add(Memory<byte> slot, int length)
-        {
-            _work[_workCount] = slot;
-            _workLength[_workCount] = length;
-            _workCount++;
-        }
-
         /// <summary>Encrypts the work list in place; returns how many datagrams are ready in <see cref="_out"/>.</summary>
         private int Encrypt()
         {
             var device = _owner._device;
             var max = Math.Max(1, device.MaxQueuedPerPeer);
             var sends = 0;
-            for (var i = 0; i < _workCount; i++)
+            var work = _reader.Packets;
+            var lengths = _reader.Lengths;
+            for (var i = 0; i < work.Length; i++)
             {
-                var length = _workLength[i];
-                var slot = _work[i].Span;
+                var length = lengths[i];
+                var slot = work[i].Span;
                 if (Headroom + length > slot.Length - WireGuardConstants.PaddingMultiple - WireGuardConstants.TagSize)
                 {
                     _owner.Count(DropReason.TooBig, null);
@@ -253,7 +148,7 @@ public sealed partial class WireGuardInterface
                         _owner.Count(DropReason.NoEndpoint, state);
                         break;
                     case WireGuardAction.WriteToNetwork:
-                        _out[sends] = _work[i][..r.Length];
+                        _out[sends] = work[i][..r.Length];
                         _outDestination[sends] = state.Destination(r.Endpoint);
                         _outPeer[sends] = state;
                         sends++;
@@ -301,25 +196,14 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    /// <summary>
-    /// <paramref name="count"/> slots of <paramref name="stride"/> bytes in one block, each seen as
-    /// <paramref name="length"/> bytes; over the block of <paramref name="sameAs"/> when given.
-    /// </summary>
-    private static Memory<byte>[] Slots(int count, int stride, int length, Memory<byte>[]? sameAs = null)
+    /// <summary><paramref name="count"/> slots of <paramref name="size"/> bytes in one pinned block.</summary>
+    private static Memory<byte>[] Slots(int count, int size)
     {
         var slots = new Memory<byte>[count];
-        if (sameAs is not null)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                slots[i] = sameAs[i][..length];
-            }
-            return slots;
-        }
-        var block = GC.AllocateUninitializedArray<byte>(count * stride, pinned: true);
+        var block = GC.AllocateUninitializedArray<byte>(count * size, pinned: true);
         for (var i = 0; i < count; i++)
         {
-            slots[i] = block.AsMemory(i * stride, length);
+            slots[i] = block.AsMemory(i * size, size);
         }
         return slots;
     }

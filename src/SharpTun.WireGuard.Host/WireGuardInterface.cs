@@ -246,13 +246,6 @@ public sealed partial class WireGuardInterface : IDisposable
         }
     }
 
-    /// <summary>A packet from the tun the offload code refused: counted by cause, and as a malformed drop.</summary>
-    private void Offload(OffloadError error)
-    {
-        _offloadErrors.Add(error);
-        Count(DropReason.Malformed, null);
-    }
-
     private void CountError(in WireGuardResult r)
     {
         if (DropCounters.FromError(r.Error) is { } reason)

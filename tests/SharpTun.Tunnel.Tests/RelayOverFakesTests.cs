@@ -228,7 +228,7 @@ public sealed class RelayOverFakesTests(ITestOutputHelper output)
         }
     }
 
-    private static Thread Start(Relay relay, BlockingCollection<Exception> failures)
+    internal static Thread Start(Relay relay, BlockingCollection<Exception> failures)
     {
         var t = new Thread(() =>
         {

@@ -21,6 +21,8 @@ namespace SharpTun.Packets.Offload;
 /// <item>After that <c>ethtool -k</c> on the device shows tx-checksumming, TSO and
 /// tx-udp-segmentation on, and the kernel hands the device up to 64 KB packets.</item>
 /// </list>
+/// <para>Both paths are built once, for every engine: <see cref="TunOffloadReader"/> (read path) and
+/// <see cref="TunCoalescingWriter"/> (write path) do what the next two paragraphs describe.</para>
 /// <para><b>Read path</b> (tun → encrypt → UDP): read a batch with <c>IPacketQueue.Read(buffers,
 /// sizes, offset)</c>; each <c>buffers[i].Span[offset..(offset + sizes[i])]</c> is a header plus
 /// a packet. For each: <c>VirtioNetHeader.TryRead</c>; when <see cref="IsPlain"/> the packet at

@@ -68,7 +68,7 @@ public sealed class PackagesTests(PackagesFixture packages)
         {
             ["SharpTun.Crypto"] = [],
             ["SharpTun.IO"] = [],
-            ["SharpTun.Packets"] = [],
+            ["SharpTun.Packets"] = ["SharpTun.IO"],
             ["SharpTun.Protocol"] = [],
             ["SharpTun.Netlink"] = [],
             ["SharpTun.Linux"] = ["SharpTun.IO", "SharpTun.Netlink"],
