@@ -179,7 +179,7 @@ public sealed class WireGuardHost : IDisposable
             _log.Info(name, $"metrics at {_metricsServer.Url}");
         }
         var uapi = new UapiHandler(_interface, _log);
-        _uapi = UapiServer.Start(name, uapi.Handle, _log, uapiDirectory, uapi.Stream);
+        _uapi = UapiServer.Start(name, uapi.Handle, _log, uapiDirectory, uapi.Stream, _interface.WriteGet);
         PidFile.Write(name, pidDirectory);
         _pidDirectory = pidDirectory;
         _pidWritten = true;

@@ -17,6 +17,23 @@ public static partial class UapiCodec
     {
         ArgumentNullException.ThrowIfNull(device);
         var sb = new StringBuilder();
+        AppendGetDevice(sb, device);
+        foreach (var p in device.Peers)
+        {
+            AppendGetPeer(sb, p);
+        }
+        return sb.Append(FormatStatus(0)).ToString();
+    }
+
+    /// <summary>
+    /// The device lines of a <c>get=1</c> answer (private_key, listen_port, fwmark — each only when set), without
+    /// its peers and the errno line: with <see cref="AppendGetPeer"/> and <see cref="FormatStatus"/> an answer
+    /// can be written out piece by piece (a UAPI server streaming 100,000 peers).
+    /// </summary>
+    public static void AppendGetDevice(StringBuilder sb, UapiDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(device);
         if (device.PrivateKey is { } sk && sk.AsSpan().ContainsAnyExcept((byte)0))
         {
             Line(sb, "private_key", ToHex(sk));
@@ -29,29 +46,37 @@ public static partial class UapiCodec
         {
             Line(sb, "fwmark", Num(device.FwMark));
         }
-        Span<byte> zeroKey = stackalloc byte[WireGuardKeys.KeySize];
-        zeroKey.Clear();
-        foreach (var p in device.Peers)
+    }
+
+    /// <summary>One peer's lines of a <c>get=1</c> answer (from public_key through its allowed_ip lines).</summary>
+    public static void AppendGetPeer(StringBuilder sb, UapiPeer p)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(p);
+        Line(sb, "public_key", ToHex(p.PublicKey));
+        if (p.PresharedKey is { } psk)
         {
-            Line(sb, "public_key", ToHex(p.PublicKey));
-            Line(sb, "preshared_key", ToHex(p.PresharedKey ?? zeroKey));
-            Line(sb, "protocol_version", "1");
-            if (p.Endpoint.IsSet)
-            {
-                Line(sb, "endpoint", FormatEndpoint(p.Endpoint));
-            }
-            var unixTicks = p.LastHandshake is { } t ? t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks : 0;
-            Line(sb, "last_handshake_time_sec", Num(unixTicks / TimeSpan.TicksPerSecond));
-            Line(sb, "last_handshake_time_nsec", Num(unixTicks % TimeSpan.TicksPerSecond * NanosPerTick));
-            Line(sb, "tx_bytes", Num(p.TransmitBytes));
-            Line(sb, "rx_bytes", Num(p.ReceiveBytes));
-            Line(sb, "persistent_keepalive_interval", Num(p.PersistentKeepaliveInterval));
-            foreach (var net in p.AllowedIps)
-            {
-                Line(sb, "allowed_ip", net.ToString());
-            }
+            Line(sb, "preshared_key", ToHex(psk));
         }
-        return sb.Append(FormatStatus(0)).ToString();
+        else
+        {
+            sb.Append("preshared_key=").Append('0', 2 * WireGuardKeys.KeySize).Append('\n');
+        }
+        sb.Append("protocol_version=1\n");
+        if (p.Endpoint.IsSet)
+        {
+            Line(sb, "endpoint", FormatEndpoint(p.Endpoint));
+        }
+        var unixTicks = p.LastHandshake is { } t ? t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks : 0;
+        sb.Append("last_handshake_time_sec=").Append(unixTicks / TimeSpan.TicksPerSecond).Append('\n');
+        sb.Append("last_handshake_time_nsec=").Append(unixTicks % TimeSpan.TicksPerSecond * NanosPerTick).Append('\n');
+        sb.Append("tx_bytes=").Append(p.TransmitBytes).Append('\n');
+        sb.Append("rx_bytes=").Append(p.ReceiveBytes).Append('\n');
+        sb.Append("persistent_keepalive_interval=").Append(p.PersistentKeepaliveInterval).Append('\n');
+        foreach (var net in p.AllowedIps)
+        {
+            sb.Append("allowed_ip=").Append(net).Append('\n');
+        }
     }
 
     /// <summary>
