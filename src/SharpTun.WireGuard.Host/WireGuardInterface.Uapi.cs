@@ -163,5 +163,9 @@ public sealed partial class WireGuardInterface
                     change.ReplaceAllowedIps, change.AllowedIps);
             }
         }
+        if (request.Peers.Count >= CompactAfterPeers || request.ReplacePeers)
+        {
+            CompactSoon();
+        }
     }
 }
