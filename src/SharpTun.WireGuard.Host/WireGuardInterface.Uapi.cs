@@ -24,7 +24,7 @@ public sealed partial class WireGuardInterface
 
     /// <summary>
     /// Writes the answer to <c>get=1</c> to <paramref name="output"/> as it is produced: the device lines, then the
-    /// peers <see cref="GetChunkPeers"/> at a time, each chunk read under the interface lock and written outside it,
+    /// peers <see cref="GetChunkPeers"/> at a time, each chunk formatted under the interface lock and written outside it,
     /// through a buffer of about <see cref="GetFlushBytes"/>; then <c>errno=0</c>. The peers are those of the
     /// directory's snapshot when the walk starts (a peer removed meanwhile is left out; one added meanwhile is not
     /// listed), each one consistent in itself. Memory stays bounded whatever the peer count.
@@ -34,7 +34,6 @@ public sealed partial class WireGuardInterface
         ArgumentNullException.ThrowIfNull(output);
         var sb = new System.Text.StringBuilder(GetFlushBytes + 4096);
         var bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(ChunkChars)];
-        var chunk = new List<UapiPeer>(GetChunkPeers);
         IReadOnlyList<WireGuardPeer> peers;
         lock (_gate)
         {
@@ -43,7 +42,6 @@ public sealed partial class WireGuardInterface
         }
         for (var i = 0; i < peers.Count; i += GetChunkPeers)
         {
-            chunk.Clear();
             var end = Math.Min(peers.Count, i + GetChunkPeers);
             lock (_gate)
             {
@@ -54,13 +52,9 @@ public sealed partial class WireGuardInterface
                     var current = _states.ContainsKey(peer) ? peer : _device.FindPeer(peer.PublicKey.Span);
                     if (current is not null)
                     {
-                        chunk.Add(UapiPeerLocked(current));
+                        AppendGetPeerLocked(sb, current);
                     }
                 }
-            }
-            foreach (var p in chunk)
-            {
-                UapiCodec.AppendGetPeer(sb, p);
             }
             if (sb.Length >= GetFlushBytes)
             {
@@ -94,6 +88,18 @@ public sealed partial class WireGuardInterface
         ListenPort = _bind.LocalPort,
         FwMark = FwMark,
     };
+
+    /// <summary>One peer's lines, formatted from its state without copies (a chunk of them is formatted under the lock: microseconds each).</summary>
+    private void AppendGetPeerLocked(System.Text.StringBuilder sb, WireGuardPeer peer)
+    {
+        var state = State(peer);
+        UapiCodec.AppendGetPeer(sb, peer.PublicKey.Span, state.PresharedKey, peer.Endpoint, peer.LastHandshake, peer.TransmitBytes, peer.ReceiveBytes,
+            (ushort)Math.Min(ushort.MaxValue, peer.PersistentKeepalive.TotalSeconds));
+        foreach (var (address, length) in _device.AllowedIps.PrefixesOf(peer))
+        {
+            UapiCodec.AppendGetAllowedIp(sb, address, length);
+        }
+    }
 
     private UapiPeer UapiPeerLocked(WireGuardPeer peer)
     {
