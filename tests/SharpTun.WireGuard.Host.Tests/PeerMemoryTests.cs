@@ -12,7 +12,7 @@ namespace SharpTun.WireGuard.Host.Tests;
 /// </summary>
 public sealed class PeerMemoryTests(ITestOutputHelper output)
 {
-    private const int Peers = 20_000;
+    private static readonly int Peers = int.Parse(Environment.GetEnvironmentVariable("PEER_MEMORY_PEERS") ?? "20000", System.Globalization.CultureInfo.InvariantCulture);
 
     private static long Live()
     {
@@ -44,6 +44,12 @@ public sealed class PeerMemoryTests(ITestOutputHelper output)
         Assert.Equal(Peers + 1, pair.A.Configure(d => d.PeerCount));
         var perPeer = (after - before) / (double)Peers;
         output.WriteLine($"managed bytes per idle peer: {perPeer:0}");
+        var info = GC.GetGCMemoryInfo();
+        output.WriteLine($"heap {info.HeapSizeBytes >> 20} MiB, fragmented {info.FragmentedBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, working set {Environment.WorkingSet >> 20} MiB");
+        foreach (var g in info.GenerationInfo)
+        {
+            output.WriteLine($"  gen size after {g.SizeAfterBytes >> 10} KiB, fragmentation after {g.FragmentationAfterBytes >> 10} KiB");
+        }
         Assert.InRange(perPeer, 1, 1200);
     }
 }

@@ -27,7 +27,7 @@ public static partial class UapiCodec
 
     /// <summary>
     /// The device lines of a <c>get=1</c> answer (private_key, listen_port, fwmark — each only when set), without
-    /// its peers and the errno line: with <see cref="AppendGetPeer"/> and <see cref="FormatStatus"/> an answer
+    /// its peers and the errno line: with <c>AppendGetPeer</c> and <see cref="FormatStatus"/> an answer
     /// can be written out piece by piece (a UAPI server streaming 100,000 peers).
     /// </summary>
     public static void AppendGetDevice(StringBuilder sb, UapiDevice device)
