@@ -169,6 +169,10 @@ public sealed class WireGuardHost : IDisposable
             _log.Info(name, $"default route through the tunnel: table {fwmark}, fwmark 0x{fwmark:x} on its UDP socket ({string.Join(", ", defaults)})");
         }
         _interface.Start();
+        if (_config.Peers.Count >= WireGuardInterface.CompactAfterPeers)
+        {
+            _interface.CompactSoon(); // the parsed file and the route requests are garbage now
+        }
         _watcher = new InterfaceWatcher(_interface, _log);
         _watcher.Start();
         if (_metricsEndpoint is { } metricsAt)

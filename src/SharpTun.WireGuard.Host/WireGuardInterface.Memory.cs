@@ -20,7 +20,7 @@ public sealed partial class WireGuardInterface
     /// returns the freed memory to the system (<see cref="GCCollectionMode.Aggressive"/> decommits it). It pauses the
     /// pumps for that collection, tens to hundreds of milliseconds at 100,000 peers, once per configuration burst.
     /// </summary>
-    private void CompactSoon()
+    internal void CompactSoon()
     {
         lock (_gate)
         {
