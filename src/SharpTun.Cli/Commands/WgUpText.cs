@@ -5,7 +5,11 @@ using SharpTun.WireGuard.Host;
 
 namespace SharpTun.Cli.Commands;
 
-/// <summary>What the foreground <c>wg up</c> prints when it stops (SIGINT, SIGTERM): the interface's counters, one line per peer.</summary>
+/// <summary>
+/// What the foreground <c>wg up</c> prints when it stops (SIGINT, SIGTERM): the interface's counters, one line per peer
+/// that sent, received or completed a handshake; the others are counted in one line (with 100,000 configured peers
+/// a line each made stopping take seconds).
+/// </summary>
 internal static class WgUpText
 {
     internal static string Counters(string name, IReadOnlyList<PeerStatus> peers, DropCounters drops)
@@ -18,11 +22,21 @@ internal static class WgUpText
             sb.Append(" (").AppendJoin(", ", reasons).Append(')');
         }
         sb.Append('\n');
+        var quiet = 0;
         foreach (var p in peers)
         {
+            if (p.ReceiveBytes == 0 && p.TransmitBytes == 0 && p.LatestHandshake is null && p.Drops.Count == 0)
+            {
+                quiet++;
+                continue;
+            }
             var handshake = p.LatestHandshake is { } hs ? hs.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "never";
             sb.Append(CultureInfo.InvariantCulture,
                 $"{name}: peer {WireGuardKeys.ToBase64(p.PublicKey)}: received {p.ReceiveBytes} bytes ({p.ReceivePackets} packets), sent {p.TransmitBytes} bytes ({p.TransmitPackets} packets), latest handshake {handshake}, dropped {p.Drops.Values.Sum()}\n");
+        }
+        if (quiet > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{name}: {quiet} peer(s) with no traffic and no handshake not listed\n");
         }
         return sb.ToString();
     }
