@@ -12,17 +12,21 @@ namespace SharpTun.Cli.Commands;
 /// </summary>
 internal static class WgUpText
 {
-    internal static string Counters(string name, IReadOnlyList<PeerStatus> peers, DropCounters drops)
+    /// <param name="name">The interface.</param>
+    /// <param name="peerCount">How many peers it has.</param>
+    /// <param name="peers">Its peers, or only those with traffic, a handshake or drops (the others add nothing to the sums).</param>
+    /// <param name="drops">The interface's drop counters.</param>
+    internal static string Counters(string name, int peerCount, IReadOnlyList<PeerStatus> peers, DropCounters drops)
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{name}: {peers.Count} peer(s), received {peers.Sum(p => p.ReceiveBytes)} bytes, sent {peers.Sum(p => p.TransmitBytes)} bytes, dropped {drops.Total}");
+        sb.Append(CultureInfo.InvariantCulture, $"{name}: {peerCount} peer(s), received {peers.Sum(p => p.ReceiveBytes)} bytes, sent {peers.Sum(p => p.TransmitBytes)} bytes, dropped {drops.Total}");
         var reasons = DropCounters.Reasons.Where(r => drops[r] > 0).Select(r => $"{DropCounters.Name(r)} {drops[r]}").ToList();
         if (reasons.Count > 0)
         {
             sb.Append(" (").AppendJoin(", ", reasons).Append(')');
         }
         sb.Append('\n');
-        var quiet = 0;
+        var quiet = peerCount - peers.Count;
         foreach (var p in peers)
         {
             if (p.ReceiveBytes == 0 && p.TransmitBytes == 0 && p.LatestHandshake is null && p.Drops.Count == 0)
