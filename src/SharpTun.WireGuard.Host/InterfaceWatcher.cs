@@ -16,7 +16,9 @@ internal sealed class InterfaceWatcher : IDisposable
 
     private readonly WireGuardInterface _interface;
     private readonly HostLog _log;
-    private readonly Dictionary<string, PeerStatus> _last = new(StringComparer.Ordinal);
+    // What the last round saw of each peer, in the few numbers the events compare; a peer that never did anything
+    // (the initial Seen) has no entry, so 100,000 configured idle peers cost the watcher nothing (issue 20).
+    private readonly Dictionary<(UInt128, UInt128), Seen> _last = [];
     private readonly ManualResetEventSlim _stop = new();
     private Thread? _thread;
 
@@ -50,17 +52,20 @@ internal sealed class InterfaceWatcher : IDisposable
         var (changed, removed) = _interface.TakeChanges();
         foreach (var gone in removed)
         {
-            _last.Remove(Convert.ToBase64String(gone));
+            _last.Remove(Key(gone));
         }
         foreach (var now in changed)
         {
-            var key = Convert.ToBase64String(now.PublicKey);
-            var peer = HostLogEvents.ShortKey(key);
-            if (!_last.TryGetValue(key, out var before))
+            var id = Key(now.PublicKey);
+            var before = _last.GetValueOrDefault(id, Seen.Initial);
+            var seen = Seen.Of(now);
+            if (seen == Seen.Initial)
             {
-                before = now with { HandshakesSent = 0, HandshakesReceived = 0, HandshakeResponsesReceived = 0, EndpointChanges = 0, Drops = new Dictionary<DropReason, long>(), State = PeerHealthState.Never };
+                _last.Remove(id);
+                continue; // nothing happened to it yet (a peer just configured): nothing to log either
             }
-            _last[key] = now;
+            _last[id] = seen;
+            var peer = HostLogEvents.ShortKey(Convert.ToBase64String(now.PublicKey));
             if (now.HandshakesSent > before.HandshakesSent && _log.IsEnabled(HostLogLevel.Debug))
             {
                 HostLogEvents.HandshakeSent(_log.Logger, name, peer, now.HandshakesSent - before.HandshakesSent);
@@ -96,7 +101,7 @@ internal sealed class InterfaceWatcher : IDisposable
             {
                 foreach (var (reason, count) in now.Drops)
                 {
-                    var grown = count - before.Drops.GetValueOrDefault(reason);
+                    var grown = count - before.Drops(reason);
                     if (grown > 0 && reason is DropReason.SendFailed or DropReason.NoEndpoint or DropReason.QueueFull or DropReason.SourceNotAllowed)
                     {
                         HostLogEvents.PeerErrors(_log.Logger, name, peer, grown, DropCounters.Name(reason), (int)Period.TotalSeconds);
@@ -104,6 +109,29 @@ internal sealed class InterfaceWatcher : IDisposable
                 }
             }
         }
+    }
+
+    private static (UInt128, UInt128) Key(byte[] publicKey) =>
+        (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(publicKey), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(publicKey.AsSpan(16)));
+
+    /// <summary>The numbers of a <see cref="PeerStatus"/> a round compares with the next (the drop reasons it warns about).</summary>
+    private readonly record struct Seen(long HandshakesSent, long HandshakesReceived, long HandshakeResponsesReceived, long EndpointChanges,
+        PeerHealthState State, long SendFailed, long NoEndpoint, long QueueFull, long SourceNotAllowed)
+    {
+        internal static readonly Seen Initial = new(0, 0, 0, 0, PeerHealthState.Never, 0, 0, 0, 0);
+
+        internal static Seen Of(PeerStatus s) => new(s.HandshakesSent, s.HandshakesReceived, s.HandshakeResponsesReceived, s.EndpointChanges, s.State,
+            s.Drops.GetValueOrDefault(DropReason.SendFailed), s.Drops.GetValueOrDefault(DropReason.NoEndpoint),
+            s.Drops.GetValueOrDefault(DropReason.QueueFull), s.Drops.GetValueOrDefault(DropReason.SourceNotAllowed));
+
+        internal long Drops(DropReason reason) => reason switch
+        {
+            DropReason.SendFailed => SendFailed,
+            DropReason.NoEndpoint => NoEndpoint,
+            DropReason.QueueFull => QueueFull,
+            DropReason.SourceNotAllowed => SourceNotAllowed,
+            _ => 0,
+        };
     }
 
     /// <inheritdoc/>

@@ -116,37 +116,58 @@ public sealed class NetworkSetup
         var onLink = tableId is null
             ? _netlink.GetRoutes().Where(r => r.OutputIndex == index && r.Table == 254 && r.Destination is not null).ToList()
             : [];
+        var routes = new List<RouteSpec>();
         foreach (var prefix in allowedIps.Distinct().OrderByDescending(p => p.PrefixLength))
         {
             if (tableId is null && (prefix.PrefixLength == 0 || Covered(onLink, prefix)))
             {
                 continue;
             }
-            var route = new RouteSpec
+            routes.Add(new RouteSpec
             {
                 Destination = new IpPrefix(prefix.BaseAddress, prefix.PrefixLength),
                 Device = _device,
                 Table = tableId,
                 IPv6 = prefix.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6,
-            };
-            _netlink.RouteAdd(route);
-            _routes.Add(route);
+            });
+        }
+        // Many requests per netlink datagram: 100,000 AllowedIPs are ~1,600 round trips, not 200,000.
+        var results = _netlink.RouteAddMany(routes);
+        NetlinkException? first = null;
+        for (var i = 0; i < routes.Count; i++)
+        {
+            if (results[i] is { } error)
+            {
+                first ??= error;
+            }
+            else
+            {
+                _routes.Add(routes[i]);
+            }
+        }
+        if (first is not null)
+        {
+            throw first; // the routes that were added are recorded: Undo removes them
         }
     }
 
-    /// <summary>Deletes the routes <see cref="AddRoutes"/> added (those already gone with the link are skipped).</summary>
+    /// <summary>Deletes the routes <see cref="AddRoutes"/> added (those already gone with the link are skipped), many per netlink datagram.</summary>
     public void Undo()
     {
-        for (var i = _routes.Count - 1; i >= 0; i--)
+        if (_routes.Count == 0)
         {
-            try
-            {
-                _netlink.RouteDelete(_routes[i]);
-            }
-            catch (NetlinkException)
-            {
-                // Gone with the link, or removed by hand.
-            }
+            return;
+        }
+        var routes = new List<RouteSpec>(_routes);
+        routes.Reverse();
+        try
+        {
+            // A failed delete (gone with the link, or removed by hand) does not stop the others.
+            _netlink.RouteDeleteMany(routes);
+        }
+        catch (NetlinkException)
+        {
+            // The link itself is gone: so are its routes.
         }
         _routes.Clear();
     }

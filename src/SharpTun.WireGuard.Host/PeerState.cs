@@ -11,18 +11,26 @@ internal sealed class PeerState
     /// <summary>How many endpoint changes the history keeps (the oldest go first; <see cref="EndpointChanges"/> counts all).</summary>
     internal const int HistoryLength = 16;
 
+    /// <summary>The preshared key of every peer without one: shared, all zero, never written but zeroed (a no-op).</summary>
+    internal static readonly byte[] NoPresharedKey = new byte[WireGuardKeys.KeySize];
+
+    // Read by peers that never dropped anything; never counted into.
+    private static readonly DropCounters s_noDrops = new();
+    // The endpoint of every peer that has none yet (most of 100,000 configured peers until they roam in).
+    private static readonly EndpointBox s_noEndpoint = new(default);
+
     private readonly Queue<EndpointChange> _history = new();
     private readonly TimeProvider _time;
-    private EndpointBox _endpoint = new(default);
+    private EndpointBox _endpoint;
+    private DropCounters? _drops;
     private long _endpointChanges;
 
-    internal PeerState(WireGuardPeer peer, byte[] presharedKey, TimeProvider? time = null)
+    internal PeerState(WireGuardPeer peer, byte[]? presharedKey = null, TimeProvider? time = null)
     {
         Peer = peer;
-        PresharedKey = presharedKey;
+        PresharedKey = presharedKey ?? NoPresharedKey;
         _time = time ?? TimeProvider.System;
-        _endpoint = new EndpointBox(new DatagramEndpoint(peer.Endpoint));
-        Drops = new DropCounters(_time);
+        _endpoint = peer.Endpoint.IsSet ? new EndpointBox(new DatagramEndpoint(peer.Endpoint)) : s_noEndpoint;
     }
 
     internal WireGuardPeer Peer { get; set; }
@@ -46,7 +54,18 @@ internal sealed class PeerState
         set => Replace(value, null);
     }
 
-    internal DropCounters Drops { get; }
+    /// <summary>This peer's drop counters (all zero, shared, until the first drop: <see cref="CountDrop"/> makes its own).</summary>
+    internal DropCounters Drops => Volatile.Read(ref _drops) ?? s_noDrops;
+
+    /// <summary>Counts a drop (any thread).</summary>
+    internal void CountDrop(DropReason reason, long count)
+    {
+        if (Volatile.Read(ref _drops) is null)
+        {
+            Interlocked.CompareExchange(ref _drops, new DropCounters(_time), null);
+        }
+        _drops!.Add(reason, count);
+    }
 
     /// <summary>The core's count of queued packets dropped by expired handshake attempts, as far as already counted here.</summary>
     internal long ExpiredQueuedSeen { get; set; }

@@ -21,14 +21,17 @@ public sealed class UapiServer : IDisposable
     private readonly Socket _listener;
     private readonly Func<string, string> _handler;
     private readonly Action<string, Socket>? _stream;
+    private readonly Action<Stream>? _get;
     private readonly HostLog _log;
     private readonly string _name;
     private readonly Thread _acceptThread;
     private int _disposed;
 
-    private UapiServer(Socket listener, string path, string name, Func<string, string> handler, HostLog log, Action<string, Socket>? stream)
+    private UapiServer(Socket listener, string path, string name, Func<string, string> handler, HostLog log, Action<string, Socket>? stream,
+        Action<Stream>? get)
     {
         _stream = stream;
+        _get = get;
         _listener = listener;
         Path = path;
         _name = name;
@@ -53,13 +56,15 @@ public sealed class UapiServer : IDisposable
     /// <remarks>
     /// <paramref name="stream"/>, when given, takes over the connection for a streaming extension request
     /// (<see cref="UapiClient.CaptureRequestPrefix"/>): it answers and writes on the socket itself, and the
-    /// connection ends when it returns.
+    /// connection ends when it returns. <paramref name="get"/>, when given, answers a plain <c>get=1</c> by writing
+    /// the answer to the connection as it is produced (a bounded buffer, however many peers), instead of
+    /// <paramref name="handler"/> returning it whole; the connection then takes the next request.
     /// </remarks>
     public static UapiServer Start(string interfaceName, Func<string, string> handler, HostLog? log = null, string directory = SocketDirectory,
-        Action<string, Socket>? stream = null)
+        Action<string, Socket>? stream = null, Action<Stream>? get = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Serve(Listen(interfaceName, directory), interfaceName, handler, log, directory, stream);
+        return Serve(Listen(interfaceName, directory), interfaceName, handler, log, directory, stream, get);
     }
 
     /// <summary>
@@ -67,12 +72,13 @@ public sealed class UapiServer : IDisposable
     /// (from <see cref="Listen"/>, possibly in another process: WG_UAPI_FD). The server owns it and removes
     /// the socket file at <see cref="Dispose"/>.
     /// </summary>
+    /// <remarks><paramref name="stream"/> and <paramref name="get"/>: as for <see cref="Start"/>.</remarks>
     public static UapiServer Serve(Socket listener, string interfaceName, Func<string, string> handler, HostLog? log = null,
-        string directory = SocketDirectory, Action<string, Socket>? stream = null)
+        string directory = SocketDirectory, Action<string, Socket>? stream = null, Action<Stream>? get = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(handler);
-        return new UapiServer(listener, PathFor(interfaceName, directory), interfaceName, handler, log ?? HostLog.None, stream);
+        return new UapiServer(listener, PathFor(interfaceName, directory), interfaceName, handler, log ?? HostLog.None, stream, get);
     }
 
     /// <summary>
@@ -174,6 +180,7 @@ public sealed class UapiServer : IDisposable
     private void Serve(Socket client)
     {
         using var _ = client;
+        NetworkStream? output = null;
         var pending = new List<byte>();
         var buffer = new byte[8192];
         try
@@ -211,13 +218,23 @@ public sealed class UapiServer : IDisposable
                     _stream(request, client);
                     return;
                 }
+                if (_get is not null && request == UapiCodec.GetRequest)
+                {
+                    output ??= new NetworkStream(client, ownsSocket: false);
+                    _get(output);
+                    continue;
+                }
                 var answer = _handler(request);
                 client.Send(Encoding.UTF8.GetBytes(answer));
             }
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException)
         {
-            // The client went away.
+            // The client went away (an IOException from the stream a get answer is written to).
+        }
+        finally
+        {
+            output?.Dispose();
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class UserspaceInterface : IDisposable
             wg = new WireGuardInterface(tun, new byte[WireGuardKeys.KeySize], bindFactory ?? WireGuardHost.DefaultBind, 0, 0, log);
             wg.Start();
             var handler = new UapiHandler(wg, log);
-            uapi = UapiServer.Serve(uapiListener, tun.Name, handler.Handle, log, uapiDirectory, handler.Stream);
+            uapi = UapiServer.Serve(uapiListener, tun.Name, handler.Handle, log, uapiDirectory, handler.Stream, wg.WriteGet);
             var watcher = new InterfaceWatcher(wg, log);
             watcher.Start();
             log.Info(tun.Name, $"UAPI listener started ({uapi.Path}); no private key, UDP port {wg.ActualListenPort}");

@@ -169,6 +169,10 @@ public sealed class WireGuardHost : IDisposable
             _log.Info(name, $"default route through the tunnel: table {fwmark}, fwmark 0x{fwmark:x} on its UDP socket ({string.Join(", ", defaults)})");
         }
         _interface.Start();
+        if (_config.Peers.Count >= WireGuardInterface.CompactAfterPeers)
+        {
+            _interface.CompactSoon(); // the parsed file and the route requests are garbage now
+        }
         _watcher = new InterfaceWatcher(_interface, _log);
         _watcher.Start();
         if (_metricsEndpoint is { } metricsAt)
@@ -179,7 +183,7 @@ public sealed class WireGuardHost : IDisposable
             _log.Info(name, $"metrics at {_metricsServer.Url}");
         }
         var uapi = new UapiHandler(_interface, _log);
-        _uapi = UapiServer.Start(name, uapi.Handle, _log, uapiDirectory, uapi.Stream);
+        _uapi = UapiServer.Start(name, uapi.Handle, _log, uapiDirectory, uapi.Stream, _interface.WriteGet);
         PidFile.Write(name, pidDirectory);
         _pidDirectory = pidDirectory;
         _pidWritten = true;

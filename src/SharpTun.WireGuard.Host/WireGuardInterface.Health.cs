@@ -17,6 +17,31 @@ public sealed partial class WireGuardInterface
     }
 
     /// <summary>
+    /// A display snapshot of the peers that sent or received anything, completed a handshake or dropped something, in
+    /// the order they were added: with 100,000 configured peers, mostly idle, this costs a status record for the few
+    /// active ones only (the others are counted by <see cref="PeerCount"/>).
+    /// </summary>
+    public IReadOnlyList<PeerStatus> GetActivePeers()
+    {
+        lock (_gate)
+        {
+            var list = new List<PeerStatus>();
+            foreach (var peer in _device.Peers)
+            {
+                var state = State(peer);
+                if (peer.TransmitBytes != 0 || peer.ReceiveBytes != 0 || peer.LastHandshake is not null || state.Drops.Total != 0)
+                {
+                    list.Add(StatusLocked(peer, state));
+                }
+            }
+            return list;
+        }
+    }
+
+    /// <summary>How many peers the interface has.</summary>
+    public int PeerCount => _device.PeerCount;
+
+    /// <summary>
     /// The peers whose state changed since the last call (the core's changed queue: handshakes, data, drops,
     /// timer actions, configuration), as snapshots, and the keys of the peers removed meanwhile. Costs
     /// O(changed peers), not O(peers): what the log watcher reads instead of comparing every peer.

@@ -61,7 +61,7 @@ public sealed partial class WireGuardInterface
             return null;
         }
         peer = _device.AddPeer(publicKey);
-        var state = new PeerState(peer, new byte[WireGuardKeys.KeySize], _time);
+        var state = new PeerState(peer, time: _time);
         _states[peer] = state;
         _log.Info(Name, $"peer {peer} added");
         return state;

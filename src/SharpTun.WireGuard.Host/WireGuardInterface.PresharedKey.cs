@@ -17,7 +17,7 @@ public sealed partial class WireGuardInterface
         var peer = state.Peer;
         _device.SetPresharedKey(peer, PskOrEmpty(presharedKey));
         CryptographicOperations.ZeroMemory(state.PresharedKey);
-        state.PresharedKey = (byte[])presharedKey.Clone();
+        state.PresharedKey = presharedKey.AsSpan().ContainsAnyExcept((byte)0) ? (byte[])presharedKey.Clone() : PeerState.NoPresharedKey;
         if (!peer.HasSession)
         {
             _log.Info(Name, $"peer {peer}: preshared key changed");

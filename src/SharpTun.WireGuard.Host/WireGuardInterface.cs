@@ -167,6 +167,7 @@ public sealed partial class WireGuardInterface : IDisposable
         Stop();
         lock (_gate)
         {
+            _compactTimer?.Dispose();
             _bind.Dispose();
             _pumpGate.Dispose();
             foreach (var b in _retiredBinds)
@@ -233,7 +234,7 @@ public sealed partial class WireGuardInterface : IDisposable
         _states.TryGetValue(peer, out var s)
             ? s
             // A peer added to the core directly (not through the host): track it from now on.
-            : _states.GetOrAdd(peer, static p => new PeerState(p, new byte[WireGuardKeys.KeySize]));
+            : _states.GetOrAdd(peer, static p => new PeerState(p));
 
     /// <summary>Counts a dropped input under the lock's caller (any thread; counters are atomic).</summary>
     private void Count(DropReason reason, PeerState? state, long count = 1)
@@ -241,7 +242,7 @@ public sealed partial class WireGuardInterface : IDisposable
         Drops.Add(reason, count);
         if (state is not null)
         {
-            state.Drops.Add(reason, count);
+            state.CountDrop(reason, count);
             _device.NoteChanged(state.Peer); // the watcher reports grown drops
         }
     }

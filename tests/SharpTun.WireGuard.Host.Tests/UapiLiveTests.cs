@@ -22,7 +22,7 @@ public sealed class UapiLiveTests(ITestOutputHelper output) : IDisposable
                 (port, mark) => NetNamespace.Run(_ns.Name, () => WireGuardHost.DefaultBind(port, mark)), 0,
                 log: new HostLog(new XunitWriter(output), HostLogLevel.Debug)));
         _interface.Start();
-        _server = UapiServer.Start(_name, new UapiHandler(_interface, new HostLog(new XunitWriter(output), HostLogLevel.Debug)).Handle);
+        _server = UapiServer.Start(_name, new UapiHandler(_interface, new HostLog(new XunitWriter(output), HostLogLevel.Debug)).Handle, get: _interface.WriteGet);
         return _interface;
     }
 

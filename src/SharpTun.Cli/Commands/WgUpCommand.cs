@@ -88,7 +88,7 @@ internal static class WgUpCommand
         options.Stopping = (host, _) =>
         {
             // The counters at the stop, as 'tunnel' prints its own (before the teardown removes the peers).
-            Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.GetPeers(), host.Interface.Drops));
+            Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.PeerCount, host.Interface.GetActivePeers(), host.Interface.Drops));
             Console.Out.Flush();
         };
         var service = new WireGuardService(config, options);

@@ -51,7 +51,8 @@ public sealed partial class WireGuardPeer
     internal bool WantHandshake;
     internal bool RekeyRequestedOnReceive;
 
-    private readonly long[] _drops = new long[WireGuardErrors.Count];
+    // Made by the first drop (most of 100,000 configured peers never drop anything); then never replaced.
+    private long[]? _drops;
     private NetEndpoint _endpoint;
     private DateTimeOffset? _lastHandshake;
     private long _transmitBytes;
@@ -60,9 +61,9 @@ public sealed partial class WireGuardPeer
 
     internal WireGuardPeer(LocalIdentity local, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, Func<long> now)
     {
-        PublicKey = publicKey.ToArray();
         Handshake = new Handshake(local, publicKey, presharedKey);
-        Cookies = new CookieGenerator(publicKey, now);
+        PublicKey = Handshake.RemoteStatic; // one copy of the key per peer; nothing writes it after construction
+        Cookies = new CookieGenerator(Handshake.RemoteStatic, now);
     }
 
     /// <summary>The peer's static public key (32 bytes).</summary>
@@ -143,7 +144,7 @@ public sealed partial class WireGuardPeer
     /// How many inputs concerning this peer were dropped for <paramref name="reason"/> (exact, Interlocked;
     /// <see cref="WireGuardError.QueueFull"/> counts packets pushed out of the handshake queue).
     /// </summary>
-    public long Drops(WireGuardError reason) => (uint)reason < (uint)_drops.Length ? Volatile.Read(ref _drops[(int)reason]) : 0;
+    public long Drops(WireGuardError reason) => Volatile.Read(ref _drops) is { } drops && (uint)reason < (uint)drops.Length ? Volatile.Read(ref drops[(int)reason]) : 0;
 
     /// <summary>Every drop of this peer, over all reasons.</summary>
     public long TotalDrops
@@ -151,9 +152,10 @@ public sealed partial class WireGuardPeer
         get
         {
             long sum = 0;
-            for (var i = 1; i < _drops.Length; i++)
+            var drops = Volatile.Read(ref _drops) ?? [];
+            for (var i = 1; i < drops.Length; i++)
             {
-                sum += Volatile.Read(ref _drops[i]);
+                sum += Volatile.Read(ref drops[i]);
             }
             return sum;
         }
@@ -162,7 +164,16 @@ public sealed partial class WireGuardPeer
     /// <inheritdoc/>
     public override string ToString() => Convert.ToBase64String(PublicKey.Span);
 
-    internal void CountDrop(WireGuardError reason, long count = 1) => Interlocked.Add(ref _drops[(int)reason], count);
+    internal void CountDrop(WireGuardError reason, long count = 1)
+    {
+        var drops = Volatile.Read(ref _drops);
+        if (drops is null)
+        {
+            Interlocked.CompareExchange(ref _drops, new long[WireGuardErrors.Count], null);
+            drops = _drops!;
+        }
+        Interlocked.Add(ref drops[(int)reason], count);
+    }
 
     internal void AddTransmitted(long bytes) => Interlocked.Add(ref _transmitBytes, bytes);
 

@@ -17,6 +17,23 @@ public static partial class UapiCodec
     {
         ArgumentNullException.ThrowIfNull(device);
         var sb = new StringBuilder();
+        AppendGetDevice(sb, device);
+        foreach (var p in device.Peers)
+        {
+            AppendGetPeer(sb, p);
+        }
+        return sb.Append(FormatStatus(0)).ToString();
+    }
+
+    /// <summary>
+    /// The device lines of a <c>get=1</c> answer (private_key, listen_port, fwmark — each only when set), without
+    /// its peers and the errno line: with <c>AppendGetPeer</c> and <see cref="FormatStatus"/> an answer
+    /// can be written out piece by piece (a UAPI server streaming 100,000 peers).
+    /// </summary>
+    public static void AppendGetDevice(StringBuilder sb, UapiDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(device);
         if (device.PrivateKey is { } sk && sk.AsSpan().ContainsAnyExcept((byte)0))
         {
             Line(sb, "private_key", ToHex(sk));
@@ -29,29 +46,70 @@ public static partial class UapiCodec
         {
             Line(sb, "fwmark", Num(device.FwMark));
         }
-        Span<byte> zeroKey = stackalloc byte[WireGuardKeys.KeySize];
-        zeroKey.Clear();
-        foreach (var p in device.Peers)
+    }
+
+    /// <summary>One peer's lines of a <c>get=1</c> answer (from public_key through its allowed_ip lines).</summary>
+    public static void AppendGetPeer(StringBuilder sb, UapiPeer p)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(p);
+        AppendGetPeer(sb, p.PublicKey, p.PresharedKey, p.Endpoint, p.LastHandshake, p.TransmitBytes, p.ReceiveBytes, p.PersistentKeepaliveInterval);
+        foreach (var net in p.AllowedIps)
         {
-            Line(sb, "public_key", ToHex(p.PublicKey));
-            Line(sb, "preshared_key", ToHex(p.PresharedKey ?? zeroKey));
-            Line(sb, "protocol_version", "1");
-            if (p.Endpoint.IsSet)
-            {
-                Line(sb, "endpoint", FormatEndpoint(p.Endpoint));
-            }
-            var unixTicks = p.LastHandshake is { } t ? t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks : 0;
-            Line(sb, "last_handshake_time_sec", Num(unixTicks / TimeSpan.TicksPerSecond));
-            Line(sb, "last_handshake_time_nsec", Num(unixTicks % TimeSpan.TicksPerSecond * NanosPerTick));
-            Line(sb, "tx_bytes", Num(p.TransmitBytes));
-            Line(sb, "rx_bytes", Num(p.ReceiveBytes));
-            Line(sb, "persistent_keepalive_interval", Num(p.PersistentKeepaliveInterval));
-            foreach (var net in p.AllowedIps)
-            {
-                Line(sb, "allowed_ip", net.ToString());
-            }
+            AppendGetAllowedIp(sb, net.BaseAddress, net.PrefixLength);
         }
-        return sb.Append(FormatStatus(0)).ToString();
+    }
+
+    /// <summary>
+    /// A peer's lines of a <c>get=1</c> answer from public_key through persistent_keepalive_interval (its allowed_ip
+    /// lines follow with <see cref="AppendGetAllowedIp"/>), from the values themselves: a server streaming 100,000
+    /// peers formats them without a <see cref="UapiPeer"/> or a string per key. An empty or all-zero
+    /// <paramref name="presharedKey"/> is none (64 zeros).
+    /// </summary>
+    public static void AppendGetPeer(StringBuilder sb, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, in NetEndpoint endpoint,
+        DateTimeOffset? lastHandshake, long transmitBytes, long receiveBytes, ushort persistentKeepaliveInterval)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        if (publicKey.Length != WireGuardKeys.KeySize || (!presharedKey.IsEmpty && presharedKey.Length != WireGuardKeys.KeySize))
+        {
+            throw new ArgumentException($"a WireGuard key is {WireGuardKeys.KeySize} bytes, got {publicKey.Length} and {presharedKey.Length}");
+        }
+        Span<char> hex = stackalloc char[2 * WireGuardKeys.KeySize];
+        Convert.TryToHexStringLower(publicKey, hex, out _);
+        sb.Append("public_key=").Append(hex).Append('\n');
+        if (presharedKey.ContainsAnyExcept((byte)0))
+        {
+            Convert.TryToHexStringLower(presharedKey, hex, out _);
+            sb.Append("preshared_key=").Append(hex).Append('\n');
+        }
+        else
+        {
+            sb.Append("preshared_key=").Append('0', 2 * WireGuardKeys.KeySize).Append('\n');
+        }
+        sb.Append("protocol_version=1\n");
+        if (endpoint.IsSet)
+        {
+            Line(sb, "endpoint", FormatEndpoint(endpoint));
+        }
+        var unixTicks = lastHandshake is { } t ? t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks : 0;
+        sb.Append("last_handshake_time_sec=").Append(unixTicks / TimeSpan.TicksPerSecond).Append('\n');
+        sb.Append("last_handshake_time_nsec=").Append(unixTicks % TimeSpan.TicksPerSecond * NanosPerTick).Append('\n');
+        sb.Append("tx_bytes=").Append(transmitBytes).Append('\n');
+        sb.Append("rx_bytes=").Append(receiveBytes).Append('\n');
+        sb.Append("persistent_keepalive_interval=").Append(persistentKeepaliveInterval).Append('\n');
+    }
+
+    /// <summary>One <c>allowed_ip=ADDRESS/LENGTH</c> line of a <c>get=1</c> answer.</summary>
+    public static void AppendGetAllowedIp(StringBuilder sb, System.Net.IPAddress address, int prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(address);
+        Span<char> text = stackalloc char[48];
+        if (!address.TryFormat(text, out var n))
+        {
+            throw new ArgumentException($"cannot format address {address}", nameof(address));
+        }
+        sb.Append("allowed_ip=").Append(text[..n]).Append('/').Append(prefixLength).Append('\n');
     }
 
     /// <summary>
