@@ -25,24 +25,32 @@ internal static class DataPlaneBench
     {
         var wire = new byte[inboundPackets * (PacketSize + WireGuardConstants.DataOverhead + 16)];
         Console.WriteLine($"data plane: {PacketSize}-byte packets, {outboundPackets} out / {inboundPackets} in per run, median of {runs}; {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Console.WriteLine("| peers | workers | out Gbit/s | out ns/pkt | in Gbit/s | in ns/pkt | both Gbit/s |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| peers | workers | out Gbit/s | out ns/pkt | out CPU ns/pkt | in Gbit/s | in ns/pkt | in CPU ns/pkt | both Gbit/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         var summary = new Dictionary<(int, int), double>();
+        var breakdown = new List<string>();
         foreach (var peers in new[] { 1, 64 })
         {
             foreach (var workers in new[] { 1, 2 })
             {
                 Outbound(peers, workers, Math.Min(outboundPackets, 20_000)); // JIT tiering settles
-                var outTimes = Enumerable.Range(0, runs).Select(_ => Outbound(peers, workers, outboundPackets)).Order().ToList();
-                var inTimes = Enumerable.Range(0, runs).Select(_ => Inbound(peers, workers, inboundPackets, wire)).Order().ToList();
-                var tOut = outTimes[runs / 2];
-                var tIn = inTimes[runs / 2];
+                var outRuns = Enumerable.Range(0, runs).Select(_ => Outbound(peers, workers, outboundPackets)).OrderBy(r => r.Seconds).ToList();
+                var inRuns = Enumerable.Range(0, runs).Select(_ => Inbound(peers, workers, inboundPackets, wire)).OrderBy(r => r.Seconds).ToList();
+                var (tOut, cpuOut, threadsOut) = outRuns[runs / 2];
+                var (tIn, cpuIn, threadsIn) = inRuns[runs / 2];
+                breakdown.Add($"| {peers} | {workers} | {threadsOut} | {threadsIn} |");
                 var both = Gbps((long)(outboundPackets + inboundPackets) * PacketSize, tOut + tIn);
                 summary[(peers, workers)] = both;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {peers} | {workers} | {Gbps((long)outboundPackets * PacketSize, tOut):F2} | {tOut * 1e9 / outboundPackets:F0} | {Gbps((long)inboundPackets * PacketSize, tIn):F2} | {tIn * 1e9 / inboundPackets:F0} | {both:F2} |"));
+                    $"| {peers} | {workers} | {Gbps((long)outboundPackets * PacketSize, tOut):F2} | {tOut * 1e9 / outboundPackets:F0} | {cpuOut * 1e9 / outboundPackets:F0} | {Gbps((long)inboundPackets * PacketSize, tIn):F2} | {tIn * 1e9 / inboundPackets:F0} | {cpuIn * 1e9 / inboundPackets:F0} | {both:F2} |"));
             }
         }
+        Console.WriteLine();
+        Console.WriteLine("CPU by thread (ns/packet, median run; 10 ms tick resolution): tun/udp = the readers (with 1 worker: all of a direction), crypto = the workers");
+        Console.WriteLine("| peers | workers | outbound | inbound |");
+        Console.WriteLine("|---|---|---|---|");
+        breakdown.ForEach(Console.WriteLine);
+        Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dataplane: 1 peer 1 worker {summary[(1, 1)]:F2} Gbit/s, 2 workers {summary[(1, 2)]:F2} Gbit/s ({summary[(1, 2)] / summary[(1, 1)]:F2}×); 64 peers 1 worker {summary[(64, 1)]:F2} Gbit/s, 2 workers {summary[(64, 2)]:F2} Gbit/s ({summary[(64, 2)] / summary[(64, 1)]:F2}×)"));
         return 0;
@@ -50,22 +58,26 @@ internal static class DataPlaneBench
 
     private static double Gbps(long bytes, double seconds) => bytes * 8 / seconds / 1e9;
 
-    /// <summary>Seconds to seal and send <paramref name="packets"/> packets, round-robin over the peers.</summary>
-    private static double Outbound(int peers, int workers, int packets)
+    /// <summary>Seconds (wall clock, and CPU of the whole process) to seal and send <paramref name="packets"/> packets, round-robin over the peers.</summary>
+    private static (double Seconds, double Cpu, string Threads) Outbound(int peers, int workers, int packets)
     {
         var list = Enumerable.Range(0, peers).Select(k => (ReadOnlyMemory<byte>)Packet(k, toPeer: true)).ToList();
         using var rig = new Rig(peers, workers, list, packets);
         rig.A.Start();
+        var threads = ThreadTicks();
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         rig.Tun.Go();
         Wait(rig, () => rig.Bind.DatagramsSent >= packets, "sent");
         var seconds = clock.Elapsed.TotalSeconds;
+        cpu = Cpu() - cpu;
+        var roles = Roles(threads, ThreadTicks(), packets);
         rig.A.Stop();
-        return seconds;
+        return (seconds, cpu, roles);
     }
 
-    /// <summary>Seconds to open and write <paramref name="packets"/> datagrams sealed beforehand, round-robin over the peers.</summary>
-    private static double Inbound(int peers, int workers, int packets, byte[] wire)
+    /// <summary>Seconds (wall clock, and CPU of the whole process) to open and write <paramref name="packets"/> datagrams sealed beforehand, round-robin over the peers.</summary>
+    private static (double Seconds, double Cpu, string Threads) Inbound(int peers, int workers, int packets, byte[] wire)
     {
         using var rig = new Rig(peers, workers, [], 0);
         var datagrams = new ReadOnlyMemory<byte>[packets];
@@ -82,13 +94,57 @@ internal static class DataPlaneBench
         }
         rig.Bind.Replay(datagrams, sources);
         rig.A.Start();
+        var threads = ThreadTicks();
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         rig.Bind.Go();
         Wait(rig, () => rig.Tun.PacketsWritten >= packets, "written");
         var seconds = clock.Elapsed.TotalSeconds;
+        cpu = Cpu() - cpu;
+        var roles = Roles(threads, ThreadTicks(), packets);
         rig.A.Stop();
-        return seconds;
+        return (seconds, cpu, roles);
     }
+
+    /// <summary>utime + stime ticks of this interface's threads by name ("wg wgbench tun", "… udp", "… cryp[to]"; Linux keeps 15 characters).</summary>
+    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks()
+    {
+        var result = new Dictionary<int, (string, long)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                var name = stat[(stat.IndexOf('(') + 1)..close];
+                if (!name.StartsWith("wg wgbench", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var fields = stat[(close + 2)..].Split(' ');
+                result[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] = (name, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // the thread ended meanwhile
+            }
+        }
+        return result;
+    }
+
+    private static string Roles(Dictionary<int, (string Name, long Ticks)> before, Dictionary<int, (string Name, long Ticks)> after, int packets)
+    {
+        var tick = 1e9 / 100; // USER_HZ
+        return string.Join(", ", after
+            .GroupBy(t => t.Value.Name["wg wgbench ".Length..])
+            .Select(g => (Role: g.Key, Ticks: g.Sum(t => t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0))))
+            .Where(r => r.Ticks > 0)
+            .OrderBy(r => r.Role, StringComparer.Ordinal)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Role} {r.Ticks * tick / packets:F0}")));
+    }
+
+    /// <summary>CPU seconds of this process so far (all threads; the waiting main thread sleeps in 1 ms steps).</summary>
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static void Wait(Rig rig, Func<bool> done, string what)
     {

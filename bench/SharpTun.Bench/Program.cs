@@ -5,7 +5,7 @@ return args switch
 {
     ["scaling", ..] => ScalingBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000),
     ["udp-offload"] => UdpOffloadBench.Run(),
-    ["dataplane", ..] => DataPlaneBench.Run(Arg(1, 200_000), Arg(2, 64_000), Arg(3, 3)),
+    ["dataplane", ..] => DataPlaneBench.Run(Arg(1, 400_000), Arg(2, 64_000), Arg(3, 3)),
     _ => Usage(),
 };
 

@@ -14,7 +14,7 @@ namespace SharpTun.WireGuard.Host;
 /// <code>
 ///  threads           queues / rings                                   stages
 ///  ───────────────   ──────────────────────────────────────────────   ─────────────────────────────────
-///  tun reader ──► OutboundBatch ring (Workers+1) ─► job ring ─┐       read, TSO/USO split, per-peer:
+///  tun reader ──► OutboundBatch ring (Workers+2) ─► job ring ─┐       read, TSO/USO split, per-peer:
 ///    (1)            seq 0,1,2,…; each batch: slots, tickets   │       route, session, counter (in order)
 ///                                                             ▼
 ///  crypto workers ◄── CryptoWorkers job ring (chunks of batches, both directions)
@@ -25,7 +25,7 @@ namespace SharpTun.WireGuard.Host;
 ///    outbound: batches sent in seq order, one Send per endpoint (UDP GSO), then queued packets drained
 ///    inbound:  batches written in seq order to the tun (GRO coalescing), endpoint roaming, queued sent
 ///        ▲
-///  socket reader ─► InboundBatch ring (Workers+1) ─► job ring    receive, classify: data first;
+///  socket reader ─► InboundBatch ring (Workers+2) ─► job ring    receive, classify: data first;
 ///    (1 per bind)     handshakes ─► HandshakeStage queue ─► handshake workers (≤ 4)
 ///  timers (1): every 100 ms, under the interface lock
 /// </code>
@@ -33,7 +33,6 @@ namespace SharpTun.WireGuard.Host;
 /// that order (on the reader) and leave in that order (the ring releases batches only in sequence), so
 /// the peer sees its packets in order whatever order the workers finish in. With Workers = 1 there are no
 /// crypto threads: each reader seals/opens and releases its batch itself, as the single pumps did.
-/// A reader waiting for a free batch runs crypto jobs meanwhile.
 /// <para>Locks, in the order they may be taken (never the other way): the interface lock (<c>_gate</c>:
 /// configuration, UAPI, timers) → <see cref="PumpGate.Exclusive"/> (waits until no batch is between its
 /// reader's reservation and its release) → a peer's drain lock → the core's per-peer lock. The data path
@@ -178,7 +177,7 @@ public sealed partial class WireGuardInterface : IDisposable
                 }
             }
             var outbound = _outbound = new OutboundPipeline(this, _workers);
-            var inbound = _inbound = new InboundPipeline(this, _workers);
+            var inbound = _inbound = new InboundPipeline(this, _workers, _bind.BatchSize);
             var bind = _bind;
             _tunThread = StartThread(outbound.Run, "tun");
             _netThread = StartThread(() => inbound.Run(bind), "udp");
@@ -255,7 +254,7 @@ public sealed partial class WireGuardInterface : IDisposable
     internal bool PumpTunOnce() => (_outbound ??= new OutboundPipeline(this, null)).RunOnce();
 
     /// <summary>For tests (not started): one UDP batch on the current socket (false after shutdown).</summary>
-    internal bool PumpNetOnce() => (_inbound ??= new InboundPipeline(this, null)).RunOnce(_bind);
+    internal bool PumpNetOnce() => (_inbound ??= new InboundPipeline(this, null, 128)).RunOnce(_bind);
 
     /// <summary>The tun device queue.</summary>
     internal IPacketQueue Tun => _tun;
@@ -270,6 +269,9 @@ public sealed partial class WireGuardInterface : IDisposable
     internal PumpGate Gate => _pumpGate;
 
     internal OffloadStatistics OffloadStats => _offloadStats;
+
+    /// <summary>After a stop: bytes the data-plane threads (both readers, the crypto workers) allocated while they ran.</summary>
+    internal long DataPlaneAllocatedBytes => (_workers?.AllocatedBytes ?? 0) + (_outbound?.AllocatedBytes ?? 0) + (_inbound?.AllocatedBytes ?? 0);
 
     /// <summary>The running crypto workers (null without: Workers = 1, or not started).</summary>
     internal CryptoWorkers? CryptoWorkers => _workers;

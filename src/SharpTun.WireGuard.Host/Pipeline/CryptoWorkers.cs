@@ -5,8 +5,8 @@ namespace SharpTun.WireGuard.Host;
 /// taking chunks of batches (seal for <see cref="OutboundPipeline"/>, open for <see cref="InboundPipeline"/>)
 /// from one job ring. A reader posts a batch as up to <see cref="Count"/> chunks of consecutive elements;
 /// whichever thread finishes a batch's last chunk hands it to the batch's release stage, which puts the
-/// batches back in order. A reader waiting for a free batch runs jobs itself (<see cref="TryRunOne"/>), so
-/// on a machine with as many cores as workers the reader's core is not idle.
+/// batches back in order. Readers only post (see <see cref="ReleaseRing{TBatch}.Acquire"/> for why they do
+/// not help).
 /// <para>Allocation-free after construction: jobs are structs in a fixed ring, the semaphore blocks with
 /// Monitor. The ring cannot overflow: each pipeline has at most its ring depth × <see cref="Count"/> jobs out.</para>
 /// </summary>
@@ -56,28 +56,24 @@ internal sealed class CryptoWorkers : IDisposable
         _available.Release(chunks);
     }
 
+    /// <summary>Bytes the worker threads allocated, summed as each ends (what the zero-allocation tests read after a stop).</summary>
+    internal long AllocatedBytes => Interlocked.Read(ref _allocated);
+
+    private long _allocated;
+
     /// <summary>A worker thread's body: runs jobs until <see cref="Shutdown"/>.</summary>
     internal void Run()
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         while (true)
         {
             _available.Wait();
             if (!RunClaimed())
             {
+                Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
                 return;
             }
         }
-    }
-
-    /// <summary>Runs one queued job on the calling thread, if there is one.</summary>
-    internal bool TryRunOne()
-    {
-        if (!_available.Wait(0))
-        {
-            return false;
-        }
-        // Readers end before Shutdown posts the stop jobs, so a job claimed here is never a stop job.
-        return RunClaimed();
     }
 
     /// <summary>Queues one stop job per worker (after the readers ended, so no batch is left behind).</summary>

@@ -45,13 +45,16 @@ internal sealed class InboundPipeline : IDisposable
     private readonly int[] _outputSizes;
     private int _plainCount;
 
-    internal InboundPipeline(WireGuardInterface owner, CryptoWorkers? workers)
+    /// <param name="owner">The interface.</param>
+    /// <param name="workers">The interface's crypto workers; null: open and write on the reader's thread.</param>
+    /// <param name="batchSize">The bind's batch size (each bind gets its own pipeline); at most 128.</param>
+    internal InboundPipeline(WireGuardInterface owner, CryptoWorkers? workers, int batchSize)
     {
         _owner = owner;
         _workers = workers;
-        // The bind's batch size may change with a rebind; 128 covers every implementation we have.
-        _batchSize = 128;
-        var batches = new InboundBatch[workers is null ? 1 : workers.Count + 1];
+        _batchSize = Math.Clamp(batchSize, 1, 128);
+        // One batch per worker, one queued behind them (a woken worker finds work at once), one being received.
+        var batches = new InboundBatch[workers is null ? 1 : workers.Count + 2];
         for (var i = 0; i < batches.Length; i++)
         {
             batches[i] = new InboundBatch(this, _batchSize);
@@ -79,16 +82,21 @@ internal sealed class InboundPipeline : IDisposable
     /// <summary>The socket reader thread's body: batches until the socket is shut down, then waits for those in flight.</summary>
     internal void Run(IDatagramBind bind)
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         while (RunOnce(bind))
         {
         }
-        _ring.WaitIdle(_workers, holding: 0);
+        _ring.WaitIdle();
+        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
     }
+
+    /// <summary>Bytes the reader thread allocated in <c>Run</c> (set when it ends; for the zero-allocation tests).</summary>
+    internal long AllocatedBytes { get; private set; }
 
     /// <summary>One batch: receive (waits), classify, hand the data to the openers. False once the socket was shut down.</summary>
     internal bool RunOnce(IDatagramBind bind)
     {
-        var batch = _ring.Acquire(_workers);
+        var batch = _ring.Acquire();
         var take = Math.Clamp(bind.BatchSize, 1, _batchSize);
         var count = bind.Receive(batch.Buffers.AsSpan(0, take), batch.Sizes, batch.Endpoints, 0);
         batch.Count = count;

@@ -62,8 +62,8 @@ internal sealed class OutboundPipeline : IDisposable
         _offloads = _vnet > 0 && tun.Offloads != SharpTun.IO.PacketOffloads.None;
         var batch = _offloads ? OffloadReadBatch : Math.Max(1, tun.BatchSize);
         _readOffset = Headroom - _vnet;
-        // One batch in flight per worker, and one more being read.
-        var batches = new OutboundBatch[workers is null ? 1 : workers.Count + 1];
+        // One batch per worker, one queued behind them (a woken worker finds work at once), one being read.
+        var batches = new OutboundBatch[workers is null ? 1 : workers.Count + 2];
         for (var i = 0; i < batches.Length; i++)
         {
             batches[i] = new OutboundBatch(this, batch, _offloads, SegmentSlots, SegmentSlotSize);
@@ -77,16 +77,21 @@ internal sealed class OutboundPipeline : IDisposable
     /// <summary>The tun reader thread's body: batches until the device is shut down, then waits for those in flight.</summary>
     internal void Run()
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         while (RunOnce())
         {
         }
-        _ring.WaitIdle(_workers, holding: 0);
+        _ring.WaitIdle();
+        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
     }
+
+    /// <summary>Bytes the reader thread allocated in <c>Run</c> (set when it ends; for the zero-allocation tests).</summary>
+    internal long AllocatedBytes { get; private set; }
 
     /// <summary>One batch: read (waits), split, reserve, hand to the sealers. False once the device was shut down.</summary>
     internal bool RunOnce()
     {
-        Use(_ring.Acquire(_workers));
+        Use(_ring.Acquire());
         var count = _owner.Tun.Read(_buffers, _batch.Sizes, _readOffset);
         if (count == 0)
         {
@@ -143,7 +148,7 @@ internal sealed class OutboundPipeline : IDisposable
     private void Process()
     {
         Submit();
-        _ring.WaitIdle(_workers, holding: 0);
+        _ring.WaitIdle();
         Use(_ring.AcquireAgain(_batch));
     }
 

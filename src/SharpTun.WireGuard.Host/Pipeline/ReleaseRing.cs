@@ -27,30 +27,24 @@ internal sealed class ReleaseRing<TBatch> : IDisposable where TBatch : PipelineB
     /// <summary>Batches taken by the reader and not yet released.</summary>
     internal int InFlight => Depth - _free.CurrentCount;
 
-    /// <summary>The next batch in sequence; waits for it to be released, running crypto jobs meanwhile.</summary>
-    internal TBatch Acquire(CryptoWorkers? helper)
+    /// <summary>
+    /// The next batch in sequence; waits (blocks) until it was released. The reader does not run crypto jobs
+    /// meanwhile: measured, a helping reader took nearly every job from the workers (it is awake, they are
+    /// woken), so the crypto ran on one core.
+    /// </summary>
+    internal TBatch Acquire()
     {
-        while (!_free.Wait(0))
-        {
-            if (helper is null || !helper.TryRunOne())
-            {
-                _free.Wait();
-                break;
-            }
-        }
+        _free.Wait();
         return _batches[_nextAcquire++ % _batches.Length];
     }
 
-    /// <summary>Waits until every batch the reader took was released (the reader holds none), running jobs meanwhile.</summary>
-    internal void WaitIdle(CryptoWorkers? helper, int holding)
+    /// <summary>Waits until every batch the reader took was released (the reader holds none).</summary>
+    internal void WaitIdle()
     {
         var spin = new SpinWait();
-        while (_free.CurrentCount < Depth - holding)
+        while (_free.CurrentCount < Depth)
         {
-            if (helper is null || !helper.TryRunOne())
-            {
-                spin.SpinOnce();
-            }
+            spin.SpinOnce(sleep1Threshold: 20);
         }
     }
 

@@ -7,7 +7,7 @@ namespace SharpTun.Testing.Fakes;
 /// <summary>
 /// A UDP bind for load (data-plane benchmarks and order tests). Receive replays <see cref="Replay"/>'s
 /// datagrams once, <see cref="BatchSize"/> at a time, without blocking, once <see cref="Go"/> was called;
-/// then (or with nothing to replay) it returns 0, as a socket that was shut down. Send counts datagrams and
+/// then (or with nothing to replay) it blocks, as an idle socket, until <see cref="Shutdown"/>. Send counts datagrams and
 /// bytes and hands each to <see cref="OnSend"/> (any thread; serialize in the callback). Receive allocates nothing.
 /// </summary>
 public sealed class LoadBind(ushort port, int batchSize = 64) : IDatagramBind
@@ -19,6 +19,7 @@ public sealed class LoadBind(ushort port, int batchSize = 64) : IDatagramBind
     private int _next;
     private long _sent;
     private long _bytesSent;
+    private readonly ManualResetEventSlim _stopped = new();
     private volatile bool _shutdown;
 
     /// <summary>Sees each sent datagram and its destination (any thread).</summary>
@@ -67,6 +68,7 @@ public sealed class LoadBind(ushort port, int batchSize = 64) : IDatagramBind
         var n = Math.Min(buffers.Length, _datagrams.Count - next);
         if (_shutdown || n <= 0)
         {
+            _stopped.Wait(); // all handed out: block as an idle socket until the shutdown
             return 0;
         }
         for (var i = 0; i < n; i++)
@@ -99,6 +101,7 @@ public sealed class LoadBind(ushort port, int batchSize = 64) : IDatagramBind
     {
         _shutdown = true;
         _go.Set();
+        _stopped.Set();
     }
 
     /// <inheritdoc/>

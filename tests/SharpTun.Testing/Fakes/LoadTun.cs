@@ -7,7 +7,7 @@ namespace SharpTun.Testing.Fakes;
 /// <summary>
 /// A tun queue for load (data-plane benchmarks and order tests): <see cref="Read"/> hands out pre-built
 /// packets, cycling through them, <see cref="IPacketQueue.BatchSize"/> at a time without ever blocking,
-/// until <paramref name="limit"/> packets were read; then it returns 0, as a device that was shut down.
+/// until <paramref name="limit"/> packets were read; then it blocks, as an idle device, until <see cref="Shutdown"/>.
 /// The first read waits for <see cref="Go"/>, so a measurement starts when the caller says. Write counts
 /// packets and bytes and hands each packet to <see cref="OnWrite"/> (one writer thread at a time, as a
 /// pipeline's in-order writer). Read allocates nothing.
@@ -19,6 +19,7 @@ public sealed class LoadTun(string name, IReadOnlyList<ReadOnlyMemory<byte>> pac
     private long _read;
     private long _written;
     private long _bytesWritten;
+    private readonly ManualResetEventSlim _stopped = new();
     private volatile bool _shutdown;
 
     /// <summary>Sees each written packet (offset applied); on the writing thread.</summary>
@@ -58,7 +59,12 @@ public sealed class LoadTun(string name, IReadOnlyList<ReadOnlyMemory<byte>> pac
     public int Read(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes, int offset)
     {
         _go.Wait();
-        return TryRead(buffers, sizes, offset);
+        var n = TryRead(buffers, sizes, offset);
+        if (n == 0)
+        {
+            _stopped.Wait(); // all handed out: block as an idle device until the shutdown
+        }
+        return n;
     }
 
     /// <inheritdoc/>
@@ -99,6 +105,7 @@ public sealed class LoadTun(string name, IReadOnlyList<ReadOnlyMemory<byte>> pac
     {
         _shutdown = true;
         _go.Set();
+        _stopped.Set();
     }
 
     /// <inheritdoc/>
