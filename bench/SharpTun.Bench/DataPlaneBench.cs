@@ -29,6 +29,7 @@ internal static class DataPlaneBench
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         var summary = new Dictionary<(int, int), double>();
         var breakdown = new List<string>();
+        var before = Parallelism();
         foreach (var peers in new[] { 1, 64 })
         {
             foreach (var workers in new[] { 1, 2 })
@@ -52,8 +53,37 @@ internal static class DataPlaneBench
         breakdown.ForEach(Console.WriteLine);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"machine check: 2 busy threads did {before:F2}× the work of 1 before the cases, {Parallelism():F2}× after (2.00 = two idle cores; the 2-worker figures cannot scale beyond it)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dataplane: 1 peer 1 worker {summary[(1, 1)]:F2} Gbit/s, 2 workers {summary[(1, 2)]:F2} Gbit/s ({summary[(1, 2)] / summary[(1, 1)]:F2}×); 64 peers 1 worker {summary[(64, 1)]:F2} Gbit/s, 2 workers {summary[(64, 2)]:F2} Gbit/s ({summary[(64, 2)] / summary[(64, 1)]:F2}×)"));
         return 0;
+    }
+
+    /// <summary>How many cores' worth two CPU-bound threads get now, relative to one (a plain arithmetic loop, 300 ms each).</summary>
+    private static double Parallelism()
+    {
+        static long Spin(TimeSpan time)
+        {
+            var clock = Stopwatch.StartNew();
+            long n = 0;
+            ulong x = 1;
+            while (clock.Elapsed < time)
+            {
+                for (var i = 0; i < 10_000; i++)
+                {
+                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                }
+                n++;
+            }
+            return x == 0 ? -1 : n;
+        }
+        var time = TimeSpan.FromMilliseconds(300);
+        var one = Spin(time);
+        long two = 0;
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() => Interlocked.Add(ref two, Spin(time)))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return (double)two / one;
     }
 
     private static double Gbps(long bytes, double seconds) => bytes * 8 / seconds / 1e9;
