@@ -7,9 +7,9 @@ namespace SharpTun.WireGuard.Host;
 /// <see cref="Capacity"/>/8 entries puts the interface under load for a second, and only then are
 /// cookies demanded. A full queue drops the handshake (counted), never data.
 /// <code>
-///  UDP socket ──► "udp" thread (NetPump)                        tun device
+///  UDP socket ──► "udp" thread (InboundPipeline reader)         tun device
 ///                   │ classify by type and size                    ▲
-///                   ├─ data (type 4) ── open in place ─────────────┘  (never waits for handshakes)
+///                   ├─ data (type 4) ── crypto workers open, in-order write ─┘  (never waits for handshakes)
 ///                   ├─ cookie reply ── consumed in place (cheap, needs a live index)
 ///                   └─ initiation / response
 ///                        │ mac1 (one BLAKE2s) ── bad ──► drop bad_mac1 (does not count as load)
@@ -22,7 +22,7 @@ namespace SharpTun.WireGuard.Host;
 /// </code>
 /// Each worker has its own message and scratch buffers. The queue lock is a leaf: nothing else is taken while it is held. The worker processes each message
 /// inside a <see cref="PumpGate"/> batch, as the pumps do. Without a worker thread (tests driving the
-/// pumps one batch at a time) the net pump drains the queue itself at the end of each batch.
+/// pumps one batch at a time) the socket reader drains the queue itself at the end of each batch.
 /// </summary>
 internal sealed class HandshakeStage
 {

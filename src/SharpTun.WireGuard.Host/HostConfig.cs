@@ -68,4 +68,7 @@ public sealed partial record HostConfig
     /// throughput. Off gives one read and one write per wire-sized packet.
     /// </summary>
     public bool TunOffloads { get; init; } = true;
+
+    /// <summary>Data-plane crypto threads (<see cref="WireGuardInterface.Workers"/>); null (the default): one per core.</summary>
+    public int? Workers { get; init; }
 }

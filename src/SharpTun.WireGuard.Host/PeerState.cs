@@ -43,7 +43,7 @@ internal sealed class PeerState
 
     /// <summary>
     /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
-    /// Read by the tun pump while the net pump sets it (on every authenticated packet): kept in an immutable
+    /// Read by the outbound stages while the inbound writer sets it (on every authenticated packet): kept in an immutable
     /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
     /// changes. A new remote is recorded as a roam ("learned" when there was none; "tcp"/"udp" when the
     /// transport switched), once: by the setter whose swap won.
@@ -91,8 +91,12 @@ internal sealed class PeerState
     /// <summary>Held while one thread sends this peer's queued packets, so two drainers never reorder them.</summary>
     internal Lock DrainLock { get; } = new();
 
-    /// <summary>The tun pump noted this peer for draining after its batch (tun pump thread only).</summary>
-    internal bool DrainWanted { get; set; }
+    /// <summary>
+    /// 1 while an outbound batch has this peer noted for draining after it is sent: set by the tun reader
+    /// (after it queued a packet), cleared by the batch's releaser (before it drains); both with a full fence,
+    /// so a packet queued while a drain is noted is either seen by that drain or noted again.
+    /// </summary>
+    internal int DrainNoted;
 
     /// <summary>The transport replies and timers use now: UDP, or TCP (SharpTun's encrypted fallback); follows <see cref="Endpoint"/>.</summary>
     internal DatagramTransport Transport => Endpoint.Transport;

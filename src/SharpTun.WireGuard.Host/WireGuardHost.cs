@@ -134,6 +134,10 @@ public sealed class WireGuardHost : IDisposable
         try
         {
             _interface = new WireGuardInterface(tun, _config.PrivateKey, TransportSetup.Wrap(bindFactory, _config, _log), _config.ListenPort, fwmark, _log);
+            if (_config.Workers is { } workers)
+            {
+                _interface.Workers = workers;
+            }
         }
         catch (PacketIOException e)
         {

@@ -29,7 +29,7 @@ public sealed partial class WireGuardInterface
     /// The receive path's share of a handshake message: mac1 (cheap), then into the queue. Returns at
     /// once; no Diffie-Hellman or cookie work runs here.
     /// </summary>
-    private void AdmitHandshake(WireGuardDevice device, ReadOnlySpan<byte> message, in DatagramEndpoint source)
+    internal void AdmitHandshake(WireGuardDevice device, ReadOnlySpan<byte> message, in DatagramEndpoint source)
     {
         if (!device.CheckMac1(message))
         {

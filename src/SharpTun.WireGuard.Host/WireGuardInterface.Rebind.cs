@@ -55,7 +55,7 @@ public sealed partial class WireGuardInterface
         if (_netThread is not null && Volatile.Read(ref _stopping) == 0)
         {
             // A new pump with its own buffers (the old thread has ended, or is parked in _oldNetThreads).
-            var pump = new NetPump(this);
+            var pump = new InboundPipeline(this, _workers, fresh.BatchSize);
             _netThread = StartThread(() => pump.Run(fresh), "udp");
         }
         _log.Info(Name, $"listening on UDP port {fresh.LocalPort}{(fwmark == 0 ? "" : $", fwmark 0x{fwmark:x}")}");

@@ -113,9 +113,9 @@ public sealed partial class WireGuardInterface
     /// Sends the packets queued for a peer (while its handshake was pending, or behind other queued ones),
     /// in order, until the core says the queue is empty; one drainer per peer at a time (any thread).
     /// </summary>
-    private void SendPending(PeerState state, byte[] scratch, IDatagramBind bind, Memory<byte>[]? one = null)
+    internal void SendPending(PeerState state, byte[] scratch, IDatagramBind bind, Memory<byte>[]? one = null)
     {
-        one ??= scratch == _timerScratch ? _timerOne : scratch == _tunScratch ? _tunOne : _pendingOne;
+        one ??= scratch == _timerScratch ? _timerOne : _pendingOne;
         lock (state.DrainLock)
         {
             // Bounded, so a peer fed faster than it drains cannot hold this thread; the timer goes on.
@@ -135,8 +135,6 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    private readonly byte[] _tunScratch = new byte[SlotSize];
-    private readonly Memory<byte>[] _tunOne = new Memory<byte>[1];
 
     private readonly Memory<byte>[] _pendingOne = new Memory<byte>[1];
 
@@ -155,7 +153,7 @@ public sealed partial class WireGuardInterface
         }
     }
 
-    private void SendFailed(int errno, in DatagramEndpoint destination, PeerState? state, int count)
+    internal void SendFailed(int errno, in DatagramEndpoint destination, PeerState? state, int count)
     {
         Count(DropReason.SendFailed, state, count);
         if (_log.IsEnabled(HostLogLevel.Debug))

@@ -3,21 +3,44 @@ using SharpTun.Packets.Offload;
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind.
-/// The threads: tun → encrypt → UDP (sent grouped per endpoint), UDP → decrypt → tun (handshake
-/// messages: mac1 checked, queued for the next), the handshake workers (<see cref="HandshakeStage"/>:
-/// Diffie-Hellman, cookies, responses; one per core, at most 4), and the peer timers: a round every 100 ms
-/// that looks only at the peers something happened to and those whose deadline came (retries, rekeys,
-/// keepalives, and the packets queued during a handshake; see <see cref="Tick"/>), so idle peers cost
-/// nothing. Buffers are allocated once with 16 bytes of headroom in front
-/// of each tun packet, so encryption and decryption happen in place; nothing is allocated per packet.
-/// <para>Concurrency: the protocol core is thread-safe, so the two pumps run their batches at the
-/// same time (each direction's crypto on its own core) without the interface lock. Configuration
-/// (UAPI, <see cref="Configure{T}"/>) and the timers take the interface lock among themselves; the
-/// few changes a pump must not see half-done (a new private key, a peer removed or re-created, a
-/// socket disposed) also wait, through <see cref="PumpGate"/>, until no pump is inside a batch.</para>
-/// <para>With a tun device opened with offloads (<see cref="IPacketQueue.Offloads"/>) the tun pump
-/// splits TSO/USO super-packets and the net pump coalesces decrypted TCP segments (and UDP
+/// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind, driven by
+/// two pipelines (<see cref="OutboundPipeline"/>, <see cref="InboundPipeline"/>) that share
+/// <see cref="Workers"/> crypto threads, the handshake workers (<see cref="HandshakeStage"/>: Diffie-Hellman,
+/// cookies, responses; one per core, at most 4), and the peer timers: a round every 100 ms that looks only
+/// at the peers something happened to and those whose deadline came (retries, rekeys, keepalives, and the
+/// packets queued during a handshake; see <see cref="Tick"/>), so idle peers cost nothing. Buffers are
+/// allocated once with 16 bytes of headroom in front of each tun packet, so encryption and decryption
+/// happen in place; nothing is allocated per packet.
+/// <code>
+///  threads           queues / rings                                   stages
+///  ───────────────   ──────────────────────────────────────────────   ─────────────────────────────────
+///  tun reader ──► OutboundBatch ring (Workers+2) ─► job ring ─┐       read, TSO/USO split, per-peer:
+///    (1)            seq 0,1,2,…; each batch: slots, tickets   │       route, session, counter (in order)
+///                                                             ▼
+///  crypto workers ◄── CryptoWorkers job ring (chunks of batches, both directions)
+///    (Workers)        seal chunk / open chunk, in place, no lock
+///        │  last chunk of a batch done
+///        ▼
+///  releaser = whichever thread finished a batch while no other releases (ReleaseRing flag):
+///    outbound: batches sent in seq order, one Send per endpoint (UDP GSO), then queued packets drained
+///    inbound:  batches written in seq order to the tun (GRO coalescing), endpoint roaming, queued sent
+///        ▲
+///  socket reader ─► InboundBatch ring (Workers+2) ─► job ring    receive, classify: data first;
+///    (1 per bind)     handshakes ─► HandshakeStage queue ─► handshake workers (≤ 4)
+///  timers (1): every 100 ms, under the interface lock
+/// </code>
+/// Per-peer order: one reader numbers each direction's batches; a peer's packets get their counters in
+/// that order (on the reader) and leave in that order (the ring releases batches only in sequence), so
+/// the peer sees its packets in order whatever order the workers finish in. With Workers = 1 there are no
+/// crypto threads: each reader seals/opens and releases its batch itself, as the single pumps did.
+/// <para>Locks, in the order they may be taken (never the other way): the interface lock (<c>_gate</c>:
+/// configuration, UAPI, timers) → <see cref="PumpGate.Exclusive"/> (waits until no batch is between its
+/// reader's reservation and its release) → a peer's drain lock → the core's per-peer lock. The data path
+/// takes only the last two, and the pump gate's shared side per batch (two interlocked operations); the
+/// worker job ring's post lock is a leaf. The few changes a batch must not see half-done (a new private
+/// key, a peer removed or re-created, a socket disposed) wait through the gate.</para>
+/// <para>With a tun device opened with offloads (<see cref="IPacketQueue.Offloads"/>) the tun reader
+/// splits TSO/USO super-packets and the tun writer coalesces decrypted TCP segments (and UDP
 /// datagrams when the device took USO) back into super-packets, as GRO would;
 /// <see cref="OffloadStatistics"/> counts both.</para>
 /// </summary>
@@ -50,6 +73,11 @@ public sealed partial class WireGuardInterface : IDisposable
     private Thread? _tunThread;
     private Thread? _netThread;
     private Thread? _timerThread;
+    private readonly List<Thread> _workerThreads = [];
+    private CryptoWorkers? _workers;
+    private OutboundPipeline? _outbound;
+    private InboundPipeline? _inbound;
+    private int _workerCount = DefaultWorkers;
     private int _stopping;
     private Exception? _fault;
 
@@ -78,8 +106,6 @@ public sealed partial class WireGuardInterface : IDisposable
         FwMark = fwmark;
         _offloadStats = new OffloadStatistics(tun.VnetHeaderSize > 0 ? tun.Offloads : PacketOffloads.None, _offloadErrors);
         _offloadStats.UseUdp(() => Volatile.Read(ref _bind).OffloadStatistics);
-        _tunPump = new TunPump(this);
-        _netPump = new NetPump(this);
         _handshakes = new HandshakeStage(ProcessHandshake, _time);
     }
 
@@ -104,6 +130,31 @@ public sealed partial class WireGuardInterface : IDisposable
     /// <summary>Completes when the interface stopped: normally after <see cref="Stop"/>, faulted when a device or socket failed.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>The default of <see cref="Workers"/>: one per core.</summary>
+    public static int DefaultWorkers => Environment.ProcessorCount;
+
+    /// <summary>
+    /// Data-plane crypto threads (seal and open, both directions share them); default one per core. 1 runs each
+    /// direction on its reader's thread, as a single pump. Set before <see cref="Start"/>.
+    /// </summary>
+    public int Workers
+    {
+        get => _workerCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            lock (_gate)
+            {
+                if (_tunThread is not null)
+                {
+                    throw new InvalidOperationException($"interface '{Name}': the number of workers can only be set before it starts");
+                }
+                _workerCount = value;
+            }
+        }
+    }
+
     /// <summary>Starts the pump and timer threads.</summary>
     public void Start()
     {
@@ -113,8 +164,19 @@ public sealed partial class WireGuardInterface : IDisposable
             {
                 throw new InvalidOperationException($"interface '{Name}' is already started");
             }
-            _tunThread = StartThread(_tunPump.Run, "tun");
-            _netThread = StartThread(() => _netPump.Run(_bind), "udp");
+            if (_workerCount > 1)
+            {
+                _workers = new CryptoWorkers(_workerCount, e => Failed(e, "crypto worker"));
+                for (var i = 0; i < _workerCount; i++)
+                {
+                    _workerThreads.Add(StartThread(_workers.Run, "crypto"));
+                }
+            }
+            var outbound = _outbound = new OutboundPipeline(this, _workers);
+            var inbound = _inbound = new InboundPipeline(this, _workers, _bind.BatchSize);
+            var bind = _bind;
+            _tunThread = StartThread(outbound.Run, "tun");
+            _netThread = StartThread(() => inbound.Run(bind), "udp");
             _timerThread = StartThread(TimerLoop, "timers");
             StartHandshakeWorkers();
         }
@@ -176,18 +238,45 @@ public sealed partial class WireGuardInterface : IDisposable
             }
             _retiredBinds.Clear();
             _device.Dispose();
+            _outbound?.Dispose();
+            _inbound?.Dispose();
+            _workers?.Dispose();
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         }
         _tun.Dispose();
         _stopSignal.Dispose();
     }
 
-    /// <summary>For tests driving the pumps on their own thread: one tun batch (false after shutdown).</summary>
-    internal bool PumpTunOnce() => _tunPump.RunOnce();
+    /// <summary>For tests driving the pumps on their own thread (not started): one tun batch (false after shutdown).</summary>
+    internal bool PumpTunOnce() => (_outbound ??= new OutboundPipeline(this, null)).RunOnce();
 
-    /// <summary>For tests: one UDP batch on the current socket (false after shutdown).</summary>
-    internal bool PumpNetOnce() => _netPump.RunOnce(_bind);
+    /// <summary>For tests (not started): one UDP batch on the current socket (false after shutdown).</summary>
+    internal bool PumpNetOnce() => (_inbound ??= new InboundPipeline(this, null, 128)).RunOnce(_bind);
 
+    /// <summary>The tun device queue.</summary>
+    internal IPacketQueue Tun => _tun;
+
+    /// <summary>The protocol core now (replaced only inside <see cref="PumpGate.Exclusive"/>).</summary>
+    internal WireGuardDevice Device => _device;
+
+    /// <summary>The UDP socket now.</summary>
+    internal IDatagramBind Bind => Volatile.Read(ref _bind);
+
+    /// <summary>What a pipeline enters per batch (see <see cref="PumpGate"/>).</summary>
+    internal PumpGate Gate => _pumpGate;
+
+    internal OffloadStatistics OffloadStats => _offloadStats;
+
+    /// <summary>Tun reads the offload code refused, by cause (shared with <see cref="OffloadStats"/>).</summary>
+    internal OffloadErrorCounters OffloadErrors => _offloadErrors;
+
+    /// <summary>After a stop: bytes the data-plane threads (both readers, the crypto workers) allocated while they ran.</summary>
+    internal long DataPlaneAllocatedBytes => (_workers?.AllocatedBytes ?? 0) + (_outbound?.AllocatedBytes ?? 0) + (_inbound?.AllocatedBytes ?? 0);
+
+    /// <summary>The running crypto workers (null without: Workers = 1, or not started).</summary>
+    internal CryptoWorkers? CryptoWorkers => _workers;
+
+    /// <summary>Waits for the readers (which wait for their batches in flight), then stops and waits for the workers.</summary>
     private void Join()
     {
         Thread?[] threads;
@@ -195,6 +284,23 @@ public sealed partial class WireGuardInterface : IDisposable
         {
             threads = [_tunThread, _netThread, _timerThread, .. _handshakeThreads, .. _oldNetThreads];
         }
+        JoinAll(threads);
+        Thread[] workers;
+        lock (_gate)
+        {
+            workers = [.. _workerThreads];
+            if (workers.Length > 0 && Interlocked.Exchange(ref _workersStopped, 1) == 0)
+            {
+                _workers!.Shutdown();
+            }
+        }
+        JoinAll(workers);
+    }
+
+    private int _workersStopped;
+
+    private static void JoinAll(Thread?[] threads)
+    {
         foreach (var t in threads)
         {
             if (t is not null && t != Thread.CurrentThread)
@@ -202,6 +308,29 @@ public sealed partial class WireGuardInterface : IDisposable
                 t.Join();
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> slots of <paramref name="stride"/> bytes in one block, each seen as
+    /// <paramref name="length"/> bytes; over the block of <paramref name="sameAs"/> when given.
+    /// </summary>
+    internal static Memory<byte>[] Slots(int count, int stride, int length, Memory<byte>[]? sameAs = null)
+    {
+        var slots = new Memory<byte>[count];
+        if (sameAs is not null)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                slots[i] = sameAs[i][..length];
+            }
+            return slots;
+        }
+        var block = GC.AllocateUninitializedArray<byte>(count * stride, pinned: true);
+        for (var i = 0; i < count; i++)
+        {
+            slots[i] = block.AsMemory(i * stride, length);
+        }
+        return slots;
     }
 
     private Thread StartThread(Action body, string role)
@@ -218,26 +347,34 @@ public sealed partial class WireGuardInterface : IDisposable
         {
             body();
         }
-        catch (Exception e) when (Volatile.Read(ref _stopping) == 0)
+        catch (Exception e)
         {
-            _fault ??= e;
-            _log.Error(Name, $"{role} thread failed: {e.Message}; stopping");
-            ThreadPool.UnsafeQueueUserWorkItem(_ => Stop(), null);
-        }
-        catch (Exception) when (Volatile.Read(ref _stopping) != 0)
-        {
-            // Shutting down: a device or socket closed under a blocked call is expected.
+            Failed(e, $"{role} thread");
         }
     }
 
-    private PeerState State(WireGuardPeer peer) =>
+    /// <summary>A failure on a data-plane thread: stops the interface with it (unless it is stopping anyway).</summary>
+    private void Failed(Exception e, string where)
+    {
+        if (Volatile.Read(ref _stopping) != 0)
+        {
+            return; // shutting down: a device or socket closed under a blocked call is expected
+        }
+        if (Interlocked.CompareExchange(ref _fault, e, null) is null)
+        {
+            _log.Error(Name, $"{where} failed: {e.Message}; stopping");
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Stop(), null);
+        }
+    }
+
+    internal PeerState State(WireGuardPeer peer) =>
         _states.TryGetValue(peer, out var s)
             ? s
             // A peer added to the core directly (not through the host): track it from now on.
             : _states.GetOrAdd(peer, static p => new PeerState(p));
 
     /// <summary>Counts a dropped input under the lock's caller (any thread; counters are atomic).</summary>
-    private void Count(DropReason reason, PeerState? state, long count = 1)
+    internal void Count(DropReason reason, PeerState? state, long count = 1)
     {
         Drops.Add(reason, count);
         if (state is not null)
@@ -247,7 +384,7 @@ public sealed partial class WireGuardInterface : IDisposable
         }
     }
 
-    private void CountError(in WireGuardResult r)
+    internal void CountError(in WireGuardResult r)
     {
         if (DropCounters.FromError(r.Error) is { } reason)
         {

@@ -141,7 +141,7 @@ public sealed partial class WireGuardService
         using var sigint = _options.HandleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
         using var sigterm = _options.HandleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         using var cancelled = cancellationToken.Register(() => Stop(WireGuardServiceStop.Cancelled));
-        using var host = WireGuardHost.Up(Config, Log, _options.BindFactory, _options.UapiDirectory, _options.PidDirectory, _options.Metrics);
+        using var host = WireGuardHost.Up(_options.Workers is { } workers ? Config with { Workers = workers } : Config, Log, _options.BindFactory, _options.UapiDirectory, _options.PidDirectory, _options.Metrics);
         if (account is { } a)
         {
             // Every thread that already runs (pumps, UAPI) becomes the user with no capabilities; this

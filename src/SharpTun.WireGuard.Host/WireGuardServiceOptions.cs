@@ -50,6 +50,9 @@ public sealed class WireGuardServiceOptions
     /// <summary>Serve Prometheus metrics at http://ADDRESS:PORT/metrics; null (the default): none.</summary>
     public IPEndPoint? Metrics { get; set; }
 
+    /// <summary>Data-plane crypto threads (<see cref="WireGuardInterface.Workers"/>); null (the default): the config's <see cref="HostConfig.Workers"/>, else one per core.</summary>
+    public int? Workers { get; set; }
+
     /// <summary>How the UDP socket is opened; null (the default): <see cref="WireGuardHost.DefaultBind"/>.</summary>
     public BindFactory? BindFactory { get; set; }
 

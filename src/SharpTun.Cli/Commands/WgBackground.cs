@@ -29,7 +29,7 @@ internal static class WgBackground
         }
     }
 
-    internal static int Start(string path, string name, string level, string? user = null, string? metrics = null)
+    internal static int Start(string path, string name, string level, string? user = null, string? metrics = null, int? workers = null)
     {
         // Check first: a refused second 'up' must not truncate the log of the daemon that is running.
         try
@@ -57,6 +57,10 @@ internal static class WgBackground
         if (metrics is not null)
         {
             command.AddRange(["--metrics", metrics]);
+        }
+        if (workers is { } n)
+        {
+            command.AddRange(["--workers", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");

@@ -6,7 +6,7 @@ using SharpTun.WireGuard.Host;
 namespace SharpTun.Cli.Commands;
 
 /// <summary>
-/// <c>sharptun wg up FILE|NAME [--background] [--user U] [--log-level L] [--metrics ADDR:PORT]</c>: wg-quick up with the tunnel in this
+/// <c>sharptun wg up FILE|NAME [--background] [--user U] [--log-level L] [--metrics ADDR:PORT] [--workers N]</c>: wg-quick up with the tunnel in this
 /// process. Foreground (the default, what a systemd unit wants): logs to stdout, runs until SIGTERM
 /// (<c>sharptun wg down</c>, systemd: a requested stop, exit 0) or SIGINT (Ctrl-C, exit 130), then
 /// takes everything down again. Under systemd it reports readiness (sd_notify READY=1, for Type=notify) and writes
@@ -25,9 +25,10 @@ internal static class WgUpCommand
         var user = new Option<string?>("--user") { Description = "once the interface is up, run as this user (name or number, its primary group, no supplementary groups); the main thread keeps CAP_NET_ADMIN for the teardown", HelpName = "USER" };
         var level = new Option<string>("--log-level") { Description = "silent, error, warning, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
         var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9586)", HelpName = "ADDR:PORT" };
+        var workers = new Option<int?>("--workers") { Description = "data-plane crypto threads (default: one per core; 1: one thread per direction)", HelpName = "N" };
         var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes (a default route as wg-quick: fwmark table, rules, nftables), UAPI socket for 'wg', DNS, hooks; SaveConfig at down.")
         {
-            target, background, user, level, metrics,
+            target, background, user, level, metrics, workers,
         };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
@@ -35,6 +36,11 @@ internal static class WgUpCommand
             var metricsText = r.GetValue(metrics);
             var metricsAt = metricsText is null ? null : MetricsServer.ParseEndpoint(metricsText);
             var userName = r.GetValue(user);
+            var workerCount = r.GetValue(workers);
+            if (workerCount is < 1 or > 256)
+            {
+                throw new ArgumentException($"invalid --workers {workerCount}: use 1 to 256");
+            }
             if (userName is not null)
             {
                 _ = UserDatabase.ResolveAccount(userName); // an unknown user is an error before anything starts
@@ -49,9 +55,9 @@ internal static class WgUpCommand
             }
             if (r.GetValue(background))
             {
-                return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText);
+                return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText, workerCount);
             }
-            var code = Run(config, new WireGuardServiceOptions { LogLevel = logLevel, User = userName, Metrics = metricsAt });
+            var code = Run(config, new WireGuardServiceOptions { LogLevel = logLevel, User = userName, Metrics = metricsAt, Workers = workerCount });
             if (isDaemon && code is CliRunner.Ok or CliRunner.Interrupted)
             {
                 // A normal end of the --background daemon: its log goes with it (a failure keeps it, it explains why).

@@ -22,16 +22,27 @@ public sealed partial class WireGuardDevice
     /// packet is queued and a handshake initiation is returned instead (or Done while one is pending).
     /// The counter is reserved under the peer's lock; the encryption runs outside it.
     /// </summary>
-    public WireGuardResult Encapsulate(WireGuardPeer peer, ReadOnlySpan<byte> packet, Span<byte> destination)
+    public WireGuardResult Encapsulate(WireGuardPeer peer, ReadOnlySpan<byte> packet, Span<byte> destination) =>
+        TryReserve(peer, packet, destination, out var ticket, out var result) ? Seal(ticket, packet, destination) : result;
+
+    /// <summary>
+    /// The first half of <see cref="Encapsulate(WireGuardPeer, ReadOnlySpan{byte}, Span{byte})"/>, for a
+    /// pipeline that assigns counters in order on one thread and seals on others: true when a counter was
+    /// reserved (pass <paramref name="ticket"/> to <see cref="Seal(in SealTicket, ReadOnlySpan{byte}, Span{byte})"/>, on any thread, exactly once); false
+    /// with the finished <paramref name="result"/> otherwise (queued behind a handshake: Done or the
+    /// initiation in <paramref name="destination"/>; or an error).
+    /// </summary>
+    public bool TryReserve(WireGuardPeer peer, ReadOnlySpan<byte> packet, Span<byte> destination, out SealTicket ticket, out WireGuardResult result)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var now = Now();
-        Reservation r;
+        ticket = default;
         lock (peer.Sync)
         {
             if (peer.Removed)
             {
-                return Counted(WireGuardResult.Fail(WireGuardError.PeerRemoved, peer));
+                result = Counted(WireGuardResult.Fail(WireGuardError.PeerRemoved, peer));
+                return false;
             }
             var keypair = peer.Current;
             var noSession = keypair is null || !CanSend(keypair, now);
@@ -49,12 +60,24 @@ public sealed partial class WireGuardDevice
                     }
                     peer.Queued.Enqueue(packet.ToArray());
                 }
-                return Counted(noSession ? SendInitiationLocked(peer, destination, isRetry: false) : WireGuardResult.Done(peer));
+                result = Counted(noSession ? SendInitiationLocked(peer, destination, isRetry: false) : WireGuardResult.Done(peer));
+                return false;
             }
-            r = ReserveLocked(peer, keypair!, packet.Length, destination.Length, now);
+            ticket = new SealTicket(peer, ReserveLocked(peer, keypair!, packet.Length, destination.Length, now));
         }
-        return Counted(Seal(peer, r, packet, destination));
+        result = default;
+        return true;
     }
+
+    /// <summary>
+    /// The second half of <see cref="Encapsulate(WireGuardPeer, ReadOnlySpan{byte}, Span{byte})"/>: writes the
+    /// data message for a reserved counter into <paramref name="destination"/> (the packet may already lie at
+    /// offset 16 of it) and seals it. Thread-safe; no lock.
+    /// </summary>
+    public WireGuardResult Seal(in SealTicket ticket, ReadOnlySpan<byte> packet, Span<byte> destination) =>
+        ticket.Peer is null
+            ? throw new ArgumentException("the ticket was not reserved by TryReserve", nameof(ticket))
+            : Counted(Seal(ticket.Peer, ticket.Reservation, packet, destination));
 
     /// <summary>Encrypts the next packet queued while the handshake was pending; Done when none is left or no session exists.</summary>
     public WireGuardResult DequeuePending(WireGuardPeer peer, Span<byte> destination)
@@ -103,7 +126,7 @@ public sealed partial class WireGuardDevice
         now - keypair.Created < WireGuardConstants.RejectAfterTime.Ticks && keypair.SendCounter < WireGuardConstants.RejectAfterMessages;
 
     /// <summary>What a data message needs after its counter is reserved: keypair, counter, sizes, destination endpoint.</summary>
-    private readonly record struct Reservation(Keypair? Keypair, ulong Counter, int Padded, int Total, NetEndpoint Endpoint, WireGuardError Error);
+    internal readonly record struct Reservation(Keypair? Keypair, ulong Counter, int Padded, int Total, NetEndpoint Endpoint, WireGuardError Error);
 
     /// <summary>Reserves a counter and does the send bookkeeping (timers, bytes, rekey wish); under the peer's lock.</summary>
     private static Reservation ReserveLocked(WireGuardPeer peer, Keypair keypair, int packetLength, int destinationLength, long now)

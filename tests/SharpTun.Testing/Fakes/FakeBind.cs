@@ -26,7 +26,7 @@ public sealed class FakeBind : IDatagramBind
     public NetEndpoint Address { get; }
 
     /// <summary>Datagrams received and not yet read, each tagged with its sender.</summary>
-    public SlotRing Inbox { get; } = new(256, 2048);
+    public SlotRing Inbox { get; } = new(512, 2048);
 
     /// <summary>Datagrams sent, by count (what a "stays silent" test checks).</summary>
     public int SentCount { get; private set; }

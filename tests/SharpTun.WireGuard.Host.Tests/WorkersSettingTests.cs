@@ -1,0 +1,31 @@
+using SharpTun.Testing;
+
+namespace SharpTun.WireGuard.Host.Tests;
+
+/// <summary>The Workers setting: where it may be set, what it refuses, and the CLI's --workers.</summary>
+public sealed class WorkersSettingTests
+{
+    [Fact]
+    public void Workers_DefaultsToTheCores_AndIsFixedOnceStarted()
+    {
+        using var rig = new LoadRig(1, 1, []);
+        using var fresh = new LoadRig(1, 3, []);
+        Assert.Equal(3, fresh.A.Workers);
+        Assert.Equal(Environment.ProcessorCount, WireGuardInterface.DefaultWorkers);
+        Assert.Throws<ArgumentOutOfRangeException>(() => rig.A.Workers = 0);
+        rig.A.Start();
+        Assert.Null(rig.A.CryptoWorkers); // 1 worker: no crypto threads, the readers do it
+        var e = Assert.Throws<InvalidOperationException>(() => rig.A.Workers = 2);
+        Assert.Equal("interface 'wgload': the number of workers can only be set before it starts", e.Message);
+        fresh.A.Start();
+        Assert.Equal(3, fresh.A.CryptoWorkers!.Count);
+    }
+
+    [Fact]
+    public void Cli_WgUp_InvalidWorkers_IsRefusedBeforeAnythingIsMade()
+    {
+        var r = Run.Exec("dotnet", Repo.Cli("wg", "up", "/nonexistent/wgx.conf", "--workers", "0"));
+        Assert.True(r.ExitCode is 1 or 2, r.ToString());
+        Assert.Contains("invalid --workers 0: use 1 to 256", r.StdErr, StringComparison.Ordinal);
+    }
+}
