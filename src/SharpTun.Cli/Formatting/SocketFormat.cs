@@ -47,7 +47,11 @@ internal static class SocketFormat
         var first = true;
         for (var i = 0; i < columns.Count; i++)
         {
-            var max = rows.Count == 0 ? 0 : rows.Max(r => r[i].Length);
+            // ss measures every field but the table's very last one (the last row's last column): its
+            // buffer's current token is not counted yet when the widths are computed. A longest Process
+            // field in the last row therefore overflows its column there, and the rows above are not padded to it.
+            var measured = i == columns.Count - 1 && rows.Count > 1 ? rows.Take(rows.Count - 1) : rows;
+            var max = rows.Count == 0 ? 0 : measured.Max(r => r[i].Length);
             widths[i] = !first && max > 0 ? max + columns[i].Delimiter.Length : max;
             first &= widths[i] == 0;
         }

@@ -32,18 +32,28 @@ public sealed class OffloadAllocationTests
             counters.Add(GsoSplitter.Split(p, h, segments.AsSpan(0, 3), sizes, 0, out _));
             wrong += c.Coalesce(input.AsSpan(0, n + m), outputs, outSizes, 16) == 2 ? 0 : 1;
         }
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 300; i++)
         {
             Once();
         }
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++)
+        // Tiered compilation may allocate on this thread once while a method is recompiled (seen: 6,720 bytes
+        // after a 20-round warm-up on a loaded machine): each of up to five rounds of 200 must be clean for one
+        // to count, and a per-packet allocation makes every round allocate.
+        var allocated = new long[5];
+        var rounds = 0;
+        do
         {
-            Once();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                Once();
+            }
+            allocated[rounds++] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        while (allocated[rounds - 1] != 0 && rounds < allocated.Length);
+        Assert.True(allocated[rounds - 1] == 0, $"bytes allocated per round of 200: {string.Join(", ", allocated[..rounds])}");
         Assert.Equal(0, wrong);
-        Assert.Equal(220, counters[OffloadError.TooFewBuffers]);
-        Assert.Equal(440, c.SuperPackets);
+        Assert.Equal(300 + 200 * rounds, counters[OffloadError.TooFewBuffers]);
+        Assert.Equal(2 * (300 + 200 * rounds), c.SuperPackets);
     }
 }
