@@ -6,6 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The end-to-end suite runs the parallel data plane (2 crypto workers), whatever the default on this machine
+# (1 on two cores: WireGuardInterface.DefaultWorkersFor); pipeline tests over fakes also run 1 and 4.
+export SHARPTUN_WORKERS="${SHARPTUN_WORKERS:-2}"
 
 PACKAGES="iproute2 net-tools ethtool iputils-ping iperf3 tshark tcpdump socat wireguard-tools wireguard-go openvpn bridge-utils util-linux procps kmod nftables groff-base man-db gcc zlib1g-dev"
 missing=()

@@ -17,7 +17,8 @@ for t in iperf3 ping socat openvpn openssl; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install iperf3 iputils-ping socat openvpn openssl)" >&2; exit 1; }
 done
 S=${BENCH_SECONDS:-5}
-# BENCH_BASELINE=/path/to/sharptun(.dll) adds relay and WireGuard rows for another build (before/after in one run).
+# BENCH_BASELINE=/path/to/sharptun(.dll) adds relay and WireGuard rows for another build (before/after in one run);
+# BENCH_BASELINE_WG_ARGS adds options to its `wg up` (e.g. the same build with --workers 1).
 # BENCH_ONLY=wg: the wire, WireGuard rows and OpenVPN UDP AES-256-GCM; BENCH_ONLY=relay: everything but WireGuard;
 # BENCH_ONLY=wgcore: the wire, SharpTun WireGuard (and the baseline build) and upstream wireguard-go only.
 # BENCH_WG_FIRST=go: measure wireguard-go before SharpTun (bench/rounds.sh alternates the order between rounds).
@@ -213,7 +214,8 @@ elif command -v wg >/dev/null; then
   }
   wg_sharptun() { # ns name key peerkey addr peerwire peeraddr
     wgconf "$work/$2.conf" "$3" "$4" "$5" "$6" "$7" quick
-    start "$1" "${st[@]}" wg up "$work/$2.conf" --log-level error
+    # shellcheck disable=SC2086
+    start "$1" "${st[@]}" wg up "$work/$2.conf" --log-level error ${wg_args:-}
   }
   wg_go() { # binary ns name key peerkey addr peerwire peeraddr
     wgconf "$work/$3.setconf" "$4" "$5" "$6" "$7" "$8" plain
@@ -230,12 +232,12 @@ elif command -v wg >/dev/null; then
   measure "SharpTun WireGuard" 198.19.0.1
   wg_stop
   if [ ${#baseline[@]} -gt 0 ]; then
-    main_st=("${st[@]}"); st=("${baseline[@]}")
+    main_st=("${st[@]}"); st=("${baseline[@]}"); wg_args=${BENCH_BASELINE_WG_ARGS:-}
     wg_sharptun "$A" wgA "$ka" "$pb" 198.19.0.1 198.18.0.2 198.19.0.2
     wg_sharptun "$B" wgB "$kb" "$pa" 198.19.0.2 198.18.0.1 198.19.0.1
     measure "baseline build, WireGuard" 198.19.0.1
     wg_stop
-    st=("${main_st[@]}")
+    st=("${main_st[@]}"); wg_args=""
   fi
   }
   [ "${BENCH_WG_FIRST:-ours}" = go ] || wg_ours

@@ -130,11 +130,26 @@ public sealed partial class WireGuardInterface : IDisposable
     /// <summary>Completes when the interface stopped: normally after <see cref="Stop"/>, faulted when a device or socket failed.</summary>
     public Task Completion => _completion.Task;
 
-    /// <summary>The default of <see cref="Workers"/>: one per core.</summary>
-    public static int DefaultWorkers => Environment.ProcessorCount;
+    /// <summary>
+    /// The default of <see cref="Workers"/>: <c>SHARPTUN_WORKERS</c> when the environment sets it (1 to 256),
+    /// else <see cref="DefaultWorkersFor"/> the cores.
+    /// </summary>
+    public static int DefaultWorkers { get; } = WorkersFromEnvironment(Environment.GetEnvironmentVariable("SHARPTUN_WORKERS")) ?? DefaultWorkersFor(Environment.ProcessorCount);
 
     /// <summary>
-    /// Data-plane crypto threads (seal and open, both directions share them); default one per core. 1 runs each
+    /// The default for a machine of <paramref name="cores"/>: one worker per core, except on two cores or fewer, where it is
+    /// 1 (each direction seals or opens on its reader's thread). Measured on 2 cores with both tunnel ends, iperf3 and the
+    /// kernel sharing them (bench/run.sh): the hand-off to workers costs more in context switches than the third and
+    /// fourth thread gain (one stream 3.5 Gbit/s with 2 workers, 4.1 with 1; bench/RESULTS.md).
+    /// </summary>
+    public static int DefaultWorkersFor(int cores) => cores <= 2 ? 1 : cores;
+
+    /// <summary>The SHARPTUN_WORKERS value as a worker count; null when unset, empty or not 1 to 256 (ignored).</summary>
+    internal static int? WorkersFromEnvironment(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 ? n : null;
+
+    /// <summary>
+    /// Data-plane crypto threads (seal and open, both directions share them); default <see cref="DefaultWorkers"/>. 1 runs each
     /// direction on its reader's thread, as a single pump. Set before <see cref="Start"/>.
     /// </summary>
     public int Workers

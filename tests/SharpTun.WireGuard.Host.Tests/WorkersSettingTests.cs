@@ -11,7 +11,8 @@ public sealed class WorkersSettingTests
         using var rig = new LoadRig(1, 1, []);
         using var fresh = new LoadRig(1, 3, []);
         Assert.Equal(3, fresh.A.Workers);
-        Assert.Equal(Environment.ProcessorCount, WireGuardInterface.DefaultWorkers);
+        Assert.Equal(WireGuardInterface.WorkersFromEnvironment(Environment.GetEnvironmentVariable("SHARPTUN_WORKERS"))
+            ?? WireGuardInterface.DefaultWorkersFor(Environment.ProcessorCount), WireGuardInterface.DefaultWorkers);
         Assert.Throws<ArgumentOutOfRangeException>(() => rig.A.Workers = 0);
         rig.A.Start();
         Assert.Null(rig.A.CryptoWorkers); // 1 worker: no crypto threads, the readers do it
@@ -19,6 +20,21 @@ public sealed class WorkersSettingTests
         Assert.Equal("interface 'wgload': the number of workers can only be set before it starts", e.Message);
         fresh.A.Start();
         Assert.Equal(3, fresh.A.CryptoWorkers!.Count);
+    }
+
+    [Fact]
+    public void DefaultWorkers_OnePerCore_ExceptOnTwoCoresOrFewer_AndTheEnvironmentDecidesWhenItSaysAValidCount()
+    {
+        Assert.Equal(1, WireGuardInterface.DefaultWorkersFor(1));
+        Assert.Equal(1, WireGuardInterface.DefaultWorkersFor(2));
+        Assert.Equal(3, WireGuardInterface.DefaultWorkersFor(3));
+        Assert.Equal(64, WireGuardInterface.DefaultWorkersFor(64));
+        Assert.Equal(2, WireGuardInterface.WorkersFromEnvironment("2"));
+        Assert.Equal(256, WireGuardInterface.WorkersFromEnvironment("256"));
+        foreach (var bad in new[] { null, "", "0", "257", "-1", "two", " 2" })
+        {
+            Assert.Null(WireGuardInterface.WorkersFromEnvironment(bad));
+        }
     }
 
     [Fact]
