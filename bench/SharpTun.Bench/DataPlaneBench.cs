@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -91,8 +90,8 @@ internal static class DataPlaneBench
     /// <summary>Seconds (wall clock, and CPU of the whole process) to seal and send <paramref name="packets"/> packets, round-robin over the peers.</summary>
     private static (double Seconds, double Cpu, string Threads) Outbound(int peers, int workers, int packets)
     {
-        var list = Enumerable.Range(0, peers).Select(k => (ReadOnlyMemory<byte>)Packet(k, toPeer: true)).ToList();
-        using var rig = new Rig(peers, workers, list, packets);
+        var list = Enumerable.Range(0, peers).Select(k => (ReadOnlyMemory<byte>)LoadRig.Packet(k, 0, PacketSize, toPeer: true)).ToList();
+        using var rig = new LoadRig(peers, workers, list, packets);
         rig.A.Start();
         var threads = ThreadTicks();
         var cpu = Cpu();
@@ -109,10 +108,10 @@ internal static class DataPlaneBench
     /// <summary>Seconds (wall clock, and CPU of the whole process) to open and write <paramref name="packets"/> datagrams sealed beforehand, round-robin over the peers.</summary>
     private static (double Seconds, double Cpu, string Threads) Inbound(int peers, int workers, int packets, byte[] wire)
     {
-        using var rig = new Rig(peers, workers, [], 0);
+        using var rig = new LoadRig(peers, workers, [], 0);
         var datagrams = new ReadOnlyMemory<byte>[packets];
         var sources = new DatagramEndpoint[packets];
-        var plain = Enumerable.Range(0, peers).Select(k => Packet(k, toPeer: false)).ToArray();
+        var plain = Enumerable.Range(0, peers).Select(k => LoadRig.Packet(k, 0, PacketSize, toPeer: false)).ToArray();
         var at = 0;
         for (var i = 0; i < packets; i++)
         {
@@ -176,7 +175,7 @@ internal static class DataPlaneBench
     /// <summary>CPU seconds of this process so far (all threads; the waiting main thread sleeps in 1 ms steps).</summary>
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
-    private static void Wait(Rig rig, Func<bool> done, string what)
+    private static void Wait(LoadRig rig, Func<bool> done, string what)
     {
         var limit = Stopwatch.StartNew();
         while (!done())
@@ -186,76 +185,6 @@ internal static class DataPlaneBench
                 throw new InvalidOperationException($"dataplane bench: not all packets {what} (drops {rig.A.Drops.Total}, completed {rig.A.Completion.IsCompleted})");
             }
             Thread.Sleep(1);
-        }
-    }
-
-    private static byte[] Packet(int peer, bool toPeer)
-    {
-        var p = new byte[PacketSize];
-        p[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(2), PacketSize);
-        p[8] = 64;
-        p[9] = 17;
-        byte[] a = [198, 19, 0, 1];
-        byte[] b = [198, 19, (byte)(1 + (peer >> 8)), (byte)(peer + 1)];
-        (toPeer ? a : b).CopyTo(p, 12);
-        (toPeer ? b : a).CopyTo(p, 16);
-        for (var i = 20; i < PacketSize; i++)
-        {
-            p[i] = (byte)i;
-        }
-        return p;
-    }
-
-    /// <summary>Interface A (198.19.0.1) with the peers' bare protocol cores, handshakes done through Configure.</summary>
-    private sealed class Rig : IDisposable
-    {
-        private static readonly NetEndpoint s_endpointA = NetEndpoint.From(IPEndPoint.Parse("198.18.0.1:51820"));
-
-        internal readonly LoadTun Tun;
-        internal readonly LoadBind Bind = new(51820);
-        internal readonly WireGuardInterface A;
-        internal readonly WireGuardDevice[] Remote;
-        internal readonly WireGuardPeer[] RemotePeer;
-        internal readonly NetEndpoint[] RemoteEndpoints;
-
-        internal Rig(int peers, int workers, IReadOnlyList<ReadOnlyMemory<byte>> packets, long limit)
-        {
-            Tun = new LoadTun("wgbench", packets, limit);
-            var key = WireGuardKeys.GeneratePrivateKey();
-            A = new WireGuardInterface(Tun, key, (_, _) => Bind, 51820) { Workers = workers };
-            Remote = new WireGuardDevice[peers];
-            RemotePeer = new WireGuardPeer[peers];
-            RemoteEndpoints = new NetEndpoint[peers];
-            var x = new byte[2048];
-            var y = new byte[2048];
-            for (var k = 0; k < peers; k++)
-            {
-                var remoteKey = WireGuardKeys.GeneratePrivateKey();
-                var remote = Remote[k] = new WireGuardDevice(remoteKey);
-                RemotePeer[k] = remote.AddPeer(WireGuardKeys.PublicKey(key));
-                remote.AllowedIps.Insert(IPAddress.Parse("198.19.0.1"), 32, RemotePeer[k]);
-                var endpoint = RemoteEndpoints[k] = NetEndpoint.From(IPEndPoint.Parse($"198.18.{1 + (k >> 8)}.{k + 1}:51820"));
-                var publicKey = WireGuardKeys.PublicKey(remoteKey);
-                A.SetPeer(publicKey, endpoint: endpoint, allowedIps: [IPNetwork.Parse($"198.19.{1 + (k >> 8)}.{k + 1}/32")]);
-                var init = A.Configure(d => d.InitiateHandshake(d.FindPeer(publicKey)!, x, force: true));
-                var response = remote.Decapsulate(s_endpointA, x.AsSpan(0, init.Length), y);
-                var confirm = A.Configure(d => d.Decapsulate(endpoint, y.AsSpan(0, response.Length), x));
-                var confirmed = remote.Decapsulate(s_endpointA, x.AsSpan(0, confirm.Length), y);
-                if (confirm.Action != WireGuardAction.WriteToNetwork || confirmed.Action == WireGuardAction.Error)
-                {
-                    throw new InvalidOperationException($"dataplane bench: handshake with peer {k} failed ({confirm.Action}, {confirmed.Error})");
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            A.Dispose();
-            foreach (var r in Remote)
-            {
-                r.Dispose();
-            }
         }
     }
 }

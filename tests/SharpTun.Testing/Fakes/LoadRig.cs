@@ -1,34 +1,42 @@
 using System.Buffers.Binary;
 using System.Net;
-using SharpTun.Testing.Fakes;
+using SharpTun.IO;
 using SharpTun.WireGuard;
+using SharpTun.WireGuard.Host;
 
-namespace SharpTun.WireGuard.Host.Tests;
+namespace SharpTun.Testing.Fakes;
 
 /// <summary>
 /// One started <see cref="WireGuardInterface"/> ("A", 198.19.0.1, at 198.18.0.1:51820) over a
 /// <see cref="LoadTun"/> and a <see cref="LoadBind"/>, with <c>peers</c> peers, each a bare protocol core
-/// (<see cref="Remote"/>: 198.19.1.(k+1) at 198.18.1.(k+1):51820) with whom A completed a handshake
+/// (<see cref="Remote"/>, peer <see cref="RemotePeer"/> = A: 198.19.(1 + k / 256).(k % 256 + 1) at 198.18.(1 + k / 256).(k % 256 + 1):51820) with whom A completed a handshake
 /// through <see cref="WireGuardInterface.Configure{T}"/>, so both sides have a confirmed session before
-/// the load starts. Packets carry (peer, sequence) at bytes 20..26 of an IPv4 packet of protocol 253.
+/// the load starts. Used by the pipeline tests and by bench/SharpTun.Bench (dataplane). Packets carry (peer, sequence) at bytes 20..26 of an IPv4 packet of protocol 253.
 /// </summary>
-internal sealed class LoadRig : IDisposable
+public sealed class LoadRig : IDisposable
 {
-    internal static readonly NetEndpoint EndpointA = NetEndpoint.From(IPEndPoint.Parse("198.18.0.1:51820"));
+    /// <summary>Where A is, as the remote cores see it.</summary>
+    public static readonly NetEndpoint EndpointA = NetEndpoint.From(IPEndPoint.Parse("198.18.0.1:51820"));
 
-    internal readonly LoadTun Tun;
-    internal readonly LoadBind Bind;
-    internal readonly WireGuardInterface A;
-    internal readonly WireGuardDevice[] Remote;
-    internal readonly NetEndpoint[] RemoteEndpoints;
+    public readonly LoadTun Tun;
+    public readonly LoadBind Bind;
+    public readonly WireGuardInterface A;
+    public readonly WireGuardDevice[] Remote;
+    public readonly WireGuardPeer[] RemotePeer;
+    public readonly NetEndpoint[] RemoteEndpoints;
 
-    internal LoadRig(int peers, int workers, IReadOnlyList<ReadOnlyMemory<byte>> tunPackets)
+    /// <param name="peers">Remote peers.</param>
+    /// <param name="workers">A's <see cref="WireGuardInterface.Workers"/>.</param>
+    /// <param name="tunPackets">What A's tun hands out (round robin).</param>
+    /// <param name="limit">How many packets the tun hands out in all; -1 (the default): each of <paramref name="tunPackets"/> once.</param>
+    public LoadRig(int peers, int workers, IReadOnlyList<ReadOnlyMemory<byte>> tunPackets, long limit = -1)
     {
-        Tun = new LoadTun("wgload", tunPackets, tunPackets.Count);
+        Tun = new LoadTun("wgload", tunPackets, limit < 0 ? tunPackets.Count : limit);
         Bind = new LoadBind(51820);
         var key = WireGuardKeys.GeneratePrivateKey();
         A = new WireGuardInterface(Tun, key, (_, _) => Bind, 51820) { Workers = workers };
         Remote = new WireGuardDevice[peers];
+        RemotePeer = new WireGuardPeer[peers];
         RemoteEndpoints = new NetEndpoint[peers];
         var x = new byte[2048];
         var y = new byte[2048];
@@ -36,11 +44,12 @@ internal sealed class LoadRig : IDisposable
         {
             var remoteKey = WireGuardKeys.GeneratePrivateKey();
             var remote = Remote[k] = new WireGuardDevice(remoteKey);
-            var pa = remote.AddPeer(WireGuardKeys.PublicKey(key));
+            var pa = RemotePeer[k] = remote.AddPeer(WireGuardKeys.PublicKey(key));
             remote.AllowedIps.Insert(IPAddress.Parse("198.19.0.1"), 32, pa);
-            RemoteEndpoints[k] = NetEndpoint.From(IPEndPoint.Parse($"198.18.1.{k + 1}:51820"));
+            var host = $"{1 + (k >> 8)}.{(k & 255) + 1}";
+            RemoteEndpoints[k] = NetEndpoint.From(IPEndPoint.Parse($"198.18.{host}:51820"));
             var publicKey = WireGuardKeys.PublicKey(remoteKey);
-            A.SetPeer(publicKey, endpoint: RemoteEndpoints[k], allowedIps: [IPNetwork.Parse($"198.19.1.{k + 1}/32")]);
+            A.SetPeer(publicKey, endpoint: RemoteEndpoints[k], allowedIps: [IPNetwork.Parse($"198.19.{host}/32")]);
             var init = A.Configure(d => d.InitiateHandshake(d.FindPeer(publicKey)!, x, force: true));
             var response = remote.Decapsulate(EndpointA, x.AsSpan(0, init.Length), y);
             var endpoint = RemoteEndpoints[k];
@@ -54,8 +63,8 @@ internal sealed class LoadRig : IDisposable
         }
     }
 
-    /// <summary>An IPv4 packet of <paramref name="length"/> bytes (≥ 28) from/to 198.19.1.(peer+1) carrying (peer, sequence).</summary>
-    internal static byte[] Packet(int peer, int sequence, int length, bool toPeer)
+    /// <summary>An IPv4 packet of <paramref name="length"/> bytes (≥ 28) from/to peer <paramref name="peer"/>'s address carrying (peer, sequence).</summary>
+    public static byte[] Packet(int peer, int sequence, int length, bool toPeer)
     {
         var p = new byte[length];
         p[0] = 0x45;
@@ -63,7 +72,7 @@ internal sealed class LoadRig : IDisposable
         p[8] = 64;
         p[9] = 253;
         byte[] a = [198, 19, 0, 1];
-        byte[] b = [198, 19, 1, (byte)(peer + 1)];
+        byte[] b = [198, 19, (byte)(1 + (peer >> 8)), (byte)((peer & 255) + 1)];
         (toPeer ? a : b).CopyTo(p, 12);
         (toPeer ? b : a).CopyTo(p, 16);
         BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(20), (ushort)peer);
@@ -75,7 +84,8 @@ internal sealed class LoadRig : IDisposable
         return p;
     }
 
-    internal static (int Peer, int Sequence) Read(ReadOnlySpan<byte> packet) =>
+    /// <summary>The (peer, sequence) a <see cref="Packet"/> carries.</summary>
+    public static (int Peer, int Sequence) Read(ReadOnlySpan<byte> packet) =>
         (BinaryPrimitives.ReadUInt16BigEndian(packet[20..]), BinaryPrimitives.ReadInt32BigEndian(packet[22..]));
 
     public void Dispose()
