@@ -33,8 +33,7 @@ public sealed class WgUpUserLiveTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("sharptun-wguser-").FullName;
         var conf = Path.Combine(dir, name + ".conf");
         var configA = new WgConfig(ka, Pairs.Port, Pairs.InnerAddresses(ha), [new WgPeer(kb.Public, Pairs.HostRoutes(hb), $"{hb.OuterV4}:{Pairs.Port}")]);
-        File.WriteAllText(conf, configA.WgQuick());
-        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        configA.WriteWgQuick(conf);
         try
         {
             var a = ha.Start("dotnet", Repo.Cli("wg", "up", conf, "--user", "nobody"));

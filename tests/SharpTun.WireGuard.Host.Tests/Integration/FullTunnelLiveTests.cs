@@ -211,8 +211,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         var name = UniqueName.Next("wgq");
         var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
         var conf = Path.Combine(dir, name + ".conf");
-        File.WriteAllText(conf, config.WgQuick());
-        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        config.WriteWgQuick(conf);
         var before = h.Must("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").StdOut.Trim();
         try
         {
@@ -279,8 +278,7 @@ public sealed class FullTunnelLiveTests(ITestOutputHelper output)
         var name = UniqueName.Next("wgn");
         var dir = Directory.CreateTempSubdirectory("sharptun-wgtest-").FullName;
         var conf = Path.Combine(dir, name + ".conf");
-        File.WriteAllText(conf, config.WgQuick());
-        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        config.WriteWgQuick(conf);
         Poll.Until(() => h.Must("ip", "-6", "addr", "show", "dev", "wire0", "tentative").StdOut.Trim().Length == 0
             && h.Must("ip", "-6", "route", "show", "table", "local").StdOut.Contains("local fe80", StringComparison.Ordinal),
             "the wire to finish IPv6 DAD", TimeSpan.FromSeconds(30));

@@ -25,8 +25,7 @@ public sealed class SystemdNotifyLiveTests
         var ka = WgKey.Generate();
         var config = new WgConfig(ka, Pairs.Port, Pairs.InnerAddresses(ha), [new WgPeer(WgKey.Generate().Public, Pairs.HostRoutes(hb))]);
         var conf = Path.Combine(dir, name + ".conf");
-        File.WriteAllText(conf, config.WgQuick());
-        File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        config.WriteWgQuick(conf);
         try
         {
             using var daemon = Daemon.StartIn(ha.Name, "dotnet", Repo.Cli("wg", "up", conf), new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath });

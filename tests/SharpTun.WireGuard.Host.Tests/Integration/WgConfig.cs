@@ -15,6 +15,14 @@ internal sealed record WgConfig(WgKey Key, int ListenPort, IReadOnlyList<string>
     /// <summary>More wg-quick [Interface] lines (Table, MTU, SaveConfig, hooks), written after the Address lines.</summary>
     internal IReadOnlyList<string> InterfaceLines { get; init; } = [];
 
+    /// <summary>Writes <see cref="WgQuick"/> to <paramref name="path"/> with mode 0600 (as wg-quick wants it) and returns the path.</summary>
+    internal string WriteWgQuick(string path)
+    {
+        File.WriteAllText(path, WgQuick());
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
     internal string WgQuick()
     {
         var sb = new StringBuilder();

@@ -28,8 +28,7 @@ public sealed class WgUpOperationsLiveTests(ITestOutputHelper output)
         int? pid = null;
         try
         {
-            File.WriteAllText(conf, config.WgQuick());
-            File.SetUnixFileMode(conf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            config.WriteWgQuick(conf);
             var up = h.Sharptun("wg", "up", conf, "--background");
             Assert.True(up.ExitCode == 0, up.ToString());
             pid = int.Parse(up.StdOut.Trim(), CultureInfo.InvariantCulture);
