@@ -325,25 +325,14 @@ public sealed partial class WireGuardInterface : IDisposable
         }
     }
 
-    /// <summary>
-    /// <paramref name="count"/> slots of <paramref name="stride"/> bytes in one block, each seen as
-    /// <paramref name="length"/> bytes; over the block of <paramref name="sameAs"/> when given.
-    /// </summary>
-    internal static Memory<byte>[] Slots(int count, int stride, int length, Memory<byte>[]? sameAs = null)
+    /// <summary><paramref name="count"/> slots of <paramref name="size"/> bytes in one pinned block.</summary>
+    internal static Memory<byte>[] Slots(int count, int size)
     {
         var slots = new Memory<byte>[count];
-        if (sameAs is not null)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                slots[i] = sameAs[i][..length];
-            }
-            return slots;
-        }
-        var block = GC.AllocateUninitializedArray<byte>(count * stride, pinned: true);
+        var block = GC.AllocateUninitializedArray<byte>(count * size, pinned: true);
         for (var i = 0; i < count; i++)
         {
-            slots[i] = block.AsMemory(i * stride, length);
+            slots[i] = block.AsMemory(i * size, size);
         }
         return slots;
     }

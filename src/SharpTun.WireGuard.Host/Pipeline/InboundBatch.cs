@@ -12,7 +12,7 @@ internal sealed class InboundBatch : PipelineBatch
     internal InboundBatch(InboundPipeline owner, int batch)
     {
         _owner = owner;
-        Buffers = WireGuardInterface.Slots(batch, WireGuardInterface.SlotSize, WireGuardInterface.SlotSize);
+        Buffers = WireGuardInterface.Slots(batch, WireGuardInterface.SlotSize);
         Sizes = new int[batch];
         Endpoints = new DatagramEndpoint[batch];
         IsData = new bool[batch];

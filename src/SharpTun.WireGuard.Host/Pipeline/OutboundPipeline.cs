@@ -5,10 +5,11 @@ namespace SharpTun.WireGuard.Host;
 /// <summary>
 /// tun → UDP, in four stages (see <see cref="WireGuardInterface"/> for the picture of both directions):
 /// <list type="number">
-/// <item><b>tun reader</b> (<see cref="RunOnce"/>): reads a batch at offset <see cref="WireGuardInterface.Headroom"/> − vnet
-/// header into the next <see cref="OutboundBatch"/> of the ring. With segmentation offloads a read may be a TSO/USO
-/// super-packet of up to 64 KB: it is split (<see cref="GsoSplitter"/>) into wire-sized packets in segment slots
-/// that have the same headroom; a packet whose checksum the kernel left partial is completed where it lies.</item>
+/// <item><b>tun reader</b> (<see cref="RunOnce"/>): reads a batch through the <see cref="TunOffloadReader"/> of the next
+/// <see cref="OutboundBatch"/> of the ring, each packet at <see cref="WireGuardInterface.Headroom"/>. With segmentation
+/// offloads a read may be a TSO/USO super-packet of up to 64 KB: the reader splits it into wire-sized packets in
+/// segment slots with the same headroom and completes partial checksums where they lie; when a read overflows the
+/// segment slots, what fits is sealed and sent first (the batch is taken again once nothing is in flight).</item>
 /// <item><b>per-peer outbound</b> (<see cref="Reserve"/>, on the reader's thread, so in read order): route lookup,
 /// session, and the message counter reserved in order (<see cref="WireGuardDevice.TryReserve"/>); without a
 /// session the packet is queued in the core and an initiation may take its place.</item>
