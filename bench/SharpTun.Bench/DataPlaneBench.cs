@@ -20,6 +20,9 @@ internal static class DataPlaneBench
 {
     private const int PacketSize = 1420;
 
+    /// <summary>The start of the names of the load rig's interface threads (its interface is "wgload").</summary>
+    private const string Prefix = "wg wgload";
+
     internal static int Run(int outboundPackets, int inboundPackets, int runs)
     {
         var wire = new byte[inboundPackets * (PacketSize + WireGuardConstants.DataOverhead + 16)];
@@ -46,7 +49,7 @@ internal static class DataPlaneBench
             }
         }
         Console.WriteLine();
-        Console.WriteLine("CPU by thread (ns/packet, median run; 10 ms tick resolution): tun/udp = the readers (with 1 worker: all of a direction), crypto = the workers");
+        Console.WriteLine("CPU by thread role (ns/packet, median run; 10 ms tick resolution): tun = the outbound pipeline's threads, udp = the inbound's (each reads, seals or opens, releases)");
         Console.WriteLine("| peers | workers | outbound | inbound |");
         Console.WriteLine("|---|---|---|---|");
         breakdown.ForEach(Console.WriteLine);
@@ -135,7 +138,7 @@ internal static class DataPlaneBench
         return (seconds, cpu, roles);
     }
 
-    /// <summary>utime + stime ticks of this interface's threads by name ("wg wgbench tun", "… udp", "… cryp[to]"; Linux keeps 15 characters).</summary>
+    /// <summary>utime + stime ticks of the interface's threads by name ("wg wgload tun", "… udp"; Linux keeps 15 characters).</summary>
     private static Dictionary<int, (string Name, long Ticks)> ThreadTicks()
     {
         var result = new Dictionary<int, (string, long)>();
@@ -146,7 +149,7 @@ internal static class DataPlaneBench
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var close = stat.LastIndexOf(')');
                 var name = stat[(stat.IndexOf('(') + 1)..close];
-                if (!name.StartsWith("wg wgbench", StringComparison.Ordinal))
+                if (!name.StartsWith(Prefix, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -165,7 +168,7 @@ internal static class DataPlaneBench
     {
         var tick = 1e9 / 100; // USER_HZ
         return string.Join(", ", after
-            .GroupBy(t => t.Value.Name["wg wgbench ".Length..])
+            .GroupBy(t => t.Value.Name[(Prefix.Length + 1)..])
             .Select(g => (Role: g.Key, Ticks: g.Sum(t => t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0))))
             .Where(r => r.Ticks > 0)
             .OrderBy(r => r.Role, StringComparer.Ordinal)

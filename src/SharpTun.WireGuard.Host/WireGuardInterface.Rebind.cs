@@ -32,13 +32,13 @@ public sealed partial class WireGuardInterface
             return;
         }
         var old = _bind;
-        var oldThread = _netThread;
+        var oldThreads = _netThreads;
         IDatagramBind fresh;
         if (port == current)
         {
             // Same port, new fwmark on a bind that cannot change it in place: the port is ours, so close first, then reopen it.
-            RetireLocked(old, oldThread);
-            oldThread = null;
+            RetireLocked(old, oldThreads);
+            oldThreads = [];
             fresh = _bindFactory(port, fwmark);
         }
         else
@@ -50,29 +50,30 @@ public sealed partial class WireGuardInterface
         FwMark = fwmark;
         if (port != current)
         {
-            RetireLocked(old, oldThread);
+            RetireLocked(old, oldThreads);
         }
-        if (_netThread is not null && Volatile.Read(ref _stopping) == 0)
+        if (_netThreads.Length > 0 && Volatile.Read(ref _stopping) == 0)
         {
-            // A new pump with its own buffers (the old thread has ended, or is parked in _oldNetThreads).
-            var pump = new InboundPipeline(this, _workers, fresh.BatchSize);
-            _netThread = StartThread(() => pump.Run(fresh), "udp");
+            // A new pipeline with its own buffers and threads (the old threads have ended, or are parked in _oldNetThreads).
+            _netThreads = StartInbound(fresh);
         }
         _log.Info(Name, $"listening on UDP port {fresh.LocalPort}{(fwmark == 0 ? "" : $", fwmark 0x{fwmark:x}")}");
     }
 
     /// <summary>
-    /// Shuts <paramref name="old"/> down, waits for its receive thread, and disposes it outside any pump
-    /// batch. A thread that does not end in time (a tun write blocked for seconds) keeps its socket until
+    /// Shuts <paramref name="old"/> down, waits for its receive threads, and disposes it outside any pump
+    /// batch. Threads that do not end in time (a tun write blocked for seconds) keep the socket until
     /// <see cref="Dispose"/>, as before; that is logged.
     /// </summary>
-    private void RetireLocked(IDatagramBind old, Thread? thread)
+    private void RetireLocked(IDatagramBind old, Thread[] threads)
     {
         old.Shutdown();
-        if (thread is not null && thread != Thread.CurrentThread && !thread.Join(s_retireTimeout))
+        var deadline = Environment.TickCount64 + (long)s_retireTimeout.TotalMilliseconds;
+        var stuck = threads.Where(t => t != Thread.CurrentThread && !t.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)))).ToList();
+        if (stuck.Count > 0)
         {
-            _log.Warning(Name, $"UDP port {old.LocalPort}: the receive thread did not stop within {s_retireTimeout.TotalSeconds:0} s; the old socket is closed when the interface stops");
-            _oldNetThreads.Add(thread);
+            _log.Warning(Name, $"UDP port {old.LocalPort}: the receive threads did not stop within {s_retireTimeout.TotalSeconds:0} s; the old socket is closed when the interface stops");
+            _oldNetThreads.AddRange(stuck);
             _retiredBinds.Add(old);
             return;
         }

@@ -4,41 +4,46 @@ namespace SharpTun.WireGuard.Host;
 
 /// <summary>
 /// One running WireGuard interface: the protocol core between a tun device queue and a UDP bind, driven by
-/// two pipelines (<see cref="OutboundPipeline"/>, <see cref="InboundPipeline"/>) that share
-/// <see cref="Workers"/> crypto threads, the handshake workers (<see cref="HandshakeStage"/>: Diffie-Hellman,
-/// cookies, responses; one per core, at most 4), and the peer timers: a round every 100 ms that looks only
-/// at the peers something happened to and those whose deadline came (retries, rekeys, keepalives, and the
-/// packets queued during a handshake; see <see cref="Tick"/>), so idle peers cost nothing. Buffers are
-/// allocated once with 16 bytes of headroom in front of each tun packet, so encryption and decryption
-/// happen in place; nothing is allocated per packet.
+/// two pipelines (<see cref="OutboundPipeline"/>, <see cref="InboundPipeline"/>) of <see cref="Workers"/>
+/// threads each, the handshake workers (<see cref="HandshakeStage"/>: Diffie-Hellman, cookies, responses; one
+/// per core, at most 4), and the peer timers: a round every 100 ms that looks only at the peers something
+/// happened to and those whose deadline came (retries, rekeys, keepalives, and the packets queued during a
+/// handshake; see <see cref="Tick"/>), so idle peers cost nothing. Buffers are allocated once with 16 bytes of
+/// headroom in front of each tun packet, so encryption and decryption happen in place; nothing is allocated per
+/// packet.
 /// <code>
-///  threads           queues / rings                                   stages
-///  ───────────────   ──────────────────────────────────────────────   ─────────────────────────────────
-///  tun reader ──► OutboundBatch ring (Workers+2) ─► job ring ─┐       read, TSO/USO split, per-peer:
-///    (1)            seq 0,1,2,…; each batch: slots, tickets   │       route, session, counter (in order)
-///                                                             ▼
-///  crypto workers ◄── CryptoWorkers job ring (chunks of batches, both directions)
-///    (Workers)        seal chunk / open chunk, in place, no lock
-///        │  last chunk of a batch done
-///        ▼
+///  threads              per pipeline                                  stages (in order for each batch)
+///  ──────────────────   ──────────────────────────────────────────   ─────────────────────────────────────
+///  tun threads ───► read turn (a lock: one holder) ──► OutboundBatch   1 read, TSO/USO split    } in the
+///    (Workers)       ring of Workers+2 batches, seq 0,1,2,…           2 per-peer: route, session,} turn, so
+///       │                                                               counter (in read order)  } in order
+///       │  turn passed on; the same thread then, in parallel with the others:
+///       ├──────────────────────────────────────────────────────────   3 seal its batch in place
+///       ▼
 ///  releaser = whichever thread finished a batch while no other releases (ReleaseRing flag):
-///    outbound: batches sent in seq order, one Send per endpoint (UDP GSO), then queued packets drained
-///    inbound:  batches written in seq order to the tun (GRO coalescing), endpoint roaming, queued sent
-///        ▲
-///  socket reader ─► InboundBatch ring (Workers+2) ─► job ring    receive, classify: data first;
-///    (1 per bind)     handshakes ─► HandshakeStage queue ─► handshake workers (≤ 4)
+///    outbound: batches sent in seq order, one Send per endpoint (UDP GSO), then queued packets drained   4
+///    inbound:  batches written in seq order to the tun (GRO coalescing), endpoint roaming, queued sent   4
+///       ▲
+///       ├──────────────────────────────────────────────────────────   3 open its batch in place
+///       │  turn passed on; the same thread then:
+///  udp threads ───► read turn ──► InboundBatch ring (Workers+2)       1 receive, 2 classify: data marked;
+///    (Workers, per bind)                                                handshakes ─► HandshakeStage queue
+///                                                                       ─► handshake workers (≤ 4), woken
+///                                                                       after the batch's data is opened
 ///  timers (1): every 100 ms, under the interface lock
 /// </code>
-/// Per-peer order: one reader numbers each direction's batches; a peer's packets get their counters in
-/// that order (on the reader) and leave in that order (the ring releases batches only in sequence), so
-/// the peer sees its packets in order whatever order the workers finish in. With Workers = 1 there are no
-/// crypto threads: each reader seals/opens and releases its batch itself, as the single pumps did.
+/// Per-peer order: the read turn numbers each direction's batches; a peer's packets get their counters in
+/// that order (in the turn) and leave in that order (the ring releases batches only in sequence), so the peer
+/// sees its packets in order whatever order the threads finish in. A packet is read, sealed (or opened) and
+/// released by one thread: it never crosses cores between stages, and the only hand-off is the turn, once per
+/// batch. With Workers = 1 each pipeline is one thread with a ring of one batch: the single pump it always was.
 /// <para>Locks, in the order they may be taken (never the other way): the interface lock (<c>_gate</c>:
 /// configuration, UAPI, timers) → <see cref="PumpGate.Exclusive"/> (waits until no batch is between its
 /// reader's reservation and its release) → a peer's drain lock → the core's per-peer lock. The data path
 /// takes only the last two, and the pump gate's shared side per batch (two interlocked operations); the
 /// worker job ring's post lock is a leaf. The few changes a batch must not see half-done (a new private
-/// key, a peer removed or re-created, a socket disposed) wait through the gate.</para>
+/// key, a peer removed or re-created, a socket disposed) wait through the gate. A pipeline's read turn is taken
+/// with none of these held and takes only them.</para>
 /// <para>With a tun device opened with offloads (<see cref="IPacketQueue.Offloads"/>) the tun reader
 /// splits TSO/USO super-packets and the tun writer coalesces decrypted TCP segments (and UDP
 /// datagrams when the device took USO) back into super-packets, as GRO would;
@@ -63,6 +68,7 @@ public sealed partial class WireGuardInterface : IDisposable
     private readonly BindFactory _bindFactory;
     private readonly List<IDatagramBind> _retiredBinds = [];
     private readonly List<Thread> _oldNetThreads = [];
+    private readonly List<Thread> _tunThreads = [];
     private readonly HostLog _log;
     private readonly TimeProvider _time;
     private readonly ManualResetEventSlim _stopSignal = new();
@@ -70,11 +76,8 @@ public sealed partial class WireGuardInterface : IDisposable
     private WireGuardDevice _device;
     private byte[] _privateKey;
     private IDatagramBind _bind;
-    private Thread? _tunThread;
-    private Thread? _netThread;
+    private Thread[] _netThreads = [];
     private Thread? _timerThread;
-    private readonly List<Thread> _workerThreads = [];
-    private CryptoWorkers? _workers;
     private OutboundPipeline? _outbound;
     private InboundPipeline? _inbound;
     private int _workerCount = DefaultWorkers;
@@ -149,8 +152,9 @@ public sealed partial class WireGuardInterface : IDisposable
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 ? n : null;
 
     /// <summary>
-    /// Data-plane crypto threads (seal and open, both directions share them); default <see cref="DefaultWorkers"/>. 1 runs each
-    /// direction on its reader's thread, as a single pump. Set before <see cref="Start"/>.
+    /// Data-plane threads per direction (each reads, seals or opens, and releases whole batches, taking turns at the
+    /// read); default <see cref="DefaultWorkers"/>. 1 runs each direction on one thread, as a single pump. Set before
+    /// <see cref="Start"/>.
     /// </summary>
     public int Workers
     {
@@ -161,7 +165,7 @@ public sealed partial class WireGuardInterface : IDisposable
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
             lock (_gate)
             {
-                if (_tunThread is not null)
+                if (_timerThread is not null)
                 {
                     throw new InvalidOperationException($"interface '{Name}': the number of workers can only be set before it starts");
                 }
@@ -175,23 +179,16 @@ public sealed partial class WireGuardInterface : IDisposable
     {
         lock (_gate)
         {
-            if (_tunThread is not null)
+            if (_timerThread is not null)
             {
                 throw new InvalidOperationException($"interface '{Name}' is already started");
             }
-            if (_workerCount > 1)
+            var outbound = _outbound = new OutboundPipeline(this, _workerCount);
+            for (var i = 0; i < _workerCount; i++)
             {
-                _workers = new CryptoWorkers(_workerCount, e => Failed(e, "crypto worker"));
-                for (var i = 0; i < _workerCount; i++)
-                {
-                    _workerThreads.Add(StartThread(_workers.Run, "crypto"));
-                }
+                _tunThreads.Add(StartThread(outbound.Run, "tun"));
             }
-            var outbound = _outbound = new OutboundPipeline(this, _workers);
-            var inbound = _inbound = new InboundPipeline(this, _workers, _bind.BatchSize);
-            var bind = _bind;
-            _tunThread = StartThread(outbound.Run, "tun");
-            _netThread = StartThread(() => inbound.Run(bind), "udp");
+            _netThreads = StartInbound(_bind);
             _timerThread = StartThread(TimerLoop, "timers");
             StartHandshakeWorkers();
         }
@@ -255,7 +252,6 @@ public sealed partial class WireGuardInterface : IDisposable
             _device.Dispose();
             _outbound?.Dispose();
             _inbound?.Dispose();
-            _workers?.Dispose();
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(_privateKey);
         }
         _tun.Dispose();
@@ -263,10 +259,10 @@ public sealed partial class WireGuardInterface : IDisposable
     }
 
     /// <summary>For tests driving the pumps on their own thread (not started): one tun batch (false after shutdown).</summary>
-    internal bool PumpTunOnce() => (_outbound ??= new OutboundPipeline(this, null)).RunOnce();
+    internal bool PumpTunOnce() => (_outbound ??= new OutboundPipeline(this, 1)).RunOnce();
 
     /// <summary>For tests (not started): one UDP batch on the current socket (false after shutdown).</summary>
-    internal bool PumpNetOnce() => (_inbound ??= new InboundPipeline(this, null, 128)).RunOnce(_bind);
+    internal bool PumpNetOnce() => (_inbound ??= new InboundPipeline(this, 1, 128)).RunOnce(_bind);
 
     /// <summary>The tun device queue.</summary>
     internal IPacketQueue Tun => _tun;
@@ -285,34 +281,43 @@ public sealed partial class WireGuardInterface : IDisposable
     /// <summary>Tun reads the offload code refused, by cause (shared with <see cref="OffloadStats"/>).</summary>
     internal OffloadErrorCounters OffloadErrors => _offloadErrors;
 
-    /// <summary>After a stop: bytes the data-plane threads (both readers, the crypto workers) allocated while they ran.</summary>
-    internal long DataPlaneAllocatedBytes => (_workers?.AllocatedBytes ?? 0) + (_outbound?.AllocatedBytes ?? 0) + (_inbound?.AllocatedBytes ?? 0);
+    /// <summary>After a stop: bytes the data-plane threads (both pipelines') allocated while they ran.</summary>
+    internal long DataPlaneAllocatedBytes => (_outbound?.AllocatedBytes ?? 0) + (_inbound?.AllocatedBytes ?? 0);
 
-    /// <summary>The running crypto workers (null without: Workers = 1, or not started).</summary>
-    internal CryptoWorkers? CryptoWorkers => _workers;
+    /// <summary>The running pipelines' threads: (tun → UDP, UDP → tun); (0, 0) before the start.</summary>
+    internal (int Outbound, int Inbound) PipelineThreads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_tunThreads.Count, _netThreads.Length);
+            }
+        }
+    }
 
-    /// <summary>Waits for the readers (which wait for their batches in flight), then stops and waits for the workers.</summary>
+    /// <summary>Waits for the pipeline threads (which wait for their batches in flight), the timers and the handshake workers.</summary>
     private void Join()
     {
         Thread?[] threads;
         lock (_gate)
         {
-            threads = [_tunThread, _netThread, _timerThread, .. _handshakeThreads, .. _oldNetThreads];
+            threads = [.. _tunThreads, .. _netThreads, _timerThread, .. _handshakeThreads, .. _oldNetThreads];
         }
         JoinAll(threads);
-        Thread[] workers;
-        lock (_gate)
-        {
-            workers = [.. _workerThreads];
-            if (workers.Length > 0 && Interlocked.Exchange(ref _workersStopped, 1) == 0)
-            {
-                _workers!.Shutdown();
-            }
-        }
-        JoinAll(workers);
     }
 
-    private int _workersStopped;
+    /// <summary>A new inbound pipeline on <paramref name="bind"/> and its <see cref="Workers"/> threads (under the lock).</summary>
+    private Thread[] StartInbound(IDatagramBind bind)
+    {
+        var inbound = _inbound = new InboundPipeline(this, _workerCount, bind.BatchSize);
+        var threads = new Thread[_workerCount];
+        for (var i = 0; i < threads.Length; i++)
+        {
+            threads[i] = StartThread(() => inbound.Run(bind), "udp");
+        }
+        return threads;
+    }
 
     private static void JoinAll(Thread?[] threads)
     {
@@ -358,7 +363,7 @@ public sealed partial class WireGuardInterface : IDisposable
     }
 
     /// <summary>A failure on a data-plane thread: stops the interface with it (unless it is stopping anyway).</summary>
-    private void Failed(Exception e, string where)
+    internal void Failed(Exception e, string where)
     {
         if (Volatile.Read(ref _stopping) != 0)
         {

@@ -15,11 +15,11 @@ public sealed class WorkersSettingTests
             ?? WireGuardInterface.DefaultWorkersFor(Environment.ProcessorCount), WireGuardInterface.DefaultWorkers);
         Assert.Throws<ArgumentOutOfRangeException>(() => rig.A.Workers = 0);
         rig.A.Start();
-        Assert.Null(rig.A.CryptoWorkers); // 1 worker: no crypto threads, the readers do it
+        Assert.Equal((1, 1), rig.A.PipelineThreads); // 1 worker: one thread per direction, as a single pump
         var e = Assert.Throws<InvalidOperationException>(() => rig.A.Workers = 2);
         Assert.Equal("interface 'wgload': the number of workers can only be set before it starts", e.Message);
         fresh.A.Start();
-        Assert.Equal(3, fresh.A.CryptoWorkers!.Count);
+        Assert.Equal((3, 3), fresh.A.PipelineThreads);
     }
 
     [Fact]

@@ -7,11 +7,8 @@ namespace SharpTun.WireGuard.Host;
 /// </summary>
 internal sealed class InboundBatch : PipelineBatch
 {
-    private readonly InboundPipeline _owner;
-
-    internal InboundBatch(InboundPipeline owner, int batch)
+    internal InboundBatch(int batch)
     {
-        _owner = owner;
         Buffers = WireGuardInterface.Slots(batch, WireGuardInterface.SlotSize);
         Sizes = new int[batch];
         Endpoints = new DatagramEndpoint[batch];
@@ -28,14 +25,21 @@ internal sealed class InboundBatch : PipelineBatch
     internal WireGuardResult[] Results { get; }
     internal int Count;
 
+    /// <summary>How many elements are data messages to open (0: nothing for the open stage).</summary>
+    internal int Data;
+
     /// <summary>The device the batch is opened with (fixed for the batch by the pump gate); null = nothing to release.</summary>
     internal WireGuardDevice? Device;
 
-    /// <summary>The open stage: one chunk of data messages, in place (authentication, replay window, allowed IPs).</summary>
-    internal override void Work(int start, int end)
+    /// <summary>The open stage: every data message, in place (authentication, replay window, allowed IPs).</summary>
+    internal override void Work()
     {
+        if (Data == 0)
+        {
+            return;
+        }
         var device = Device!;
-        for (var i = start; i < end; i++)
+        for (var i = 0; i < Count; i++)
         {
             if (IsData[i])
             {
@@ -44,6 +48,4 @@ internal sealed class InboundBatch : PipelineBatch
             }
         }
     }
-
-    internal override void Completed() => _owner.Opened(this);
 }

@@ -4,31 +4,35 @@ using SharpTun.Packets.Offload;
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// UDP → tun, in four stages (see <see cref="WireGuardInterface"/> for the picture of both directions):
+/// UDP → tun, in four stages (see <see cref="WireGuardInterface"/> for the picture of both directions), run by
+/// <see cref="Threads"/> identical threads (leader/follower, as <see cref="OutboundPipeline"/>): one at a time holds
+/// the <b>read turn</b> (receive and classify the next batch), passes it on, then opens and releases that batch itself.
 /// <list type="number">
-/// <item><b>socket reader</b> (<see cref="RunOnce"/>): receives a batch into the next <see cref="InboundBatch"/>.</item>
-/// <item><b>classify</b> (on the reader's thread): data messages are marked for the open stage; handshake
-/// messages have their mac1 checked and go to the <see cref="HandshakeStage"/> (its doc draws its threads)
-/// after the batch's data is handed on; cookie replies and junk are dealt with here (cheap).</item>
-/// <item><b>parallel open</b> (<see cref="InboundBatch.Work"/> on the <see cref="CryptoWorkers"/>): each chunk
-/// decrypted in place; the replay window takes any order within its width.</item>
+/// <item><b>socket reader</b> (in the turn): receives a batch into the next <see cref="InboundBatch"/>.</item>
+/// <item><b>classify</b> (in the turn): data messages are marked for the open stage; handshake
+/// messages have their mac1 checked and go to the <see cref="HandshakeStage"/> (its doc draws its threads),
+/// whose workers are woken after the batch's data is opened; cookie replies and junk are dealt with here (cheap).</item>
+/// <item><b>open</b> (<see cref="InboundBatch.Work"/>, after the turn, in parallel with the other threads' batches):
+/// each data message decrypted in place; the replay window takes any order within its width.</item>
 /// <item><b>in-order tun write</b> (<see cref="Write"/>, released by the <see cref="ReleaseRing{TBatch}"/> in batch
 /// order): endpoint roaming, capture, then one tun write for the batch, or with TSO on the device the
 /// decrypted TCP segments (and UDP datagrams with USO) coalesced into super-packets first, as GRO would;
 /// then packets queued for a peer that now has a session are sent.</item>
 /// </list>
-/// Each bind gets its own pipeline (a rebind starts a new one); the workers are the interface's.
+/// Each bind gets its own pipeline and threads (a rebind starts a new one).
 /// </summary>
 internal sealed class InboundPipeline : IDisposable
 {
     private const int Headroom = WireGuardInterface.Headroom;
 
     private readonly WireGuardInterface _owner;
-    private readonly CryptoWorkers? _workers;
     private readonly ReleaseRing<InboundBatch> _ring;
+    private readonly Lock _turn = new();
     private readonly int _batchSize;
     private readonly byte[] _scratch = new byte[WireGuardInterface.SlotSize];
     private readonly Memory<byte>[] _one = new Memory<byte>[1];
+    private bool _ended; // under _turn: the socket was shut down
+    private long _allocated;
 
     // The tun writer's (one release at a time).
     private readonly Memory<byte>[] _tunOut;
@@ -41,20 +45,20 @@ internal sealed class InboundPipeline : IDisposable
     private int _plainCount;
 
     /// <param name="owner">The interface.</param>
-    /// <param name="workers">The interface's crypto workers; null: open and write on the reader's thread.</param>
+    /// <param name="threads">How many threads run <see cref="Run"/> (the ring holds a batch for each, and two more).</param>
     /// <param name="batchSize">The bind's batch size (each bind gets its own pipeline); at most 128.</param>
-    internal InboundPipeline(WireGuardInterface owner, CryptoWorkers? workers, int batchSize)
+    internal InboundPipeline(WireGuardInterface owner, int threads, int batchSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _owner = owner;
-        _workers = workers;
+        Threads = threads;
         _batchSize = Math.Clamp(batchSize, 1, 128);
-        // One batch per worker, one queued behind them (a woken worker finds work at once), one being received.
-        var batches = new InboundBatch[workers is null ? 1 : workers.Count + 2];
+        var batches = new InboundBatch[threads == 1 ? 1 : threads + 2];
         for (var i = 0; i < batches.Length; i++)
         {
-            batches[i] = new InboundBatch(this, _batchSize);
+            batches[i] = new InboundBatch(_batchSize);
         }
-        _ring = new ReleaseRing<InboundBatch>(batches, Write);
+        _ring = new ReleaseRing<InboundBatch>(batches, Write, e => owner.Failed(e, "UDP → tun write"));
         _tunOut = new Memory<byte>[_batchSize];
         _vnet = owner.Tun.VnetHeaderSize;
         _writeOffset = Headroom - _vnet;
@@ -71,7 +75,10 @@ internal sealed class InboundPipeline : IDisposable
         }
     }
 
-    /// <summary>The socket reader thread's body: batches until the socket is shut down, then waits for those in flight.</summary>
+    /// <summary>Threads the pipeline was made for.</summary>
+    internal int Threads { get; }
+
+    /// <summary>A pipeline thread's body: batches until the socket is shut down, then waits for those in flight.</summary>
     internal void Run(IDatagramBind bind)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -79,50 +86,37 @@ internal sealed class InboundPipeline : IDisposable
         {
         }
         _ring.WaitIdle();
-        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
     }
 
-    /// <summary>Bytes the reader thread allocated in <c>Run</c> (set when it ends; for the zero-allocation tests).</summary>
-    internal long AllocatedBytes { get; private set; }
+    /// <summary>Bytes the pipeline's threads allocated in <c>Run</c> (added as each ends; for the zero-allocation tests).</summary>
+    internal long AllocatedBytes => Interlocked.Read(ref _allocated);
 
-    /// <summary>One batch: receive (waits), classify, hand the data to the openers. False once the socket was shut down.</summary>
+    /// <summary>
+    /// One batch: in the read turn receive (waits) and classify; then open and release it, and wake the
+    /// handshake stage. False once the socket was shut down.
+    /// </summary>
     internal bool RunOnce(IDatagramBind bind)
     {
-        var batch = _ring.Acquire();
-        var take = Math.Clamp(bind.BatchSize, 1, _batchSize);
-        var count = bind.Receive(batch.Buffers.AsSpan(0, take), batch.Sizes, batch.Endpoints, 0);
-        batch.Count = count;
-        if (count == 0)
+        InboundBatch? batch;
+        lock (_turn)
         {
-            batch.Device = null;
-            _ring.Finished(batch);
+            batch = _ended ? null : ReceiveAndClassify(bind);
+        }
+        if (batch is null)
+        {
             return false;
         }
-        _owner.Gate.EnterBatch(); // left by Write, on whichever thread releases the batch
-        batch.Device = _owner.Device;
-        int data;
         try
         {
-            data = Classify(batch, bind);
+            batch.Work();
         }
-        catch
+        finally
         {
-            // Still released in sequence (and out of the gate), with nothing to write.
-            batch.Count = 0;
-            _ring.Finished(batch);
-            throw;
-        }
-        if (_workers is null || data == 0)
-        {
-            batch.Work(0, count);
             _ring.Finished(batch);
         }
-        else
-        {
-            _workers.Post(batch, count);
-        }
-        // The batch's handshakes: the workers are woken once; without workers (tests drive the pumps
-        // batch by batch) they are done here, after the batch's data.
+        // The batch's handshakes, after its data: the handshake workers are woken once; without them (tests
+        // drive the pumps batch by batch) they are done here.
         _owner.Handshakes.Signal();
         _owner.Handshakes.Drain();
         return true;
@@ -130,8 +124,38 @@ internal sealed class InboundPipeline : IDisposable
 
     public void Dispose() => _ring.Dispose();
 
-    /// <summary>Called by the worker that opened a batch's last chunk.</summary>
-    internal void Opened(InboundBatch batch) => _ring.Finished(batch);
+    /// <summary>The read turn: the socket reader and the classify stage for the next batch; null once shut down.</summary>
+    private InboundBatch? ReceiveAndClassify(IDatagramBind bind)
+    {
+        var batch = _ring.Acquire();
+        var take = Math.Clamp(bind.BatchSize, 1, _batchSize);
+        var count = bind.Receive(batch.Buffers.AsSpan(0, take), batch.Sizes, batch.Endpoints, 0);
+        batch.Count = count;
+        batch.Data = 0;
+        if (count == 0)
+        {
+            // Shut down: the slot passes through empty, so the ring stays in sequence; the other threads end too.
+            _ended = true;
+            batch.Device = null;
+            _ring.Finished(batch);
+            return null;
+        }
+        _owner.Gate.EnterBatch(); // left by Write, on whichever thread releases the batch
+        batch.Device = _owner.Device;
+        try
+        {
+            batch.Data = Classify(batch, bind);
+        }
+        catch
+        {
+            // Still released in sequence (and out of the gate), with nothing to write.
+            batch.Count = 0;
+            batch.Data = 0;
+            _ring.Finished(batch);
+            throw;
+        }
+        return batch;
+    }
 
     /// <summary>The classify stage: marks data for the open stage, admits handshakes, handles the rest. Returns the data count.</summary>
     private int Classify(InboundBatch batch, IDatagramBind bind)

@@ -9,11 +9,8 @@ namespace SharpTun.WireGuard.Host;
 /// </summary>
 internal sealed class OutboundBatch : PipelineBatch
 {
-    private readonly OutboundPipeline _owner;
-
-    internal OutboundBatch(OutboundPipeline owner, TunOffloadReader reader)
+    internal OutboundBatch(TunOffloadReader reader)
     {
-        _owner = owner;
         Reader = reader;
         var work = reader.Capacity;
         Elements = new Memory<byte>[work];
@@ -37,6 +34,9 @@ internal sealed class OutboundBatch : PipelineBatch
     internal int[] WorkLength { get; }
     internal int WorkCount;
 
+    /// <summary>How many elements have a reserved counter (0: nothing to seal).</summary>
+    internal int Seals;
+
     /// <summary>Per element: the reserved counter (Peer set = still to seal), else the finished result.</summary>
     internal SealTicket[] Tickets { get; }
     internal WireGuardResult[] Results { get; }
@@ -55,11 +55,15 @@ internal sealed class OutboundBatch : PipelineBatch
     internal PeerState[] Drain { get; }
     internal int DrainCount;
 
-    /// <summary>The seal stage: one chunk of elements, in place.</summary>
-    internal override void Work(int start, int end)
+    /// <summary>The seal stage: every reserved element, in place.</summary>
+    internal override void Work()
     {
+        if (Seals == 0)
+        {
+            return;
+        }
         var device = Device!;
-        for (var i = start; i < end; i++)
+        for (var i = 0; i < WorkCount; i++)
         {
             if (Tickets[i].IsReserved)
             {
@@ -68,6 +72,4 @@ internal sealed class OutboundBatch : PipelineBatch
             }
         }
     }
-
-    internal override void Completed() => _owner.Sealed(this);
 }

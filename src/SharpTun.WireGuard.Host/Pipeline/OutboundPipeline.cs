@@ -3,25 +3,28 @@ using SharpTun.Packets.Offload;
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// tun → UDP, in four stages (see <see cref="WireGuardInterface"/> for the picture of both directions):
+/// tun → UDP, in four stages (see <see cref="WireGuardInterface"/> for the picture of both directions), run by
+/// <see cref="Threads"/> identical threads (leader/follower): one at a time holds the <b>read turn</b> and runs the
+/// first two stages on the next batch of the ring, passes the turn on, then seals and releases that same batch
+/// itself, so a packet is read, sealed and sent from one core's cache and no thread waits on a hand-off per packet.
 /// <list type="number">
-/// <item><b>tun reader</b> (<see cref="RunOnce"/>): reads a batch through the <see cref="TunOffloadReader"/> of the next
+/// <item><b>tun reader</b> (in the turn): reads a batch through the <see cref="TunOffloadReader"/> of the next
 /// <see cref="OutboundBatch"/> of the ring, each packet at <see cref="WireGuardInterface.Headroom"/>. With segmentation
 /// offloads a read may be a TSO/USO super-packet of up to 64 KB: the reader splits it into wire-sized packets in
 /// segment slots with the same headroom and completes partial checksums where they lie; when a read overflows the
 /// segment slots, what fits is sealed and sent first (the batch is taken again once nothing is in flight).</item>
-/// <item><b>per-peer outbound</b> (<see cref="Reserve"/>, on the reader's thread, so in read order): route lookup,
+/// <item><b>per-peer outbound</b> (<see cref="Reserve"/>, in the turn, so in read order): route lookup,
 /// session, and the message counter reserved in order (<see cref="WireGuardDevice.TryReserve"/>); without a
 /// session the packet is queued in the core and an initiation may take its place.</item>
-/// <item><b>parallel seal</b> (<see cref="OutboundBatch.Work"/> on the <see cref="CryptoWorkers"/>): each chunk
-/// of the batch sealed in place (the data header lands in the headroom, padding and tag behind the packet).</item>
+/// <item><b>seal</b> (<see cref="OutboundBatch.Work"/>, after the turn, in parallel with the other threads' batches):
+/// each element sealed in place (the data header lands in the headroom, padding and tag behind the packet).</item>
 /// <item><b>in-order send</b> (<see cref="Send"/>, released by the <see cref="ReleaseRing{TBatch}"/> in batch
 /// order): one <see cref="IDatagramBind.Send"/> per distinct endpoint, in read order per endpoint (the bind
 /// turns a run of equal-sized datagrams into one UDP GSO send where it can); then the packets queued behind
 /// the batch's are drained.</item>
 /// </list>
-/// Without workers (Workers = 1, or a test driving <see cref="RunOnce"/>) the ring has one batch and the reader
-/// seals and sends it itself: the single-threaded pump as it always was.
+/// With one thread (Workers = 1, or a test driving <see cref="RunOnce"/>) the ring has one batch: the
+/// single-threaded pump as it always was.
 /// </summary>
 internal sealed class OutboundPipeline : IDisposable
 {
@@ -31,33 +34,42 @@ internal sealed class OutboundPipeline : IDisposable
     private const int Headroom = WireGuardInterface.Headroom;
 
     private readonly WireGuardInterface _owner;
-    private readonly CryptoWorkers? _workers;
     private readonly ReleaseRing<OutboundBatch> _ring;
+    private readonly Lock _turn = new();
     private readonly byte[] _drainScratch = new byte[WireGuardInterface.SlotSize];
     private readonly Memory<byte>[] _drainOne = new Memory<byte>[1];
+    private bool _ended; // under _turn: the device was shut down
+    private long _allocated;
 
-    internal OutboundPipeline(WireGuardInterface owner, CryptoWorkers? workers)
+    /// <param name="owner">The interface.</param>
+    /// <param name="threads">How many threads run <see cref="Run"/> (the ring holds a batch for each, and two more).</param>
+    internal OutboundPipeline(WireGuardInterface owner, int threads)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _owner = owner;
-        _workers = workers;
+        Threads = threads;
         const int tail = WireGuardConstants.PaddingMultiple + WireGuardConstants.TagSize;
-        // One batch per worker, one queued behind them (a woken worker finds work at once), one being read.
-        // Each has its own reader (slots): read slots take the largest IP packet (the MTU may grow at run
-        // time); the splitter fills a segment slot only up to where padding and tag still fit.
-        var batches = new OutboundBatch[workers is null ? 1 : workers.Count + 2];
+        // One batch per thread, and with several threads two more (a thread that finished sealing reads the
+        // next at once while earlier batches wait for their release). Each has its own reader (slots): read slots
+        // take the largest IP packet (the MTU may grow at run time); the splitter fills a segment slot only up
+        // to where padding and tag still fit.
+        var batches = new OutboundBatch[threads == 1 ? 1 : threads + 2];
         for (var i = 0; i < batches.Length; i++)
         {
             var reader = new TunOffloadReader(owner.Tun, Headroom, maxPacket: 65535, maxSegment: SegmentSlotSize - Headroom - tail, tailroom: tail,
                 errors: owner.OffloadErrors);
-            batches[i] = new OutboundBatch(this, reader);
+            batches[i] = new OutboundBatch(reader);
         }
-        _ring = new ReleaseRing<OutboundBatch>(batches, Send);
+        _ring = new ReleaseRing<OutboundBatch>(batches, Send, e => owner.Failed(e, "tun → UDP send"));
     }
 
-    /// <summary>Batches in the ring (1 without workers).</summary>
+    /// <summary>Threads the pipeline was made for.</summary>
+    internal int Threads { get; }
+
+    /// <summary>Batches in the ring (1 with one thread).</summary>
     internal int Depth => _ring.Depth;
 
-    /// <summary>The tun reader thread's body: batches until the device is shut down, then waits for those in flight.</summary>
+    /// <summary>A pipeline thread's body: batches until the device is shut down, then waits for those in flight.</summary>
     internal void Run()
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -65,24 +77,47 @@ internal sealed class OutboundPipeline : IDisposable
         {
         }
         _ring.WaitIdle();
-        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
     }
 
-    /// <summary>Bytes the reader thread allocated in <c>Run</c> (set when it ends; for the zero-allocation tests).</summary>
-    internal long AllocatedBytes { get; private set; }
+    /// <summary>Bytes the pipeline's threads allocated in <c>Run</c> (added as each ends; for the zero-allocation tests).</summary>
+    internal long AllocatedBytes => Interlocked.Read(ref _allocated);
 
-    /// <summary>One batch: read (waits), split, reserve, hand to the sealers. False once the device was shut down.</summary>
+    /// <summary>
+    /// One batch: in the read turn read (waits), split and reserve; then seal and release it. False once the
+    /// device was shut down.
+    /// </summary>
     internal bool RunOnce()
+    {
+        OutboundBatch? batch;
+        lock (_turn)
+        {
+            batch = _ended ? null : ReadAndReserve();
+        }
+        if (batch is null)
+        {
+            return false;
+        }
+        Seal(batch);
+        return true;
+    }
+
+    public void Dispose() => _ring.Dispose();
+
+    /// <summary>The read turn: the tun reader and the per-peer outbound stage for the next batch; null once shut down.</summary>
+    private OutboundBatch? ReadAndReserve()
     {
         var batch = _ring.Acquire();
         var reader = batch.Reader;
         if (reader.Read() == 0)
         {
-            // Shut down: the slot passes through empty, so the ring stays in sequence.
+            // Shut down: the slot passes through empty, so the ring stays in sequence; the other threads end too.
+            _ended = true;
             batch.WorkCount = 0;
+            batch.Seals = 0;
             batch.Device = null;
             _ring.Finished(batch);
-            return false;
+            return null;
         }
         while (true)
         {
@@ -93,11 +128,12 @@ internal sealed class OutboundPipeline : IDisposable
             packets.CopyTo(batch.Elements);
             reader.Lengths.CopyTo(batch.WorkLength);
             batch.WorkCount = packets.Length;
-            Submit(batch);
+            Prepare(batch);
             if (reader.Remaining == 0)
             {
                 break;
             }
+            Seal(batch);
             _ring.WaitIdle();
             batch = _ring.AcquireAgain(batch);
         }
@@ -110,40 +146,39 @@ internal sealed class OutboundPipeline : IDisposable
             // Counted by cause in the reader's errors (the interface's); here as malformed drops.
             _owner.Count(DropReason.Malformed, null, reader.Refused);
         }
-        return true;
+        return batch;
     }
 
-    public void Dispose() => _ring.Dispose();
-
-    /// <summary>Called by the worker that sealed a batch's last chunk.</summary>
-    internal void Sealed(OutboundBatch batch) => _ring.Finished(batch);
-
-    /// <summary>The per-peer outbound stage for the whole batch, then the seal stage (workers, or here).</summary>
-    private void Submit(OutboundBatch batch)
+    /// <summary>Enters the pump gate (left by <see cref="Send"/>) and runs the per-peer outbound stage for the batch.</summary>
+    private void Prepare(OutboundBatch batch)
     {
         _owner.Gate.EnterBatch(); // left by Send, on whichever thread releases the batch
         batch.Device = _owner.Device;
-        int seals;
         try
         {
-            seals = Reserve(batch);
+            batch.Seals = Reserve(batch);
         }
         catch
         {
             // Still released in sequence (and out of the gate), with nothing to send.
             batch.WorkCount = 0;
+            batch.Seals = 0;
             batch.DrainCount = 0;
             _ring.Finished(batch);
             throw;
         }
-        if (_workers is null || seals == 0)
+    }
+
+    /// <summary>The seal stage for one batch, then its release (now, or by whoever releases the batch before it).</summary>
+    private void Seal(OutboundBatch batch)
+    {
+        try
         {
-            batch.Work(0, batch.WorkCount);
-            _ring.Finished(batch);
+            batch.Work();
         }
-        else
+        finally
         {
-            _workers.Post(batch, batch.WorkCount);
+            _ring.Finished(batch);
         }
     }
 

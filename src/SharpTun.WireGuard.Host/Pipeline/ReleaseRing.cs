@@ -1,44 +1,47 @@
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// The reorder stage of a pipeline: a ring of <see cref="Depth"/> batches taken by one reader in sequence
-/// and released (sent, or written to the tun) strictly in that sequence, whatever order the workers finish
-/// them in; this is what keeps each peer's packets in order. The releasing thread is whichever finished a
-/// batch while no other releases (a flag, not a lock: workers never wait for each other here).
+/// The reorder stage of a pipeline: a ring of <see cref="Depth"/> batches taken in sequence (by whichever
+/// thread holds the pipeline's read turn: one at a time) and released (sent, or written to the tun) strictly in
+/// that sequence, whatever order the threads finish them in; this is what keeps each peer's packets in order.
+/// The releasing thread is whichever finished a batch while no other releases (a flag, not a lock: threads never
+/// wait for each other here). A release that throws is reported and the ring goes on, so no batch is ever left
+/// unreleased and no thread waits for a slot forever.
 /// </summary>
 internal sealed class ReleaseRing<TBatch> : IDisposable where TBatch : PipelineBatch
 {
     private readonly TBatch[] _batches;
     private readonly SemaphoreSlim _free;
     private readonly Action<TBatch> _release;
+    private readonly Action<Exception> _fault;
     private long _nextAcquire; // the reader's
     private long _nextRelease; // the releaser's (one at a time, under _releasing)
     private int _releasing;
 
-    internal ReleaseRing(TBatch[] batches, Action<TBatch> release)
+    /// <param name="batches">The ring's slots.</param>
+    /// <param name="release">Sends or writes one batch (one call at a time, in sequence).</param>
+    /// <param name="fault">Told of an exception <paramref name="release"/> threw (a socket or device failing).</param>
+    internal ReleaseRing(TBatch[] batches, Action<TBatch> release, Action<Exception> fault)
     {
         _batches = batches;
         _release = release;
+        _fault = fault;
         _free = new SemaphoreSlim(batches.Length);
     }
 
     internal int Depth => _batches.Length;
 
-    /// <summary>Batches taken by the reader and not yet released.</summary>
+    /// <summary>Batches taken and not yet released.</summary>
     internal int InFlight => Depth - _free.CurrentCount;
 
-    /// <summary>
-    /// The next batch in sequence; waits (blocks) until it was released. The reader does not run crypto jobs
-    /// meanwhile: measured, a helping reader took nearly every job from the workers (it is awake, they are
-    /// woken), so the crypto ran on one core.
-    /// </summary>
+    /// <summary>The next batch in sequence (the read turn's holder only); waits (blocks) until it was released.</summary>
     internal TBatch Acquire()
     {
         _free.Wait();
         return _batches[_nextAcquire++ % _batches.Length];
     }
 
-    /// <summary>Waits until every batch the reader took was released (the reader holds none).</summary>
+    /// <summary>Waits until every batch taken was released (the caller holds none unfinished).</summary>
     internal void WaitIdle()
     {
         var spin = new SpinWait();
@@ -80,12 +83,13 @@ internal sealed class ReleaseRing<TBatch> : IDisposable where TBatch : PipelineB
                 {
                     _release(head);
                 }
-                finally
+                catch (Exception e)
                 {
-                    head.Done = 0;
-                    _nextRelease++;
-                    _free.Release();
+                    _fault(e);
                 }
+                head.Done = 0;
+                _nextRelease++;
+                _free.Release();
             }
             // The exchange is a full fence: a batch finished after the check above either saw the flag
             // set (and left it to us) or sees it clear now and releases itself; re-check for the first case.
