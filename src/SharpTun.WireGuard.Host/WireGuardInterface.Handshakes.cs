@@ -72,7 +72,7 @@ public sealed partial class WireGuardInterface
             var device = _device;
             device.UnderLoad = Handshakes.UnderLoad;
             var bind = Volatile.Read(ref _bind);
-            var r = device.Decapsulate(source.Remote, message, buffer);
+            var r = device.DecapsulateCheckedHandshake(source.Remote, message, buffer); // mac1 checked before it was queued
             PeerState? state = null;
             if (r.Peer is not null)
             {

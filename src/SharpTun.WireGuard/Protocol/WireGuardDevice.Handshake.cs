@@ -84,11 +84,34 @@ public sealed partial class WireGuardDevice
             && _cookieChecker.CheckMac1(message);
     }
 
-    /// <summary>mac1, then under load mac2 (answered by a cookie reply when missing) and the per-IP rate limit.</summary>
-    private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, out WireGuardResult result)
+    /// <summary>
+    /// A handshake initiation or response whose mac1 the caller already checked with <see cref="CheckMac1"/> on
+    /// these same bytes (a receive path does, before it queues the message for a handshake worker): as
+    /// <see cref="Decapsulate"/> without checking mac1 a second time. Any other message is refused as invalid.
+    /// </summary>
+    public WireGuardResult DecapsulateCheckedHandshake(in NetEndpoint source, ReadOnlySpan<byte> message, Span<byte> destination)
+    {
+        if (message.Length < 4)
+        {
+            return Counted(WireGuardResult.Fail(WireGuardError.InvalidMessage));
+        }
+        return Counted(BinaryPrimitives.ReadUInt32LittleEndian(message) switch
+        {
+            TypeInitiation when message.Length == WireGuardConstants.InitiationSize => ReceiveInitiation(source, message, destination, mac1Checked: true),
+            TypeResponse when message.Length == WireGuardConstants.ResponseSize => ReceiveResponse(source, message, destination, mac1Checked: true),
+            _ => WireGuardResult.Fail(WireGuardError.InvalidMessage),
+        });
+    }
+
+    /// <summary>
+    /// mac1 (unless <paramref name="mac1Checked"/>), then under load mac2 (answered by a cookie reply when missing)
+    /// and the per-IP rate limit. A mac2 of all zeros is what a sender without a cookie sends: missing, without the
+    /// two MACs it takes to check it (a flood of valid-mac1 initiations costs one MAC each, not three).
+    /// </summary>
+    private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, bool mac1Checked, out WireGuardResult result)
     {
         result = default;
-        if (!_cookieChecker.CheckMac1(msg))
+        if (!mac1Checked && !_cookieChecker.CheckMac1(msg))
         {
             result = WireGuardResult.Fail(WireGuardError.InvalidMac);
             return false;
@@ -97,7 +120,7 @@ public sealed partial class WireGuardDevice
         {
             return true;
         }
-        if (!_cookieChecker.CheckMac2(msg, source))
+        if (msg.Slice(Mac2Offset(msg.Length), MacSize).IndexOfAnyExcept((byte)0) < 0 || !_cookieChecker.CheckMac2(msg, source))
         {
             // Cookie replies are rate-limited per source too: a flood from one address is not answered in kind.
             if (!_cookieLimiter.Allow(source))
@@ -122,13 +145,13 @@ public sealed partial class WireGuardDevice
         return true;
     }
 
-    private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
     {
         if (!HasPrivateKey)
         {
             return WireGuardResult.Fail(WireGuardError.NoPrivateKey);
         }
-        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]), dst, out var admitted))
+        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]), dst, mac1Checked, out var admitted))
         {
             return admitted;
         }
@@ -212,9 +235,9 @@ public sealed partial class WireGuardDevice
         }
     }
 
-    private WireGuardResult ReceiveResponse(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ReceiveResponse(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
     {
-        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[RespSender..]), dst, out var admitted))
+        if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[RespSender..]), dst, mac1Checked, out var admitted))
         {
             return admitted;
         }
