@@ -36,6 +36,7 @@ internal sealed class HandshakeStage
     internal delegate void Handler(ReadOnlySpan<byte> message, in DatagramEndpoint source);
 
     private readonly object _sync = new();
+    private readonly Lock _drain = new();
     private readonly byte[][] _slots;
     private readonly int[] _lengths;
     private readonly DatagramEndpoint[] _sources;
@@ -171,14 +172,19 @@ internal sealed class HandshakeStage
         {
             return 0;
         }
-        var n = 0;
-        while (TryTake(wait: false, _work, out var length, out var source))
+        // One drainer at a time: several pipeline threads may finish a batch before the first worker runs,
+        // and the message buffer (and the handler's scratch) are the drainer's.
+        lock (_drain)
         {
-            BeforeProcess?.Invoke();
-            _handler(_work.AsSpan(0, length), source);
-            n++;
+            var n = 0;
+            while (TryTake(wait: false, _work, out var length, out var source))
+            {
+                BeforeProcess?.Invoke();
+                _handler(_work.AsSpan(0, length), source);
+                n++;
+            }
+            return n;
         }
-        return n;
     }
 
     /// <summary>For tests: forgets what is queued.</summary>
