@@ -2,7 +2,7 @@
 # Data-plane benchmark: one WireGuard interface's real pipelines (tun reader, per-peer outbound, parallel
 # seal, in-order send; socket reader, classify, parallel open, in-order tun write) over in-memory load
 # fakes. No root, no namespaces, no network: nothing leaves the process.
-# Cases: 1 peer and 64 peers, 1 and 2 crypto workers; each direction, median of RUNS runs (default 3).
+# Cases: 1 peer and 64 peers, 1 and 2 workers (threads per direction); each direction, median of RUNS runs (default 3).
 # Prints a table (Gbit/s of inner bytes, wall-clock and process-CPU ns/packet per direction) and the summary line
 #   dataplane: 1 peer 1 worker X Gbit/s, 2 workers Y Gbit/s (Z×); 64 peers 1 worker ...
 # where each figure is both directions one after the other: (bytes out + bytes in) / (time out + time in).

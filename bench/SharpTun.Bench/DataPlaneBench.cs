@@ -9,7 +9,7 @@ using SharpTun.WireGuard.Host;
 namespace SharpTun.Bench;
 
 /// <summary>
-/// One <see cref="WireGuardInterface"/>'s real data plane (its pipelines and crypto workers) over in-memory
+/// One <see cref="WireGuardInterface"/>'s real data plane (its two pipelines and their threads) over in-memory
 /// load fakes, no root, no namespaces: outbound, a <see cref="LoadTun"/> hands out pre-built 1420-byte
 /// packets without blocking and a <see cref="LoadBind"/> counts what is sent; inbound, the bind replays
 /// datagrams sealed beforehand by the peers' own protocol cores and the tun counts what is written.

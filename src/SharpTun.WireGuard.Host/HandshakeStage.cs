@@ -7,9 +7,9 @@ namespace SharpTun.WireGuard.Host;
 /// <see cref="Capacity"/>/8 entries puts the interface under load for a second, and only then are
 /// cookies demanded. A full queue drops the handshake (counted), never data.
 /// <code>
-///  UDP socket ──► "udp" thread (InboundPipeline reader)         tun device
-///                   │ classify by type and size                    ▲
-///                   ├─ data (type 4) ── crypto workers open, in-order write ─┘  (never waits for handshakes)
+///  UDP socket ──► "udp" thread holding InboundPipeline's read turn   tun device
+///                   │ classify by type and size                         ▲
+///                   ├─ data (type 4) ── opened by that thread after the turn, in-order write ─┘  (never waits for handshakes)
 ///                   ├─ cookie reply ── consumed in place (cheap, needs a live index)
 ///                   └─ initiation / response
 ///                        │ mac1 (one BLAKE2s) ── bad ──► drop bad_mac1 (does not count as load)

@@ -69,6 +69,6 @@ public sealed partial record HostConfig
     /// </summary>
     public bool TunOffloads { get; init; } = true;
 
-    /// <summary>Data-plane crypto threads (<see cref="WireGuardInterface.Workers"/>); null (the default): <see cref="WireGuardInterface.DefaultWorkers"/> (one per core; 1 on two cores or fewer; SHARPTUN_WORKERS).</summary>
+    /// <summary>Data-plane threads per direction (<see cref="WireGuardInterface.Workers"/>); null (the default): <see cref="WireGuardInterface.DefaultWorkers"/> (one per core; 1 on two cores or fewer; SHARPTUN_WORKERS).</summary>
     public int? Workers { get; init; }
 }

@@ -50,7 +50,7 @@ public sealed class WireGuardServiceOptions
     /// <summary>Serve Prometheus metrics at http://ADDRESS:PORT/metrics; null (the default): none.</summary>
     public IPEndPoint? Metrics { get; set; }
 
-    /// <summary>Data-plane crypto threads (<see cref="WireGuardInterface.Workers"/>); null (the default): the config's <see cref="HostConfig.Workers"/>, else <see cref="WireGuardInterface.DefaultWorkers"/> (one per core; 1 on two cores or fewer; SHARPTUN_WORKERS).</summary>
+    /// <summary>Data-plane threads per direction (<see cref="WireGuardInterface.Workers"/>); null (the default): the config's <see cref="HostConfig.Workers"/>, else <see cref="WireGuardInterface.DefaultWorkers"/> (one per core; 1 on two cores or fewer; SHARPTUN_WORKERS).</summary>
     public int? Workers { get; set; }
 
     /// <summary>How the UDP socket is opened; null (the default): <see cref="WireGuardHost.DefaultBind"/>.</summary>

@@ -25,7 +25,7 @@ internal static class WgUpCommand
         var user = new Option<string?>("--user") { Description = "once the interface is up, run as this user (name or number, its primary group, no supplementary groups); the main thread keeps CAP_NET_ADMIN for the teardown", HelpName = "USER" };
         var level = new Option<string>("--log-level") { Description = "silent, error, warning, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
         var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9586)", HelpName = "ADDR:PORT" };
-        var workers = new Option<int?>("--workers") { Description = "data-plane crypto threads (default: one per core, 1 on two cores or fewer, or $SHARPTUN_WORKERS; 1: one thread per direction)", HelpName = "N" };
+        var workers = new Option<int?>("--workers") { Description = "data-plane threads per direction, each reading, sealing or opening and sending whole batches (default: one per core, 1 on two cores or fewer, or $SHARPTUN_WORKERS)", HelpName = "N" };
         var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes (a default route as wg-quick: fwmark table, rules, nftables), UAPI socket for 'wg', DNS, hooks; SaveConfig at down.")
         {
             target, background, user, level, metrics, workers,
