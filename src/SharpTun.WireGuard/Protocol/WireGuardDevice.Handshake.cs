@@ -25,7 +25,7 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
         }
-        if (!peer.EndpointLocked.IsSet)
+        if (!peer.DestinationLocked.Remote.IsSet)
         {
             return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
         }
@@ -61,7 +61,7 @@ public sealed partial class WireGuardDevice
         peer.RetryAt = now + WireGuardConstants.RekeyTimeout.Ticks + jitterTicks;
         peer.WantHandshake = false;
         AfterSend(peer, msg.Length, now);
-        return WireGuardResult.Network(msg.Length, peer, peer.EndpointLocked);
+        return WireGuardResult.Network(msg.Length, peer, peer.DestinationLocked);
     }
 
     /// <summary>Sources whose cookie replies are rate-limited at once (a bounded table; a flood of spoofed sources gets no replies beyond it).</summary>
@@ -85,8 +85,9 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>mac1, then under load mac2 (answered by a cookie reply when missing) and the per-IP rate limit.</summary>
-    private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, out WireGuardResult result)
+    private bool AdmitHandshake(in DatagramEndpoint from, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, out WireGuardResult result)
     {
+        var source = from.Remote;
         result = default;
         if (!_cookieChecker.CheckMac1(msg))
         {
@@ -111,7 +112,7 @@ public sealed partial class WireGuardDevice
                 return false;
             }
             _cookieChecker.CreateReply(msg, senderIndex, source, dst);
-            result = WireGuardResult.Network(WireGuardConstants.CookieReplySize, null, source);
+            result = WireGuardResult.Network(WireGuardConstants.CookieReplySize, null, from);
             return false;
         }
         if (!_rateLimiter.Allow(source))
@@ -122,7 +123,7 @@ public sealed partial class WireGuardDevice
         return true;
     }
 
-    private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ReceiveInitiation(in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
         if (!HasPrivateKey)
         {
@@ -161,7 +162,7 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>The state change of an authenticated initiation and the response; under the peer's lock.</summary>
-    private WireGuardResult ConsumeInitiationLocked(WireGuardPeer peer, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst,
+    private WireGuardResult ConsumeInitiationLocked(WireGuardPeer peer, in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst,
         ReadOnlySpan<byte> hash, ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> timestamp)
     {
         {
@@ -188,7 +189,7 @@ public sealed partial class WireGuardDevice
             msg.Slice(InitEphemeral, 32).CopyTo(hs.RemoteEphemeral);
             hs.RemoteIndex = BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]);
             hs.State = HandshakeState.InitiationConsumed;
-            peer.EndpointLocked = source;
+            peer.RoamLocked(source);
             AfterReceive(peer, msg.Length, now);
 
             var index = NewIndex(peer, null);
@@ -212,7 +213,7 @@ public sealed partial class WireGuardDevice
         }
     }
 
-    private WireGuardResult ReceiveResponse(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ReceiveResponse(in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
         if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[RespSender..]), dst, out var admitted))
         {
@@ -231,7 +232,7 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>An authenticated response completes our handshake: new current keypair, then the confirmation; under the peer's lock.</summary>
-    private WireGuardResult ConsumeResponseLocked(WireGuardPeer peer, uint receiver, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ConsumeResponseLocked(WireGuardPeer peer, uint receiver, in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
         if (peer.Handshake.LocalIndex != receiver)
         {
@@ -257,7 +258,7 @@ public sealed partial class WireGuardDevice
             peer.Previous = peer.Current;
         }
         Volatile.Write(ref peer.Current, keypair);
-        peer.EndpointLocked = source;
+        peer.RoamLocked(source);
         AfterReceive(peer, msg.Length, now);
         // Confirm the session to the responder at once: the queued packets (the caller drains them with
         // DequeuePending, in order, as the contract says), or else a keepalive.
