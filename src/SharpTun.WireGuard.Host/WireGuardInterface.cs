@@ -380,10 +380,19 @@ public sealed partial class WireGuardInterface : IDisposable
     private void RecordEndpointChanges(WireGuardDevice device) =>
         device.EndpointChanged = (WireGuardPeer peer, in DatagramEndpoint from, in DatagramEndpoint to, string cause) =>
         {
-            if (ReferenceEquals(device, _device))
+            if (!ReferenceEquals(device, Volatile.Read(ref _device)))
             {
-                State(peer).Record(from.Remote, to.Remote, cause);
+                return;
             }
+            if (!_states.TryGetValue(peer, out var state))
+            {
+                if (!ReferenceEquals(device.FindPeer(peer.PublicKey.Span), peer))
+                {
+                    return; // removed meanwhile: its history went with it
+                }
+                state = State(peer); // added to the core directly: tracked from now on
+            }
+            state.Record(from.Remote, to.Remote, cause);
         };
 
     internal PeerState State(WireGuardPeer peer) =>
