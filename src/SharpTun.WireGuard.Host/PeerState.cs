@@ -1,10 +1,11 @@
 namespace SharpTun.WireGuard.Host;
 
 /// <summary>
-/// What the host keeps per peer beside the protocol core's <see cref="WireGuardPeer"/>: the endpoint
-/// with the local address the peer last reached us on (replies leave from it), the preshared key
-/// (to rebuild the peer when the private key changes), the drop counters, the transport in use and
-/// the history of endpoint changes (roams).
+/// What the host keeps per peer beside the protocol core's <see cref="WireGuardPeer"/>: the preshared key
+/// (to rebuild the peer when the private key changes), the drop counters and the history of endpoint
+/// changes (roams). The endpoint itself (remote, local-address hint, transport) has one owner, the core's
+/// <see cref="WireGuardPeer.Destination"/>; this class only reads it and records what the core reports
+/// changing (<see cref="Record"/>, from <see cref="WireGuardDevice.EndpointChanged"/>).
 /// </summary>
 internal sealed class PeerState
 {
@@ -16,12 +17,9 @@ internal sealed class PeerState
 
     // Read by peers that never dropped anything; never counted into.
     private static readonly DropCounters s_noDrops = new();
-    // The endpoint of every peer that has none yet (most of 100,000 configured peers until they roam in).
-    private static readonly EndpointBox s_noEndpoint = new(default);
 
     private readonly Queue<EndpointChange> _history = new();
     private readonly TimeProvider _time;
-    private EndpointBox _endpoint;
     private DropCounters? _drops;
     private long _endpointChanges;
 
@@ -30,7 +28,6 @@ internal sealed class PeerState
         Peer = peer;
         PresharedKey = presharedKey ?? NoPresharedKey;
         _time = time ?? TimeProvider.System;
-        _endpoint = peer.Endpoint.IsSet ? new EndpointBox(new DatagramEndpoint(peer.Endpoint)) : s_noEndpoint;
     }
 
     internal WireGuardPeer Peer { get; set; }
@@ -41,18 +38,8 @@ internal sealed class PeerState
     /// <summary>32 bytes, or all zero for none (as UAPI reports it).</summary>
     internal byte[] PresharedKey { get; set; }
 
-    /// <summary>
-    /// Where to send, with a source-address hint; its remote follows <see cref="WireGuardPeer.Endpoint"/>.
-    /// Read by the outbound stages while the inbound writer sets it (on every authenticated packet): kept in an immutable
-    /// box so no reader sees half of an update, and replaced (one small allocation) only when it really
-    /// changes. A new remote is recorded as a roam ("learned" when there was none; "tcp"/"udp" when the
-    /// transport switched), once: by the setter whose swap won.
-    /// </summary>
-    internal DatagramEndpoint Endpoint
-    {
-        get => Volatile.Read(ref _endpoint).Value;
-        set => Replace(value, null);
-    }
+    /// <summary>Where to send, with the local-address hint and transport: the core's <see cref="WireGuardPeer.Destination"/> (lock-free, whole).</summary>
+    internal DatagramEndpoint Endpoint => Peer.Destination;
 
     /// <summary>This peer's drop counters (all zero, shared, until the first drop: <see cref="CountDrop"/> makes its own).</summary>
     internal DropCounters Drops => Volatile.Read(ref _drops) ?? s_noDrops;
@@ -73,11 +60,8 @@ internal sealed class PeerState
     /// <summary>Every endpoint change since the peer was added (the history keeps the last <see cref="HistoryLength"/>).</summary>
     internal long EndpointChanges => Volatile.Read(ref _endpointChanges);
 
-    /// <summary>Sets the endpoint for <paramref name="cause"/> ("set" by configuration, "resolve", ...), recording a change.</summary>
-    internal void SetEndpoint(in NetEndpoint remote, string cause) => Replace(new DatagramEndpoint(remote), cause);
-
-    /// <summary>Sets the endpoint (with its transport) for <paramref name="cause"/>, recording a change.</summary>
-    internal void SetEndpoint(in DatagramEndpoint endpoint, string cause) => Replace(endpoint, cause);
+    /// <summary>Sets the endpoint (with its transport) for <paramref name="cause"/> ("set", "resolve", ...); the core reports the change back.</summary>
+    internal void SetEndpoint(in DatagramEndpoint endpoint, string? cause) => Peer.SetEndpoint(endpoint, cause);
 
     /// <summary>The recorded changes, oldest first (a copy).</summary>
     internal EndpointChange[] History()
@@ -104,38 +88,11 @@ internal sealed class PeerState
     /// <summary>The path MTU to the endpoint as the kernel knows it (IP_MTU, after ICMP and probes); 0 = not known yet.</summary>
     internal int PathMtu { get; set; }
 
-    /// <summary>The destination for the core's chosen endpoint: ours (with the local hint) when the remote matches.</summary>
-    internal DatagramEndpoint Destination(in NetEndpoint remote)
-    {
-        var known = Endpoint;
-        return known.Remote == remote ? known : new DatagramEndpoint(remote);
-    }
-
-    private void Replace(DatagramEndpoint value, string? cause)
-    {
-        while (true)
-        {
-            var box = Volatile.Read(ref _endpoint);
-            var current = box.Value;
-            if (current.Remote == value.Remote && current.Transport == value.Transport && current.Local == value.Local && current.InterfaceIndex == value.InterfaceIndex)
-            {
-                return;
-            }
-            if (Interlocked.CompareExchange(ref _endpoint, new EndpointBox(value), box) != box)
-            {
-                continue; // another pump changed it meanwhile: judge against that
-            }
-            if (current.Remote != value.Remote || current.Transport != value.Transport)
-            {
-                Record(current.Remote, value.Remote, cause
-                    ?? (current.Transport != value.Transport ? (value.Transport == DatagramTransport.Tcp ? "tcp" : "udp")
-                        : current.Remote.IsSet ? "roam" : "learned"));
-            }
-            return;
-        }
-    }
-
-    private void Record(in NetEndpoint from, in NetEndpoint to, string cause)
+    /// <summary>
+    /// Records one change the core reported (<see cref="WireGuardDevice.EndpointChanged"/>: under the peer's lock, in
+    /// order): the history keeps the last <see cref="HistoryLength"/>, <see cref="EndpointChanges"/> counts all.
+    /// </summary>
+    internal void Record(in NetEndpoint from, in NetEndpoint to, string cause)
     {
         lock (_history)
         {
@@ -147,6 +104,4 @@ internal sealed class PeerState
         }
         Interlocked.Increment(ref _endpointChanges);
     }
-
-    private sealed record EndpointBox(DatagramEndpoint Value);
 }

@@ -72,17 +72,9 @@ public sealed partial class WireGuardInterface
             var device = _device;
             device.UnderLoad = Handshakes.UnderLoad;
             var bind = Volatile.Read(ref _bind);
-            var r = device.DecapsulateCheckedHandshake(source.Remote, message, buffer); // mac1 checked before it was queued
-            PeerState? state = null;
-            if (r.Peer is not null)
-            {
-                state = State(r.Peer);
-                if (r.Peer.Endpoint == source.Remote)
-                {
-                    // Roamed (or confirmed) on an authenticated handshake: keep the local address it arrived on.
-                    state.Endpoint = source;
-                }
-            }
+            // An authenticated handshake makes the source (with the local address it arrived on) the peer's endpoint.
+            var r = device.DecapsulateCheckedHandshake(source, message, buffer); // mac1 checked before it was queued
+            var state = r.Peer is null ? null : State(r.Peer);
             switch (r.Action)
             {
                 case WireGuardAction.WriteToNetwork:
@@ -92,7 +84,7 @@ public sealed partial class WireGuardInterface
                         Interlocked.Increment(ref _cookieRepliesSent);
                     }
                     scratch.One[0] = buffer.AsMemory(0, r.Length);
-                    var destination = state?.Destination(r.Endpoint) ?? source;
+                    var destination = r.Destination;
                     var errno = bind.Send(scratch.One, 0, destination);
                     if (errno != 0)
                     {

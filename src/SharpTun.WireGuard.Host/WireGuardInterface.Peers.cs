@@ -77,8 +77,7 @@ public sealed partial class WireGuardInterface
         }
         if (endpoint is { } ep)
         {
-            peer.Endpoint = ep;
-            state.SetEndpoint(ep, "set");
+            state.SetEndpoint(new DatagramEndpoint(ep), EndpointCause.Set);
         }
         if (persistentKeepalive is { } keepalive)
         {
@@ -136,6 +135,7 @@ public sealed partial class WireGuardInterface
             return;
         }
         var fresh = new WireGuardDevice(privateKey, _time) { MaxQueuedPerPeer = _device.MaxQueuedPerPeer };
+        RecordEndpointChanges(fresh);
         WireGuardDevice old;
         // No pump is inside a batch while the peers move to the new core.
         using (_pumpGate.Exclusive())
@@ -151,7 +151,7 @@ public sealed partial class WireGuardInterface
                     continue; // a peer with our new own key is dropped, as wireguard-go does
                 }
                 var peer = fresh.AddPeer(oldPeer.PublicKey.Span, PskOrEmpty(state.PresharedKey));
-                peer.Endpoint = oldPeer.Endpoint;
+                peer.SetEndpoint(oldPeer.Destination); // not recorded: the state maps to the new peer only below
                 peer.PersistentKeepalive = oldPeer.PersistentKeepalive;
                 foreach (var (address, length) in old.AllowedIps.PrefixesOf(oldPeer))
                 {

@@ -26,7 +26,7 @@ public sealed partial class WireGuardInterface
         var r = _device.InitiateHandshake(peer, _timerScratch, force: true);
         if (r.Action == WireGuardAction.WriteToNetwork)
         {
-            SendFromScratch(_timerScratch, r.Length, state.Destination(r.Endpoint), state, Volatile.Read(ref _bind), _timerOne);
+            SendFromScratch(_timerScratch, r.Length, r.Destination, state, Volatile.Read(ref _bind), _timerOne);
         }
         else if (r.Action == WireGuardAction.Error)
         {

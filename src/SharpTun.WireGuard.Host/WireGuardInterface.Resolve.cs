@@ -77,7 +77,6 @@ public sealed partial class WireGuardInterface
             t.UdpTarget = r.Udp;
             if (state.Transport == DatagramTransport.Udp)
             {
-                peer.Endpoint = r.Udp;
                 state.SetEndpoint(new DatagramEndpoint(r.Udp), "resolve");
                 moved = true;
             }
@@ -91,7 +90,6 @@ public sealed partial class WireGuardInterface
             fallback?.AddDialTarget(r.Tcp);
             if (state.Transport == DatagramTransport.Tcp && t.Policy is not null)
             {
-                peer.Endpoint = r.Tcp;
                 state.SetEndpoint(new DatagramEndpoint(r.Tcp, DatagramTransport.Tcp), "resolve");
                 moved = true;
             }
@@ -102,7 +100,7 @@ public sealed partial class WireGuardInterface
             var h = _device.InitiateHandshake(peer, _timerScratch, force: true);
             if (h.Action == WireGuardAction.WriteToNetwork)
             {
-                SendFromScratch(_timerScratch, h.Length, state.Destination(h.Endpoint), state, bind, _timerOne);
+                SendFromScratch(_timerScratch, h.Length, h.Destination, state, bind, _timerOne);
             }
         }
     }

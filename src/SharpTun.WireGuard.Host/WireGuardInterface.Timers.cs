@@ -130,7 +130,7 @@ public sealed partial class WireGuardInterface
                     }
                     return;
                 }
-                SendFromScratch(scratch, r.Length, state.Destination(r.Endpoint), state, bind, one);
+                SendFromScratch(scratch, r.Length, r.Destination, state, bind, one);
             }
         }
     }

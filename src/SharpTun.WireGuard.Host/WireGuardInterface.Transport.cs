@@ -63,7 +63,7 @@ public sealed partial class WireGuardInterface
     {
         if (!_transportsEnabled || !IsInitiation(message) || !_transports.TryGetValue(state.Peer, out var t))
         {
-            return state.Destination(r.Endpoint);
+            return r.Destination;
         }
         if (t.FailingSince == long.MinValue)
         {
@@ -71,7 +71,7 @@ public sealed partial class WireGuardInterface
         }
         if (t.Policy is not { } policy || !t.TcpTarget.IsSet)
         {
-            return state.Destination(r.Endpoint);
+            return r.Destination;
         }
         var before = policy.Mode;
         var mode = policy.OnInitiation(now);
@@ -80,14 +80,13 @@ public sealed partial class WireGuardInterface
             var target = mode == DatagramTransport.Tcp ? t.TcpTarget : t.UdpTarget;
             if (target.IsSet)
             {
-                state.Peer.Endpoint = target;
-                state.Endpoint = new DatagramEndpoint(target, mode);
+                state.SetEndpoint(new DatagramEndpoint(target, mode), null); // recorded as "tcp"/"udp"
                 _log.Info(Name, mode == DatagramTransport.Tcp
                     ? $"peer {state.Peer}: {_fallbackSettings.UdpAttemptsBeforeTcp} handshakes over UDP unanswered; falling back to TCP {target}"
                     : $"peer {state.Peer}: {_fallbackSettings.TcpAttemptsBeforeUdp} handshakes over TCP unanswered; trying UDP {target} again");
             }
         }
-        return mode == DatagramTransport.Tcp ? new DatagramEndpoint(t.TcpTarget, DatagramTransport.Tcp) : state.Destination(state.Peer.Endpoint);
+        return mode == DatagramTransport.Tcp ? new DatagramEndpoint(t.TcpTarget, DatagramTransport.Tcp) : state.Endpoint;
     }
 
     private static bool IsInitiation(ReadOnlySpan<byte> message) =>

@@ -102,6 +102,7 @@ public sealed partial class WireGuardInterface : IDisposable
         _time = time ?? TimeProvider.System;
         _privateKey = privateKey.ToArray();
         _device = new WireGuardDevice(privateKey, _time);
+        RecordEndpointChanges(_device);
         _bindFactory = bindFactory;
         _log = log ?? HostLog.None;
         _bind = bindFactory(listenPort, fwmark);
@@ -375,6 +376,29 @@ public sealed partial class WireGuardInterface : IDisposable
             ThreadPool.UnsafeQueueUserWorkItem(_ => Stop(), null);
         }
     }
+
+    /// <summary>
+    /// The core owns each peer's endpoint and reports its changes (under the peer's lock, in order): they go into the
+    /// peer's history. Only while <paramref name="device"/> is the current core: a peer moved to a new one by a private
+    /// key change is not "changed", and a packet still in flight on the old core records nothing.
+    /// </summary>
+    private void RecordEndpointChanges(WireGuardDevice device) =>
+        device.EndpointChanged = (WireGuardPeer peer, in DatagramEndpoint from, in DatagramEndpoint to, string cause) =>
+        {
+            if (!ReferenceEquals(device, Volatile.Read(ref _device)))
+            {
+                return;
+            }
+            if (!_states.TryGetValue(peer, out var state))
+            {
+                if (!ReferenceEquals(device.FindPeer(peer.PublicKey.Span), peer))
+                {
+                    return; // removed meanwhile: its history went with it
+                }
+                state = State(peer); // added to the core directly: tracked from now on
+            }
+            state.Record(from.Remote, to.Remote, cause);
+        };
 
     internal PeerState State(WireGuardPeer peer) =>
         _states.TryGetValue(peer, out var s)

@@ -44,7 +44,7 @@ internal sealed class InboundBatch : PipelineBatch
             if (IsData[i])
             {
                 var slot = Buffers[i].Span;
-                Results[i] = device.Decapsulate(Endpoints[i].Remote, slot[..Sizes[i]], slot[WireGuardInterface.Headroom..]);
+                Results[i] = device.Decapsulate(Endpoints[i], slot[..Sizes[i]], slot[WireGuardInterface.Headroom..]);
             }
         }
     }

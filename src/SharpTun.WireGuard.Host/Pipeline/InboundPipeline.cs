@@ -187,13 +187,13 @@ internal sealed class InboundPipeline : IDisposable
                 continue;
             }
             // Cookie replies (consumed by the core) and junk.
-            var r = device.Decapsulate(source.Remote, datagram, _scratch);
+            var r = device.Decapsulate(source, datagram, _scratch);
             PeerState? state = r.Peer is null ? null : _owner.State(r.Peer);
             switch (r.Action)
             {
                 case WireGuardAction.WriteToNetwork:
                     _one[0] = _scratch.AsMemory(0, r.Length);
-                    var destination = state?.Destination(r.Endpoint) ?? source;
+                    var destination = r.Destination;
                     var errno = bind.Send(_one, 0, destination);
                     if (errno != 0)
                     {
@@ -231,13 +231,7 @@ internal sealed class InboundPipeline : IDisposable
                 PeerState? state = null;
                 if (r.Peer is not null)
                 {
-                    state = _owner.State(r.Peer);
-                    if (r.Peer.Endpoint == batch.Endpoints[i].Remote)
-                    {
-                        // The core roamed (or confirmed) the endpoint on an authenticated packet:
-                        // keep the local address it arrived on, so replies leave from it.
-                        state.Endpoint = batch.Endpoints[i];
-                    }
+                    state = _owner.State(r.Peer); // the core already roamed the endpoint (with its local address)
                 }
                 switch (r.Action)
                 {

@@ -256,7 +256,7 @@ internal sealed class OutboundPipeline : IDisposable
                         break;
                     case WireGuardAction.WriteToNetwork:
                         batch.Out[sends] = batch.Elements[i][..r.Length];
-                        batch.OutDestination[sends] = state!.Destination(r.Endpoint);
+                        batch.OutDestination[sends] = r.Destination;
                         batch.OutPeer[sends] = state;
                         sends++;
                         break;

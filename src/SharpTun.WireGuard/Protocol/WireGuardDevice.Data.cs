@@ -106,7 +106,16 @@ public sealed partial class WireGuardDevice
     /// anything that does not parse and authenticate is an <see cref="WireGuardAction.Error"/>.
     /// <paramref name="destination"/> must hold the decrypted packet (datagram length) and any reply (≥ 148).
     /// </summary>
-    public WireGuardResult Decapsulate(in NetEndpoint source, ReadOnlySpan<byte> datagram, Span<byte> destination)
+    public WireGuardResult Decapsulate(in NetEndpoint source, ReadOnlySpan<byte> datagram, Span<byte> destination) =>
+        Decapsulate(new DatagramEndpoint(source), datagram, destination);
+
+    /// <summary>
+    /// Processes one datagram received from <paramref name="source"/>, with the local address and interface it
+    /// arrived on and its transport: an authenticated packet makes all of it the peer's endpoint
+    /// (<see cref="WireGuardPeer.Destination"/>), so replies leave from the address the peer reached.
+    /// Otherwise as <see cref="Decapsulate(in NetEndpoint, ReadOnlySpan{byte}, Span{byte})"/>.
+    /// </summary>
+    public WireGuardResult Decapsulate(in DatagramEndpoint source, ReadOnlySpan<byte> datagram, Span<byte> destination)
     {
         if (datagram.Length < 4)
         {
@@ -125,8 +134,8 @@ public sealed partial class WireGuardDevice
     private static bool CanSend(Keypair keypair, long now) =>
         now - keypair.Created < WireGuardConstants.RejectAfterTime.Ticks && keypair.SendCounter < WireGuardConstants.RejectAfterMessages;
 
-    /// <summary>What a data message needs after its counter is reserved: keypair, counter, sizes, destination endpoint.</summary>
-    internal readonly record struct Reservation(Keypair? Keypair, ulong Counter, int Padded, int Total, NetEndpoint Endpoint, WireGuardError Error);
+    /// <summary>What a data message needs after its counter is reserved: keypair, counter, sizes, destination (the peer's endpoint when reserved).</summary>
+    internal readonly record struct Reservation(Keypair? Keypair, ulong Counter, int Padded, int Total, DatagramEndpoint Destination, WireGuardError Error);
 
     /// <summary>Reserves a counter and does the send bookkeeping (timers, bytes, rekey wish); under the peer's lock.</summary>
     private static Reservation ReserveLocked(WireGuardPeer peer, Keypair keypair, int packetLength, int destinationLength, long now)
@@ -152,7 +161,7 @@ public sealed partial class WireGuardDevice
             peer.CountTransmittedPacket();
         }
         AfterSend(peer, total, now);
-        return new Reservation(keypair, counter, padded, total, peer.EndpointLocked, WireGuardError.None);
+        return new Reservation(keypair, counter, padded, total, peer.DestinationLocked, WireGuardError.None);
     }
 
     /// <summary>Writes header, packet and padding and seals them; outside any lock (the AEAD is thread-safe).</summary>
@@ -173,7 +182,7 @@ public sealed partial class WireGuardDevice
         body[packet.Length..].Clear();
         // False only when the keypair was retired (disposed) between the reservation and here.
         return keypair.Send.TrySeal(r.Counter, body, default, dst.Slice(WireGuardConstants.DataHeaderSize, r.Padded + WireGuardConstants.TagSize))
-            ? WireGuardResult.Network(r.Total, peer, r.Endpoint)
+            ? WireGuardResult.Network(r.Total, peer, r.Destination)
             : WireGuardResult.Fail(WireGuardError.ExpiredSession, peer);
     }
 
@@ -189,7 +198,7 @@ public sealed partial class WireGuardDevice
         return Seal(peer, ReserveLocked(peer, keypair, 0, dst.Length, now), default, dst);
     }
 
-    private WireGuardResult ReceiveData(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ReceiveData(in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
         var receiver = BinaryPrimitives.ReadUInt32LittleEndian(msg[DataReceiver..]);
         if (!_indices.TryGetValue(receiver, out var entry) || entry.Keypair is not { } keypair)
@@ -236,7 +245,7 @@ public sealed partial class WireGuardDevice
                 peer.Next = null;
                 peer.SetLastHandshakeLocked(_time.GetUtcNow());
             }
-            peer.EndpointLocked = source;
+            peer.RoamLocked(source);
             AfterReceive(peer, msg.Length, now);
             if (ReferenceEquals(keypair, peer.Current) && keypair.IsInitiator && !peer.RekeyRequestedOnReceive
                 && now - keypair.Created >= (WireGuardConstants.RejectAfterTime - WireGuardConstants.KeepaliveTimeout - WireGuardConstants.RekeyTimeout).Ticks)

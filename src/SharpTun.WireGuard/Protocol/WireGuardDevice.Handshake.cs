@@ -25,7 +25,7 @@ public sealed partial class WireGuardDevice
         {
             return WireGuardResult.Fail(WireGuardError.BufferTooSmall, peer);
         }
-        if (!peer.EndpointLocked.IsSet)
+        if (!peer.DestinationLocked.Remote.IsSet)
         {
             return WireGuardResult.Fail(WireGuardError.NoEndpoint, peer);
         }
@@ -61,7 +61,7 @@ public sealed partial class WireGuardDevice
         peer.RetryAt = now + WireGuardConstants.RekeyTimeout.Ticks + jitterTicks;
         peer.WantHandshake = false;
         AfterSend(peer, msg.Length, now);
-        return WireGuardResult.Network(msg.Length, peer, peer.EndpointLocked);
+        return WireGuardResult.Network(msg.Length, peer, peer.DestinationLocked);
     }
 
     /// <summary>Sources whose cookie replies are rate-limited at once (a bounded table; a flood of spoofed sources gets no replies beyond it).</summary>
@@ -87,9 +87,9 @@ public sealed partial class WireGuardDevice
     /// <summary>
     /// A handshake initiation or response whose mac1 the caller already checked with <see cref="CheckMac1"/> on
     /// these same bytes (a receive path does, before it queues the message for a handshake worker): as
-    /// <see cref="Decapsulate"/> without checking mac1 a second time. Any other message is refused as invalid.
+    /// <see cref="Decapsulate(in DatagramEndpoint, ReadOnlySpan{byte}, Span{byte})"/> without checking mac1 a second time. Any other message is refused as invalid.
     /// </summary>
-    public WireGuardResult DecapsulateCheckedHandshake(in NetEndpoint source, ReadOnlySpan<byte> message, Span<byte> destination)
+    public WireGuardResult DecapsulateCheckedHandshake(in DatagramEndpoint source, ReadOnlySpan<byte> message, Span<byte> destination)
     {
         if (message.Length < 4)
         {
@@ -108,8 +108,9 @@ public sealed partial class WireGuardDevice
     /// and the per-IP rate limit. A mac2 of all zeros is what a sender without a cookie sends: missing, without the
     /// two MACs it takes to check it (a flood of valid-mac1 initiations costs one MAC each, not three).
     /// </summary>
-    private bool AdmitHandshake(in NetEndpoint source, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, bool mac1Checked, out WireGuardResult result)
+    private bool AdmitHandshake(in DatagramEndpoint from, ReadOnlySpan<byte> msg, uint senderIndex, Span<byte> dst, bool mac1Checked, out WireGuardResult result)
     {
+        var source = from.Remote;
         result = default;
         if (!mac1Checked && !_cookieChecker.CheckMac1(msg))
         {
@@ -134,7 +135,7 @@ public sealed partial class WireGuardDevice
                 return false;
             }
             _cookieChecker.CreateReply(msg, senderIndex, source, dst);
-            result = WireGuardResult.Network(WireGuardConstants.CookieReplySize, null, source);
+            result = WireGuardResult.Network(WireGuardConstants.CookieReplySize, null, from);
             return false;
         }
         if (!_rateLimiter.Allow(source))
@@ -145,7 +146,7 @@ public sealed partial class WireGuardDevice
         return true;
     }
 
-    private WireGuardResult ReceiveInitiation(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
+    private WireGuardResult ReceiveInitiation(in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
     {
         if (!HasPrivateKey)
         {
@@ -184,7 +185,7 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>The state change of an authenticated initiation and the response; under the peer's lock.</summary>
-    private WireGuardResult ConsumeInitiationLocked(WireGuardPeer peer, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst,
+    private WireGuardResult ConsumeInitiationLocked(WireGuardPeer peer, in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst,
         ReadOnlySpan<byte> hash, ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> timestamp)
     {
         {
@@ -211,7 +212,7 @@ public sealed partial class WireGuardDevice
             msg.Slice(InitEphemeral, 32).CopyTo(hs.RemoteEphemeral);
             hs.RemoteIndex = BinaryPrimitives.ReadUInt32LittleEndian(msg[InitSender..]);
             hs.State = HandshakeState.InitiationConsumed;
-            peer.EndpointLocked = source;
+            peer.RoamLocked(source);
             AfterReceive(peer, msg.Length, now);
 
             var index = NewIndex(peer, null);
@@ -235,7 +236,7 @@ public sealed partial class WireGuardDevice
         }
     }
 
-    private WireGuardResult ReceiveResponse(in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
+    private WireGuardResult ReceiveResponse(in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst, bool mac1Checked = false)
     {
         if (!AdmitHandshake(source, msg, BinaryPrimitives.ReadUInt32LittleEndian(msg[RespSender..]), dst, mac1Checked, out var admitted))
         {
@@ -254,7 +255,7 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>An authenticated response completes our handshake: new current keypair, then the confirmation; under the peer's lock.</summary>
-    private WireGuardResult ConsumeResponseLocked(WireGuardPeer peer, uint receiver, in NetEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
+    private WireGuardResult ConsumeResponseLocked(WireGuardPeer peer, uint receiver, in DatagramEndpoint source, ReadOnlySpan<byte> msg, Span<byte> dst)
     {
         if (peer.Handshake.LocalIndex != receiver)
         {
@@ -280,7 +281,7 @@ public sealed partial class WireGuardDevice
             peer.Previous = peer.Current;
         }
         Volatile.Write(ref peer.Current, keypair);
-        peer.EndpointLocked = source;
+        peer.RoamLocked(source);
         AfterReceive(peer, msg.Length, now);
         // Confirm the session to the responder at once: the queued packets (the caller drains them with
         // DequeuePending, in order, as the contract says), or else a keepalive.

@@ -8,7 +8,7 @@ namespace SharpTun.WireGuard;
 /// passes a packet and a buffer and gets back a <see cref="WireGuardResult"/> saying what to do:
 /// <list type="bullet">
 /// <item><see cref="Encapsulate(ReadOnlySpan{byte}, Span{byte})"/>: an IP packet from the tunnel → a datagram to send (or a handshake initiation while no session exists; the packet is queued).</item>
-/// <item><see cref="Decapsulate"/>: a datagram from the network → an IP packet for the tunnel, a handshake reply to send, or an error.</item>
+/// <item><see cref="Decapsulate(in DatagramEndpoint, ReadOnlySpan{byte}, Span{byte})"/>: a datagram from the network → an IP packet for the tunnel, a handshake reply to send, or an error.</item>
 /// <item><see cref="UpdateTimers"/>: called periodically (e.g. every 100–250 ms) per peer → retries, rekeys, keepalives.</item>
 /// <item><see cref="DequeuePending"/>: the packets queued while no session existed, encrypted; call it until Done whenever a result's peer has <see cref="WireGuardPeer.QueuedPackets"/> &gt; 0 and <see cref="WireGuardPeer.HasSession"/>.</item>
 /// </list>
@@ -140,6 +140,12 @@ public sealed partial class WireGuardDevice : IDisposable
         set => _maxQueuedPerPeer = value;
     }
 
+    /// <summary>
+    /// Told of every change of a peer's endpoint (remote or transport), in order, under the peer's lock: where a
+    /// host records the history of roams. Null = nobody listens. Set it before traffic flows.
+    /// </summary>
+    public EndpointChangedHandler? EndpointChanged { get; set; }
+
     /// <summary>Inputs dropped for <paramref name="reason"/> that concern no known peer (unknown index or key, malformed, no route…).</summary>
     public long Drops(WireGuardError reason) => (uint)reason < (uint)_drops.Length ? Volatile.Read(ref _drops[(int)reason]) : 0;
 
@@ -163,6 +169,7 @@ public sealed partial class WireGuardDevice : IDisposable
             var peer = new WireGuardPeer(_local, publicKey, presharedKey, _nowFunc);
             _peersByKey[KeyId.From(publicKey)] = peer;
             peer.Changed = _touch;
+            peer.Owner = this;
             peer.DirectoryNode = _order.AddLast(peer);
             _peers = null;
             TouchChanged(peer);

@@ -1,8 +1,8 @@
 namespace SharpTun.WireGuard;
 
 /// <summary>
-/// A remote WireGuard peer as the protocol core sees it: its static key, current endpoint (changed
-/// only by authenticated packets — roaming), sessions (current/previous/next keypair), handshake,
+/// A remote WireGuard peer as the protocol core sees it: its static key, its one endpoint (changed by
+/// configuration and, roaming, by authenticated packets only), sessions (current/previous/next keypair), handshake,
 /// timer state, byte counters and drop counters. Created by <see cref="WireGuardDevice.AddPeer"/>.
 /// <para>Thread safety: every public member may be used from any thread. The session, handshake and
 /// timer state below is guarded by <see cref="Sync"/> (the per-peer lock of the thread-safety contract
@@ -19,6 +19,9 @@ public sealed partial class WireGuardPeer
     internal Keypair? Previous;
     internal Keypair? Next;
     internal volatile bool Removed;
+
+    /// <summary>The device that made this peer: its <see cref="WireGuardDevice.EndpointChanged"/> hears of endpoint changes.</summary>
+    internal WireGuardDevice? Owner;
 
     /// <summary>This peer's place in its device's directory (insertion order); null once removed.</summary>
     internal LinkedListNode<WireGuardPeer>? DirectoryNode;
@@ -53,7 +56,8 @@ public sealed partial class WireGuardPeer
 
     // Made by the first drop (most of 100,000 configured peers never drop anything); then never replaced.
     private long[]? _drops;
-    private NetEndpoint _endpoint;
+    // The one endpoint: written under Sync (a new box only when a field differs), read whole and lock-free.
+    private EndpointBox _endpoint = EndpointBox.None;
     private DateTimeOffset? _lastHandshake;
     private long _transmitBytes;
     private long _receiveBytes;
@@ -69,24 +73,36 @@ public sealed partial class WireGuardPeer
     /// <summary>The peer's static public key (32 bytes).</summary>
     public ReadOnlyMemory<byte> PublicKey { get; }
 
-    /// <summary>Where datagrams for this peer go; updated on every authenticated packet from it.</summary>
+    /// <summary>
+    /// The remote address of <see cref="Destination"/>. Setting it is configuration (<c>wg set … endpoint</c>):
+    /// UDP, no local-address hint, reported to <see cref="WireGuardDevice.EndpointChanged"/> as "set".
+    /// </summary>
     public NetEndpoint Endpoint
     {
-        get
+        get => Destination.Remote;
+        set => SetEndpoint(new DatagramEndpoint(value), EndpointCause.Set);
+    }
+
+    /// <summary>
+    /// Where datagrams for this peer go — the peer's one endpoint: the remote, the local address and interface
+    /// it last reached us on (replies leave from it) and the transport (UDP, or SharpTun's TCP fallback).
+    /// Every authenticated packet from the peer makes its source this value (roaming); forged or
+    /// unauthenticated packets never change it. Lock-free; a reader always sees one whole value.
+    /// </summary>
+    public DatagramEndpoint Destination => Volatile.Read(ref _endpoint).Value;
+
+    /// <summary>
+    /// Sets the endpoint (configuration, re-resolution, a transport switch). A change of remote or transport is
+    /// reported to <see cref="WireGuardDevice.EndpointChanged"/> with <paramref name="cause"/>; without one the
+    /// cause is "tcp"/"udp" when the transport changed, else "learned" (none before) or "roam".
+    /// </summary>
+    public void SetEndpoint(in DatagramEndpoint endpoint, string? cause = null)
+    {
+        lock (Sync)
         {
-            lock (Sync)
-            {
-                return _endpoint;
-            }
+            SetEndpointLocked(endpoint, cause);
         }
-        set
-        {
-            lock (Sync)
-            {
-                _endpoint = value;
-            }
-            Changed?.Invoke(this);
-        }
+        Changed?.Invoke(this); // an endpoint now set may let a queued handshake go
     }
 
     /// <summary>Send a keepalive when nothing was sent for this long (zero = off), like wg's persistent-keepalive.</summary>
@@ -180,7 +196,39 @@ public sealed partial class WireGuardPeer
     internal void AddReceived(long bytes) => Interlocked.Add(ref _receiveBytes, bytes);
 
     /// <summary>The endpoint, for callers already holding <see cref="Sync"/>.</summary>
-    internal ref NetEndpoint EndpointLocked => ref _endpoint;
+    internal ref readonly DatagramEndpoint DestinationLocked => ref _endpoint.Value;
+
+    /// <summary>An authenticated packet came from <paramref name="source"/>: it becomes the endpoint; under <see cref="Sync"/>, allocation-free unless it differs.</summary>
+    internal void RoamLocked(in DatagramEndpoint source) => SetEndpointLocked(source, null);
+
+    /// <summary>The one writer of the endpoint; under <see cref="Sync"/>, so changes (and their reports) are in order.</summary>
+    private void SetEndpointLocked(in DatagramEndpoint value, string? cause)
+    {
+        ref readonly var current = ref _endpoint.Value;
+        if (current.Remote == value.Remote && current.Transport == value.Transport && current.Local == value.Local
+            && current.InterfaceIndex == value.InterfaceIndex)
+        {
+            return;
+        }
+        var from = current;
+        Volatile.Write(ref _endpoint, new EndpointBox(value));
+        if (from.Remote != value.Remote || from.Transport != value.Transport)
+        {
+            // A new local hint alone is no change of endpoint (replies just leave from the new address).
+            Owner?.EndpointChanged?.Invoke(this, from, value, cause
+                ?? (from.Transport != value.Transport ? (value.Transport == DatagramTransport.Tcp ? EndpointCause.Tcp : EndpointCause.Udp)
+                    : from.Remote.IsSet ? EndpointCause.Roam : EndpointCause.Learned));
+        }
+    }
 
     internal void SetLastHandshakeLocked(DateTimeOffset value) => _lastHandshake = value;
+
+    /// <summary>An endpoint value that never changes once made (so readers never see half of an update).</summary>
+    private sealed class EndpointBox(DatagramEndpoint value)
+    {
+        /// <summary>The endpoint of every peer that has none yet (most of 100,000 configured peers until they roam in).</summary>
+        internal static readonly EndpointBox None = new(default);
+
+        internal readonly DatagramEndpoint Value = value;
+    }
 }

@@ -6,7 +6,7 @@ public enum WireGuardAction
     /// <summary>Nothing to send or deliver.</summary>
     Done,
 
-    /// <summary>Send the first <see cref="WireGuardResult.Length"/> bytes of the buffer as one UDP datagram to <see cref="WireGuardResult.Endpoint"/>.</summary>
+    /// <summary>Send the first <see cref="WireGuardResult.Length"/> bytes of the buffer as one datagram to <see cref="WireGuardResult.Destination"/>.</summary>
     WriteToNetwork,
 
     /// <summary>Write the first <see cref="WireGuardResult.Length"/> bytes of the buffer (one IP packet from <see cref="WireGuardResult.Peer"/>) to the tunnel device.</summary>
@@ -89,17 +89,25 @@ public enum WireGuardError
     NoPrivateKey,
 }
 
-/// <summary>The outcome of one protocol call: an action, the bytes it concerns in the caller's buffer, and the peer.</summary>
-public readonly record struct WireGuardResult(WireGuardAction Action, int Length, WireGuardPeer? Peer, NetEndpoint Endpoint,
+/// <summary>
+/// The outcome of one protocol call: an action, the bytes it concerns in the caller's buffer, and the peer.
+/// <see cref="Destination"/> is where a <see cref="WireGuardAction.WriteToNetwork"/> goes: the peer's endpoint
+/// as it was when the message was made (remote, local-address hint, transport), or the sender of a handshake
+/// answered without a peer (a cookie reply); for <see cref="WireGuardAction.WriteToTunnel"/> the datagram's source.
+/// </summary>
+public readonly record struct WireGuardResult(WireGuardAction Action, int Length, WireGuardPeer? Peer, DatagramEndpoint Destination,
     WireGuardError Error)
 {
+    /// <summary>The remote of <see cref="Destination"/>.</summary>
+    public NetEndpoint Endpoint => Destination.Remote;
+
     internal static WireGuardResult Done(WireGuardPeer? peer = null) => new(WireGuardAction.Done, 0, peer, default, WireGuardError.None);
 
     internal static WireGuardResult Fail(WireGuardError error, WireGuardPeer? peer = null) => new(WireGuardAction.Error, 0, peer, default, error);
 
-    internal static WireGuardResult Network(int length, WireGuardPeer? peer, NetEndpoint endpoint) =>
-        new(WireGuardAction.WriteToNetwork, length, peer, endpoint, WireGuardError.None);
+    internal static WireGuardResult Network(int length, WireGuardPeer? peer, in DatagramEndpoint destination) =>
+        new(WireGuardAction.WriteToNetwork, length, peer, destination, WireGuardError.None);
 
-    internal static WireGuardResult Tunnel(int length, WireGuardPeer peer, in NetEndpoint endpoint) =>
-        new(WireGuardAction.WriteToTunnel, length, peer, endpoint, WireGuardError.None);
+    internal static WireGuardResult Tunnel(int length, WireGuardPeer peer, in DatagramEndpoint source) =>
+        new(WireGuardAction.WriteToTunnel, length, peer, source, WireGuardError.None);
 }

@@ -100,19 +100,19 @@ public sealed class CookieTests
         var init = pair.A.InitiateHandshake(pair.PeerBOnA, pair.Buffer, force: true);
         var msg = pair.Buffer.AsSpan(0, init.Length).ToArray();
         Assert.True(pair.B.CheckMac1(msg)); // what the receive path does before it queues the message
-        var resp = pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, msg, pair.Buffer2);
+        var resp = pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), msg, pair.Buffer2);
         Assert.Equal(WireGuardAction.WriteToNetwork, resp.Action);
         Assert.Equal(92, resp.Length);
         Assert.Same(pair.PeerAOnB, resp.Peer);
         Assert.True(pair.B.CheckMac1(pair.Buffer2.AsSpan(0, 92)) is false); // keyed by A's public key, not B's
         Assert.True(pair.A.CheckMac1(pair.Buffer2.AsSpan(0, 92)));
-        Assert.Equal(WireGuardAction.WriteToNetwork, pair.A.DecapsulateCheckedHandshake(PeerPair.EndB, pair.Buffer2.AsSpan(0, 92), pair.Buffer).Action);
+        Assert.Equal(WireGuardAction.WriteToNetwork, pair.A.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndB), pair.Buffer2.AsSpan(0, 92), pair.Buffer).Action);
         Assert.True(pair.PeerBOnA.HasSession);
         // Not a handshake message (a data message, a cookie reply, a short one): refused, nothing else looked at.
         var data = pair.A.Encapsulate(pair.PeerBOnA, new byte[60], pair.Buffer);
-        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, pair.Buffer.AsSpan(0, data.Length), pair.Buffer2).Error);
-        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, new byte[64] { 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, pair.Buffer2).Error);
-        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, new byte[3], pair.Buffer2).Error);
+        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), pair.Buffer.AsSpan(0, data.Length), pair.Buffer2).Error);
+        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), new byte[64] { 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, pair.Buffer2).Error);
+        Assert.Equal(WireGuardError.InvalidMessage, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), new byte[3], pair.Buffer2).Error);
     }
 
     [Fact]
@@ -124,20 +124,20 @@ public sealed class CookieTests
         var zero = pair.Buffer.AsSpan(0, init.Length).ToArray();
         Assert.True(zero.AsSpan(132, 16).IndexOfAnyExcept((byte)0) < 0);
         // No cookie yet: a cookie reply (no secret yet, so none could verify anyway).
-        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, zero, pair.Buffer2).Length);
+        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), zero, pair.Buffer2).Length);
         pair.A.Decapsulate(PeerPair.EndB, pair.Buffer2.AsSpan(0, 64), pair.Buffer);
         // Now B has a secret: a zero mac2 is still a missing one (another cookie reply once the limiter allows it)...
         pair.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, zero, pair.Buffer2).Length);
+        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), zero, pair.Buffer2).Length);
         // ...and a non-zero forged mac2 is refused the same way, while A's real one is accepted.
         pair.Clock.Advance(TimeSpan.FromSeconds(1));
         init = pair.A.InitiateHandshake(pair.PeerBOnA, pair.Buffer, force: true);
         var real = pair.Buffer.AsSpan(0, init.Length).ToArray();
         var forged = real.ToArray();
         forged[140] ^= 0x40;
-        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, forged, pair.Buffer2).Length);
+        Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), forged, pair.Buffer2).Length);
         Assert.False(pair.PeerAOnB.HasSession);
-        Assert.Equal(92, pair.B.DecapsulateCheckedHandshake(PeerPair.EndA, real, pair.Buffer2).Length);
+        Assert.Equal(92, pair.B.DecapsulateCheckedHandshake(new DatagramEndpoint(PeerPair.EndA), real, pair.Buffer2).Length);
     }
 
     [Fact]

@@ -28,6 +28,44 @@ public sealed class DataPathTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decapsulate_FromAnUnchangedEndpointWithLocalHint_DoesNotAllocate_ARoamAllocatesOnce()
+    {
+        using var pair = new PeerPair();
+        pair.Handshake();
+        var packet = TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 1420);
+        var wire = new byte[2048];
+        var inner = new byte[2048];
+        var local = NetEndpoint.From(System.Net.IPAddress.Parse("198.18.0.2").GetAddressBytes(), 0);
+        var source = new DatagramEndpoint(PeerPair.EndA, local, 4);
+        var moved = new DatagramEndpoint(NetEndpoint.From(System.Net.IPEndPoint.Parse("198.18.0.9:40000")), local, 4);
+        for (var i = 0; i < 100; i++)
+        {
+            RoundTrip(pair, packet, wire, inner, source);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 2000; i++)
+        {
+            RoundTrip(pair, packet, wire, inner, source);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(source, pair.PeerAOnB.Destination);
+        Assert.Equal(local, pair.PeerAOnB.Destination.Local);
+
+        // A roam replaces the endpoint once (one small immutable box), then the path is allocation-free again.
+        before = GC.GetAllocatedBytesForCurrentThread();
+        RoundTrip(pair, packet, wire, inner, moved);
+        var roam = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(roam, 1, 128);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 2000; i++)
+        {
+            RoundTrip(pair, packet, wire, inner, moved);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(moved.Remote, pair.PeerAOnB.Endpoint);
+    }
+
+    [Fact]
     public void Throughput_1420BytePackets()
     {
         using var pair = new PeerPair();
@@ -71,10 +109,13 @@ public sealed class DataPathTests(ITestOutputHelper output)
         output.WriteLine($"decrypt: {n / decrypt.TotalSeconds:N0} packets/s ({(long)n * 1420 * 8 / decrypt.TotalSeconds / 1e9:N2} Gbit/s of inner packets)");
     }
 
-    private static void RoundTrip(PeerPair pair, byte[] packet, byte[] wire, byte[] inner)
+    private static void RoundTrip(PeerPair pair, byte[] packet, byte[] wire, byte[] inner) =>
+        RoundTrip(pair, packet, wire, inner, new DatagramEndpoint(PeerPair.EndA));
+
+    private static void RoundTrip(PeerPair pair, byte[] packet, byte[] wire, byte[] inner, in DatagramEndpoint source)
     {
         var e = pair.A.Encapsulate(packet, wire);
-        var d = pair.B.Decapsulate(PeerPair.EndA, wire.AsSpan(0, e.Length), inner);
+        var d = pair.B.Decapsulate(source, wire.AsSpan(0, e.Length), inner);
         if (d.Action != WireGuardAction.WriteToTunnel)
         {
             throw new InvalidOperationException(d.ToString());

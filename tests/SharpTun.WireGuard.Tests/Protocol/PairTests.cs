@@ -193,6 +193,61 @@ public sealed class PairTests
     }
 
     [Fact]
+    public void Roaming_KeepsTheWholeSource_ReportsEachChangeOnceInOrder_AndResultsCarryIt()
+    {
+        using var pair = new PeerPair();
+        var changes = new List<(NetEndpoint From, NetEndpoint To, DatagramTransport Transport, string Cause)>();
+        pair.B.EndpointChanged = (WireGuardPeer peer, in DatagramEndpoint from, in DatagramEndpoint to, string cause) =>
+        {
+            Assert.Same(pair.PeerAOnB, peer);
+            changes.Add((from.Remote, to.Remote, to.Transport, cause));
+        };
+        pair.Handshake();
+        // B had no endpoint for A: the authenticated initiation taught it.
+        Assert.Equal([(default(NetEndpoint), PeerPair.EndA, DatagramTransport.Udp, EndpointCause.Learned)], changes);
+        changes.Clear();
+        var wire = new byte[2048];
+        var inner = new byte[2048];
+        var local = NetEndpoint.From(System.Net.IPAddress.Parse("198.18.0.2").GetAddressBytes(), 0);
+        var local2 = NetEndpoint.From(System.Net.IPAddress.Parse("198.18.0.22").GetAddressBytes(), 0);
+        var moved = NetEndpoint.From(System.Net.IPEndPoint.Parse("198.18.0.9:40000"));
+
+        // Same remote, a local hint now known: the endpoint takes it, but it is no change of endpoint.
+        var enc = pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), wire);
+        var r = pair.B.Decapsulate(new DatagramEndpoint(PeerPair.EndA, local, 3), wire.AsSpan(0, enc.Length), inner);
+        Assert.Equal(WireGuardAction.WriteToTunnel, r.Action);
+        Assert.Equal((PeerPair.EndA, local, 3), (pair.PeerAOnB.Destination.Remote, pair.PeerAOnB.Destination.Local, pair.PeerAOnB.Destination.InterfaceIndex));
+        Assert.Empty(changes);
+
+        // A tampered packet from elsewhere moves nothing; an authentic one moves all of it, once.
+        enc = pair.A.Encapsulate(TestPackets.Ipv4("198.19.0.1", "198.19.0.2", 40), wire);
+        wire[enc.Length - 1] ^= 1;
+        Assert.Equal(WireGuardError.DecryptionFailed, pair.B.Decapsulate(new DatagramEndpoint(moved, local2, 9), wire.AsSpan(0, enc.Length), inner).Error);
+        Assert.Equal(local, pair.PeerAOnB.Destination.Local);
+        wire[enc.Length - 1] ^= 1;
+        Assert.Equal(WireGuardAction.WriteToTunnel, pair.B.Decapsulate(new DatagramEndpoint(moved, local2, 9), wire.AsSpan(0, enc.Length), inner).Action);
+        Assert.Equal((moved, local2, 9), (pair.PeerAOnB.Destination.Remote, pair.PeerAOnB.Destination.Local, pair.PeerAOnB.Destination.InterfaceIndex));
+        Assert.Equal([(PeerPair.EndA, moved, DatagramTransport.Udp, EndpointCause.Roam)], changes);
+
+        // What B sends next is made for that endpoint, hint and all.
+        var reply = pair.B.Encapsulate(TestPackets.Ipv4("198.19.0.2", "198.19.0.1", 40), wire);
+        Assert.Equal((moved, local2, 9), (reply.Destination.Remote, reply.Destination.Local, reply.Destination.InterfaceIndex));
+        Assert.Equal(moved, reply.Endpoint);
+
+        // A transport switch and a configured endpoint are reported with their causes; the same value again is not.
+        pair.PeerAOnB.SetEndpoint(new DatagramEndpoint(moved, DatagramTransport.Tcp));
+        pair.PeerAOnB.SetEndpoint(new DatagramEndpoint(moved, DatagramTransport.Tcp));
+        pair.PeerAOnB.Endpoint = PeerPair.EndA;
+        pair.PeerAOnB.SetEndpoint(new DatagramEndpoint(PeerPair.EndA), "resolve");
+        Assert.Equal(
+            [(PeerPair.EndA, moved, DatagramTransport.Udp, EndpointCause.Roam), (moved, moved, DatagramTransport.Tcp, EndpointCause.Tcp),
+             (moved, PeerPair.EndA, DatagramTransport.Udp, EndpointCause.Set)],
+            changes);
+        Assert.Equal(DatagramTransport.Udp, pair.PeerAOnB.Destination.Transport);
+        Assert.False(pair.PeerAOnB.Destination.Local.IsSet);
+    }
+
+    [Fact]
     public void PacketsSentBeforeHandshake_AreQueued_AndFlushed()
     {
         using var pair = new PeerPair();
