@@ -9,7 +9,7 @@
 # until the daemon exited). Then SharpTun only: `sharptun wg up FILE --background` of a wg-quick file with the
 # PEERS peers (Address 198.19.0.1/24: one route per AllowedIPs), the routes counted with ip -j, its RSS per peer,
 # `sharptun wg down` (routes gone). Env: PEERS (default 100000), BENCH_SECONDS (5), IDLE_SECONDS (30),
-# SHARPTUN_ONLY=1 (skip wireguard-go). Needs root; removes everything it made, also on Ctrl-C.
+# SHARPTUN_ONLY=1 (skip wireguard-go), WG_UP_ONLY=1 (only the wg up / down part). Needs root; removes everything it made, also on Ctrl-C.
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
@@ -130,8 +130,8 @@ run() { # NAME: starts the daemon for the interface in A
 echo "peers bench: $N peers, SharpTun $st_build, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 header='| implementation | peers | setconf ms (CPU ms) | one more peer ms (CPU ms) | show dump ms (CPU ms) | delete ms | RSS B/peer | idle CPU | iperf3 Gbit/s (N peers / none) |'
 echo "$header"; echo '|---|---|---|---|---|---|---|---|---|'
-run sharptun
-[ -n "${SHARPTUN_ONLY:-}" ] || run wireguard-go
+[ -n "${WG_UP_ONLY:-}" ] || run sharptun
+[ -n "${SHARPTUN_ONLY:-}${WG_UP_ONLY:-}" ] || run wireguard-go
 
 # wg up / wg down of a wg-quick file with the N peers and their routes (SharpTun; wg-quick would run one `ip route
 # add` process per AllowedIPs). Routes are counted in the main table on the device, proto boot (what wg up adds).

@@ -19,7 +19,7 @@ public sealed class PeerMemoryTests(ITestOutputHelper output)
 
     internal const string Name = "peer memory";
 
-    private static long Live()
+    internal static long Live()
     {
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
