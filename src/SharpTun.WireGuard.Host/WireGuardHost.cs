@@ -59,7 +59,12 @@ public sealed class WireGuardHost : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
         InterfaceName.Validate(config.Name, "WireGuard interface");
-        var allowed = config.Peers.SelectMany(p => p.AllowedIps).ToList();
+        // Of exact size (LINQ's growing buffers would stay in the shared array pool, issue 20).
+        var allowed = new List<IPNetwork>(config.Peers.Sum(p => p.AllowedIps.Count));
+        foreach (var p in config.Peers)
+        {
+            allowed.AddRange(p.AllowedIps);
+        }
         var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory, _metricsEndpoint = metrics };
         try
         {
