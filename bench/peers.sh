@@ -7,7 +7,7 @@
 # whole set; `wg set` of one more peer; `wg show dump`; RSS per idle peer; idle CPU (utime+stime from
 # /proc/PID/stat) over IDLE_SECONDS with a ping to the real peer before; iperf3 again; delete (ip link del
 # until the daemon exited). Then SharpTun only: `sharptun wg up FILE --background` of a wg-quick file with the
-# PEERS peers (Address 198.19.0.1/24: one route per AllowedIPs), the routes counted with ip -j, its RSS per peer,
+# PEERS peers (Address 198.19.0.1/24: one route per AllowedIPs), the routes counted with ip -j, its RSS per peer and idle CPU (IDLE_SECONDS),
 # `sharptun wg down` (routes gone), and beside it the RSS per peer beyond that of a one-peer `wg up`. Env: PEERS (default 100000), BENCH_SECONDS (5), IDLE_SECONDS (30),
 # SHARPTUN_ONLY=1 (skip wireguard-go), WG_UP_ONLY=1 (only the wg up / down part). Needs root; removes everything it made, also on Ctrl-C.
 set -uo pipefail
@@ -154,15 +154,17 @@ if [[ "$uppid" =~ ^[0-9]+$ ]]; then
   up_ms=$(ms "$t0" "$t1"); routes=$(routes_v4)
   sleep 2 # the compacting collection runs 1 s after a large configuration (a measurement window, not a readiness wait)
   up_rss=$(rss_kib "$uppid")
+  c0=$(cpu_ticks "$uppid"); sleep "$IDLE"; c1=$(cpu_ticks "$uppid")
+  up_idle=$(python3 -c "print('%.2f' % (100.0*($c1-$c0)/$HZ/$IDLE))")
   t0=$(now); ip netns exec "$A" "${st[@]}" wg down "$IFU" >/dev/null 2>&1; t1=$(now); down_ms=$(ms "$t0" "$t1")
   # wg down returns once the process is gone or a zombie (reparented, not yet reaped): only a live one is an error.
   state=$(awk '{print $3}' "/proc/$uppid/stat" 2>/dev/null || echo gone)
   if [ "$state" = gone ] || [ "$state" = Z ]; then uppid=""; else echo "peers bench: wg up process $uppid still runs after wg down" >&2; fi
   left=$(routes_v4)
   echo
-  echo "| sharptun wg up / down | peers | up ms | routes after up | process RSS KiB (B/peer) | B/peer beyond 1 peer ($base_rss KiB) | down ms | routes after down |"
-  echo "|---|---|---|---|---|---|---|---|"
-  echo "| $st_build | $N | $up_ms | $routes | $up_rss ($(( up_rss * 1024 / N ))) | $(( (up_rss - base_rss) * 1024 / (N - 1) )) | $down_ms | $left |"
+  echo "| sharptun wg up / down | peers | up ms | routes after up | process RSS KiB (B/peer) | B/peer beyond 1 peer ($base_rss KiB) | idle CPU | down ms | routes after down |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| $st_build | $N | $up_ms | $routes | $up_rss ($(( up_rss * 1024 / N ))) | $(( (up_rss - base_rss) * 1024 / (N - 1) )) | $up_idle% | $down_ms | $left |"
   [ "$routes" -eq "$N" ] || echo "peers bench: $routes routes after wg up, expected $N" >&2
 else
   echo "peers bench: sharptun wg up failed: $(cat "$work/up.err")" >&2
