@@ -7,9 +7,9 @@
 # whole set; `wg set` of one more peer; `wg show dump`; RSS per idle peer; idle CPU (utime+stime from
 # /proc/PID/stat) over IDLE_SECONDS with a ping to the real peer before; iperf3 again; delete (ip link del
 # until the daemon exited). Then SharpTun only: `sharptun wg up FILE --background` of a wg-quick file with the
-# PEERS peers (Address 198.19.0.1/24: one route per AllowedIPs), the routes counted with ip -j, its RSS per peer,
-# `sharptun wg down` (routes gone). Env: PEERS (default 100000), BENCH_SECONDS (5), IDLE_SECONDS (30),
-# SHARPTUN_ONLY=1 (skip wireguard-go). Needs root; removes everything it made, also on Ctrl-C.
+# PEERS peers (Address 198.19.0.1/24: one route per AllowedIPs), the routes counted with ip -j, its RSS per peer and idle CPU (IDLE_SECONDS),
+# `sharptun wg down` (routes gone), and beside it the RSS per peer beyond that of a one-peer `wg up`. Env: PEERS (default 100000), BENCH_SECONDS (5), IDLE_SECONDS (30),
+# SHARPTUN_ONLY=1 (skip wireguard-go), WG_UP_ONLY=1 (only the wg up / down part). Needs root; removes everything it made, also on Ctrl-C.
 set -uo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
@@ -24,13 +24,13 @@ wggo="$root/../shared/tools/wireguard-go/wireguard-go"
 [ -x "$wggo" ] || { echo "peers bench: $wggo is missing" >&2; exit 1; }
 [ -x "$native" ] || [ -f "$dll" ] || { echo "peers bench: build the CLI first (dotnet build src/SharpTun.Cli -c Release)" >&2; exit 1; }
 
-tag="stp$$"; A="${tag}a"; B="${tag}b"; IF="${tag}x"; IFB="${tag}y"; IFU="${tag}u"
+tag="stp$$"; A="${tag}a"; B="${tag}b"; IF="${tag}x"; IFB="${tag}y"; IFU="${tag}u"; IFV="${tag}v"
 work=$(mktemp -d /tmp/sharptun-peers.XXXXXX)
 stop_tunnel() {
   [ -n "${uppid:-}" ] && kill "$uppid" 2>/dev/null && for _ in $(seq 100); do kill -0 "$uppid" 2>/dev/null || break; sleep 0.1; done
   stop_pids
   ip -n "$A" link del "$IF" 2>/dev/null; ip -n "$B" link del "$IFB" 2>/dev/null
-  rm -f "/var/run/wireguard/$IF.sock" "/var/run/wireguard/$IFB.sock" "/var/run/wireguard/$IFU.sock"
+  rm -f "/var/run/wireguard/$IF.sock" "/var/run/wireguard/$IFB.sock" "/var/run/wireguard/$IFU.sock" "/var/run/wireguard/$IFV.sock"
   return 0
 }
 lab_traps "peers bench"
@@ -55,9 +55,9 @@ ip netns exec "$B" wg set "$IFB" private-key "$work/keyB" listen-port 51820 peer
 ip -n "$B" addr add 198.19.0.2/24 dev "$IFB"; ip -n "$B" link set "$IFB" up
 ip netns exec "$B" iperf3 -s -D -1 >/dev/null 2>&1
 
-python3 - "$N" "$keyA" "$pubB" "$work" "$IFU" <<'EOF'
+python3 - "$N" "$keyA" "$pubB" "$work" "$IFU" "$IFV" <<'EOF'
 import base64, ipaddress, os, sys
-n, key, pub_b, work, ifu = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+n, key, pub_b, work, ifu, ifv = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 base = int(ipaddress.IPv4Address("198.18.1.0"))
 skip = (int(ipaddress.IPv4Address("198.19.0.0")), int(ipaddress.IPv4Address("198.19.0.255")))
 def addrs():
@@ -76,6 +76,7 @@ open(f"{work}/one.conf", "w").write(head + real)
 open(f"{work}/all.conf", "w").write(head + real + "".join(peers))
 open(f"{work}/extra", "w").write(f"{base64.b64encode(os.urandom(32)).decode()} {next(gen)}/32\n")
 open(f"{work}/{ifu}.conf", "w").write(f"[Interface]\nPrivateKey = {key}\nListenPort = 51822\nAddress = 198.19.0.1/24\n" + "".join(peers))
+open(f"{work}/{ifv}.conf", "w").write(f"[Interface]\nPrivateKey = {key}\nListenPort = 51822\nAddress = 198.19.0.1/24\n" + peers[0])
 EOF
 read -r extraKey extraIp <"$work/extra"
 
@@ -130,29 +131,40 @@ run() { # NAME: starts the daemon for the interface in A
 echo "peers bench: $N peers, SharpTun $st_build, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 header='| implementation | peers | setconf ms (CPU ms) | one more peer ms (CPU ms) | show dump ms (CPU ms) | delete ms | RSS B/peer | idle CPU | iperf3 Gbit/s (N peers / none) |'
 echo "$header"; echo '|---|---|---|---|---|---|---|---|---|'
-run sharptun
-[ -n "${SHARPTUN_ONLY:-}" ] || run wireguard-go
+[ -n "${WG_UP_ONLY:-}" ] || run sharptun
+[ -n "${SHARPTUN_ONLY:-}${WG_UP_ONLY:-}" ] || run wireguard-go
 
 # wg up / wg down of a wg-quick file with the N peers and their routes (SharpTun; wg-quick would run one `ip route
 # add` process per AllowedIPs). Routes are counted in the main table on the device, proto boot (what wg up adds).
 routes_v4() { ip -n "$A" -j -4 route show dev "$IFU" proto boot 2>/dev/null | python3 -c 'import json,sys
 try: print(len(json.load(sys.stdin)))
 except Exception: print(0)'; }
-chmod 600 "$work/$IFU.conf"
+chmod 600 "$work/$IFU.conf" "$work/$IFV.conf"
+# The process with one peer: what the per-peer figure beyond it subtracts (runtime, code, buffers; the daemon row's
+# RSS B/peer is the same kind of difference).
+base_rss=0
+basepid=$(ip netns exec "$A" "${st[@]}" wg up "$work/$IFV.conf" --background 2>"$work/up.err" | tail -1)
+if [[ "$basepid" =~ ^[0-9]+$ ]]; then
+  sleep 2 # as below: a measurement window
+  base_rss=$(rss_kib "$basepid")
+  ip netns exec "$A" "${st[@]}" wg down "$IFV" >/dev/null 2>&1
+fi
 t0=$(now); uppid=$(ip netns exec "$A" "${st[@]}" wg up "$work/$IFU.conf" --background 2>"$work/up.err" | tail -1); t1=$(now)
 if [[ "$uppid" =~ ^[0-9]+$ ]]; then
   up_ms=$(ms "$t0" "$t1"); routes=$(routes_v4)
   sleep 2 # the compacting collection runs 1 s after a large configuration (a measurement window, not a readiness wait)
   up_rss=$(rss_kib "$uppid")
+  c0=$(cpu_ticks "$uppid"); sleep "$IDLE"; c1=$(cpu_ticks "$uppid")
+  up_idle=$(python3 -c "print('%.2f' % (100.0*($c1-$c0)/$HZ/$IDLE))")
   t0=$(now); ip netns exec "$A" "${st[@]}" wg down "$IFU" >/dev/null 2>&1; t1=$(now); down_ms=$(ms "$t0" "$t1")
   # wg down returns once the process is gone or a zombie (reparented, not yet reaped): only a live one is an error.
   state=$(awk '{print $3}' "/proc/$uppid/stat" 2>/dev/null || echo gone)
   if [ "$state" = gone ] || [ "$state" = Z ]; then uppid=""; else echo "peers bench: wg up process $uppid still runs after wg down" >&2; fi
   left=$(routes_v4)
   echo
-  echo "| sharptun wg up / down | peers | up ms | routes after up | process RSS KiB (B/peer) | down ms | routes after down |"
-  echo "|---|---|---|---|---|---|---|"
-  echo "| $st_build | $N | $up_ms | $routes | $up_rss ($(( up_rss * 1024 / N ))) | $down_ms | $left |"
+  echo "| sharptun wg up / down | peers | up ms | routes after up | process RSS KiB (B/peer) | B/peer beyond 1 peer ($base_rss KiB) | idle CPU | down ms | routes after down |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| $st_build | $N | $up_ms | $routes | $up_rss ($(( up_rss * 1024 / N ))) | $(( (up_rss - base_rss) * 1024 / (N - 1) )) | $up_idle% | $down_ms | $left |"
   [ "$routes" -eq "$N" ] || echo "peers bench: $routes routes after wg up, expected $N" >&2
 else
   echo "peers bench: sharptun wg up failed: $(cat "$work/up.err")" >&2

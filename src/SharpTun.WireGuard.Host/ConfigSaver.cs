@@ -17,11 +17,28 @@ internal static class ConfigSaver
     public static string Compose(HostConfig config, UapiDevice running, IEnumerable<AddressInfo> addresses, int? linkMtu)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return Compose(config.Source?.Interface, TcpPeers(config.Source), running, addresses, linkMtu);
+    }
+
+    /// <summary>
+    /// The file's peers that SaveConfig needs at down: those with a TcpEndpoint (which the running state does not
+    /// know). What the host keeps of the parsed file instead of all its peers (issue 20).
+    /// </summary>
+    public static List<WireGuardPeerConfig> TcpPeers(WireGuardConfig? source) =>
+        source?.Peers.Where(p => p.TcpEndpoint is not null).ToList() ?? [];
+
+    /// <summary>
+    /// The text to save from the file's [Interface] (<paramref name="source"/>; null: built in code) and its peers
+    /// with a TcpEndpoint (<see cref="TcpPeers"/>).
+    /// </summary>
+    public static string Compose(WireGuardInterfaceConfig? source, IReadOnlyList<WireGuardPeerConfig> tcpPeers, UapiDevice running,
+        IEnumerable<AddressInfo> addresses, int? linkMtu)
+    {
+        ArgumentNullException.ThrowIfNull(tcpPeers);
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(addresses);
         var saved = WireGuardConfig.FromUapi(running);
         var i = saved.Interface;
-        var source = config.Source?.Interface;
         foreach (var a in addresses)
         {
             var ip = a.Family == AddressFamily.InterNetwork || a.Address is null ? a.Local : a.Address;
@@ -45,7 +62,7 @@ internal static class ConfigSaver
             i.TcpListenPort = source.TcpListenPort;
             foreach (var p in saved.Peers)
             {
-                p.TcpEndpoint = config.Source!.Peers.FirstOrDefault(q => q.PublicKey.AsSpan().SequenceEqual(p.PublicKey))?.TcpEndpoint;
+                p.TcpEndpoint = tcpPeers.FirstOrDefault(q => q.PublicKey.AsSpan().SequenceEqual(p.PublicKey))?.TcpEndpoint;
             }
         }
         i.SaveConfig = true;

@@ -69,6 +69,13 @@ public sealed partial record HostConfig
     /// </summary>
     public bool TunOffloads { get; init; } = true;
 
+    /// <summary>
+    /// What a host keeps once its interface is up (issue 20): this without <see cref="Peers"/> and <see cref="Source"/>.
+    /// The peers then live in the interface (<see cref="WireGuardInterface.Snapshot"/>, UAPI); a 100,000-peer file
+    /// is not held a second and third time for the life of the process.
+    /// </summary>
+    internal HostConfig WithoutPeers() => this with { Peers = [], Source = null };
+
     /// <summary>Data-plane threads per direction (<see cref="WireGuardInterface.Workers"/>); null (the default): <see cref="WireGuardInterface.DefaultWorkers"/> (one per core; 1 on two cores or fewer; SHARPTUN_WORKERS).</summary>
     public int? Workers { get; init; }
 }

@@ -76,10 +76,11 @@ public sealed class UserspaceInterface : IDisposable
     /// <summary>
     /// Starts the interface on <paramref name="tun"/> with the UAPI socket <paramref name="uapiListener"/>
     /// (from <see cref="UapiServer.Listen"/>, here or in the process that handed them over: WG_TUN_FD,
-    /// WG_UAPI_FD). Takes ownership of both, also when it fails.
+    /// WG_UAPI_FD). Takes ownership of both, also when it fails. <paramref name="workers"/>: the data-plane threads
+    /// (<see cref="WireGuardInterface.Workers"/>, 1..256); null: <see cref="WireGuardInterface.DefaultWorkers"/>.
     /// </summary>
     public static UserspaceInterface Start(TunDevice tun, Socket uapiListener, HostLog log, BindFactory? bindFactory = null,
-        string uapiDirectory = UapiServer.SocketDirectory)
+        string uapiDirectory = UapiServer.SocketDirectory, int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(tun);
         ArgumentNullException.ThrowIfNull(uapiListener);
@@ -91,12 +92,16 @@ public sealed class UserspaceInterface : IDisposable
             // No private key yet (all zeros), port 0: the kernel picks a random free port, as wireguard-go's
             // bind does for listen_port 0; 'wg setconf' with a ListenPort moves it.
             wg = new WireGuardInterface(tun, new byte[WireGuardKeys.KeySize], bindFactory ?? WireGuardHost.DefaultBind, 0, 0, log);
+            if (workers is { } n)
+            {
+                wg.Workers = n;
+            }
             wg.Start();
             var handler = new UapiHandler(wg, log);
             uapi = UapiServer.Serve(uapiListener, tun.Name, handler.Handle, log, uapiDirectory, handler.Stream, wg.WriteGet);
             var watcher = new InterfaceWatcher(wg, log);
             watcher.Start();
-            log.Info(tun.Name, $"UAPI listener started ({uapi.Path}); no private key, UDP port {wg.ActualListenPort}");
+            log.Info(tun.Name, $"UAPI listener started ({uapi.Path}); no private key, UDP port {wg.ActualListenPort}, {wg.Workers} worker(s)");
             return new UserspaceInterface(wg, uapi, watcher, log);
         }
         catch

@@ -16,7 +16,10 @@ namespace SharpTun.WireGuard.Host;
 /// </summary>
 public sealed class WireGuardHost : IDisposable
 {
-    private readonly HostConfig _config;
+    private HostConfig _config;
+    // SaveConfig's part of the parsed file, kept instead of the whole (issue 20): its [Interface] and the peers with a TcpEndpoint.
+    private WireGuardInterfaceConfig? _savedInterface;
+    private List<WireGuardPeerConfig> _savedTcpPeers = [];
     private readonly HostLog _log;
     private readonly DnsSetup _dns;
     private WireGuardInterface? _interface;
@@ -56,7 +59,12 @@ public sealed class WireGuardHost : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
         InterfaceName.Validate(config.Name, "WireGuard interface");
-        var allowed = config.Peers.SelectMany(p => p.AllowedIps).ToList();
+        // Of exact size (LINQ's growing buffers would stay in the shared array pool, issue 20).
+        var allowed = new List<IPNetwork>(config.Peers.Sum(p => p.AllowedIps.Count));
+        foreach (var p in config.Peers)
+        {
+            allowed.AddRange(p.AllowedIps);
+        }
         var host = new WireGuardHost(config, log) { _uapiDirectory = uapiDirectory, _metricsEndpoint = metrics };
         try
         {
@@ -173,9 +181,16 @@ public sealed class WireGuardHost : IDisposable
             _log.Info(name, $"default route through the tunnel: table {fwmark}, fwmark 0x{fwmark:x} on its UDP socket ({string.Join(", ", defaults)})");
         }
         _interface.Start();
-        if (_config.Peers.Count >= WireGuardInterface.CompactAfterPeers)
+        var peerCount = _config.Peers.Count;
+        if (_config.SaveConfig)
         {
-            _interface.CompactSoon(); // the parsed file and the route requests are garbage now
+            _savedInterface = _config.Source?.Interface;
+            _savedTcpPeers = ConfigSaver.TcpPeers(_config.Source);
+        }
+        _config = _config.WithoutPeers(); // the peers live in the interface now
+        if (peerCount >= WireGuardInterface.CompactAfterPeers)
+        {
+            _interface.CompactSoon(); // the parsed file and the route requests are garbage now (once the caller drops its config too)
         }
         _watcher = new InterfaceWatcher(_interface, _log);
         _watcher.Start();
@@ -198,7 +213,7 @@ public sealed class WireGuardHost : IDisposable
         }
         HookRunner.Run("PostUp", _config.PostUp, name, _log, stopOnFailure: true);
         _up = true;
-        _log.Info(name, $"up: {_config.Peers.Count} peer(s), UDP port {_interface.ActualListenPort}, mtu {mtu}, UAPI {_uapi.Path}");
+        _log.Info(name, $"up: {peerCount} peer(s), UDP port {_interface.ActualListenPort}, mtu {mtu}, UAPI {_uapi.Path}");
     }
 
     private string _pidDirectory = PidFile.Directory;
@@ -273,7 +288,7 @@ public sealed class WireGuardHost : IDisposable
         }
         try
         {
-            var text = ConfigSaver.Compose(_config, _interface!.Snapshot(), _netlink!.GetAddresses(_config.Name), _netlink.FindLink(_config.Name)?.Mtu);
+            var text = ConfigSaver.Compose(_savedInterface, _savedTcpPeers, _interface!.Snapshot(), _netlink!.GetAddresses(_config.Name), _netlink.FindLink(_config.Name)?.Mtu);
             ConfigSaver.Write(path, text);
             _log.Info(_config.Name, $"SaveConfig: running configuration written to {path}");
         }

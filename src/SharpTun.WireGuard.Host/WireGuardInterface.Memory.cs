@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime;
 
 namespace SharpTun.WireGuard.Host;
@@ -41,5 +42,11 @@ public sealed partial class WireGuardInterface
         }
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (_log.IsEnabled(HostLogLevel.Debug))
+        {
+            var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+            _log.Debug(Name, string.Create(CultureInfo.InvariantCulture,
+                $"compacting collection: {info.HeapSizeBytes / 1024} KiB managed heap, {info.TotalCommittedBytes / 1024} KiB committed, {info.PauseDurations[0].TotalMilliseconds:0} ms pause"));
+        }
     }
 }

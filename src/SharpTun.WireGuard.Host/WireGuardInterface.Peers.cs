@@ -109,6 +109,7 @@ public sealed partial class WireGuardInterface
             _device.RemovePeer(peer);
             _states.TryRemove(peer, out _);
         }
+        _transports.Remove(peer);
         _log.Info(Name, $"peer {peer} removed");
         return true;
     }

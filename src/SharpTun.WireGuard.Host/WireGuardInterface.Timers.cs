@@ -21,8 +21,11 @@ public sealed partial class WireGuardInterface
     /// to since the last round (the core's timer-work queue) and those whose armed deadline has come (a
     /// priority queue keyed by the core's <see cref="WireGuardDevice.TimerDueIn"/>). An idle peer (no session,
     /// nothing in flight, no keepalive) is in neither and costs nothing; an established idle peer wakes only
-    /// at its next deadline (key expiry, zeroing). With the TCP fallback transports on, every peer is looked at
-    /// every round (their policy runs on the clock).
+    /// at its next deadline (key expiry, zeroing). With the host's transport care on (<see cref="ConfigureTransports"/>,
+    /// what <c>wg up</c> does), the peers that have a transport record — an endpoint, a TcpEndpoint, a host name —
+    /// are looked at every round (their fallback policy, re-resolution and MTU checks run on the clock); the others
+    /// as without it (issue 20: 100,000 idle peers without an endpoint cost <c>wg up</c> a quarter of a core when
+    /// every peer was looked at every round).
     /// </summary>
     internal void Tick()
     {
@@ -30,18 +33,22 @@ public sealed partial class WireGuardInterface
         // Load is the handshake queue's (HandshakeStage), refreshed here too so that it ends without traffic.
         _device.UnderLoad = Handshakes.UnderLoad;
         var bind = _bind;
-        if (_transportsEnabled)
+        var transports = _transportsEnabled;
+        if (transports)
         {
-            var peers = _device.Peers;
-            for (var p = 0; p < peers.Count; p++)
+            // Service adds no record for a peer that has one (nor removes any): the walk sees a stable dictionary.
+            foreach (var peer in _transports.Keys)
             {
-                Service(State(peers[p]), bind, now);
+                // A record of a peer no longer on the interface (a private key change made new peer objects) is skipped.
+                if (_states.TryGetValue(peer, out var s))
+                {
+                    Service(s, bind, now);
+                }
             }
-            return;
         }
         while (_device.TryTakeTimerWork(out var touched))
         {
-            if (_states.TryGetValue(touched, out var state))
+            if (_states.TryGetValue(touched, out var state) && !(transports && _transports.ContainsKey(touched)))
             {
                 ServiceAndArm(state, bind, now);
             }
@@ -49,8 +56,9 @@ public sealed partial class WireGuardInterface
         while (_timerQueue.TryPeek(out var state, out var at) && at <= now)
         {
             _timerQueue.Dequeue();
-            // A stale entry (the peer was re-armed or removed since) is skipped.
-            if (state.TimerAt == at && _states.TryGetValue(state.Peer, out var current) && ReferenceEquals(current, state))
+            // A stale entry (the peer was re-armed or removed since) is skipped; so is one serviced above.
+            if (state.TimerAt == at && _states.TryGetValue(state.Peer, out var current) && ReferenceEquals(current, state)
+                && !(transports && _transports.ContainsKey(state.Peer)))
             {
                 ServiceAndArm(state, bind, now);
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SharpTun.Linux;
 
@@ -34,8 +35,12 @@ public sealed partial class WireGuardService
             : new HostLog(Console.Out, _options.LogLevel, journal: Journal.IsConnected(1));
     }
 
-    /// <summary>The interface's configuration.</summary>
-    public HostConfig Config { get; }
+    /// <summary>
+    /// The interface's configuration. Once the interface is up, without its peers and parsed file
+    /// (<see cref="HostConfig.Peers"/> empty, <see cref="HostConfig.Source"/> null): they run in the interface
+    /// (<see cref="WireGuardInterface.Snapshot"/>, <c>wg showconf</c>), and a large file is not kept twice (issue 20).
+    /// </summary>
+    public HostConfig Config { get; private set; }
 
     /// <summary>The log the service and its interface write to.</summary>
     public HostLog Log { get; }
@@ -141,7 +146,7 @@ public sealed partial class WireGuardService
         using var sigint = _options.HandleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
         using var sigterm = _options.HandleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         using var cancelled = cancellationToken.Register(() => Stop(WireGuardServiceStop.Cancelled));
-        using var host = WireGuardHost.Up(_options.Workers is { } workers ? Config with { Workers = workers } : Config, Log, _options.BindFactory, _options.UapiDirectory, _options.PidDirectory, _options.Metrics);
+        using var host = Up();
         if (account is { } a)
         {
             // Every thread that already runs (pumps, UAPI) becomes the user with no capabilities; this
@@ -163,6 +168,24 @@ public sealed partial class WireGuardService
         }
         _options.Stopping?.Invoke(host, why);
         return why;
+    }
+
+    /// <summary>
+    /// Brings the interface up and drops the peers from <see cref="Config"/>. A method of its own: no local of the
+    /// long-running <see cref="RunOnce"/> frame may hold the full configuration (unoptimized code reports every
+    /// local live to the method's end).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WireGuardHost Up()
+    {
+        var host = WireGuardHost.Up(_options.Workers is { } workers ? Config with { Workers = workers } : Config, Log, _options.BindFactory, _options.UapiDirectory, _options.PidDirectory, _options.Metrics);
+        var many = Config.Peers.Count >= WireGuardInterface.CompactAfterPeers;
+        Config = Config.WithoutPeers();
+        if (many)
+        {
+            host.Interface.CompactSoon(); // again, now that this reference is gone too
+        }
+        return host;
     }
 
     private void Notify(string state)

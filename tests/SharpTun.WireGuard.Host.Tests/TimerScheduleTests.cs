@@ -39,6 +39,27 @@ public sealed class TimerScheduleTests
     }
 
     [Fact]
+    public void WithTransportCareOn_AsWgUp_IdlePeersWithoutEndpoint_CostNoWakeups_ThePeersWithOneEveryRound()
+    {
+        var clock = new ManualTimeProvider();
+        using var pair = new FakePair(time: clock);
+        pair.A.ConfigureTransports(new FallbackSettings(), NetworkSetup.DefaultMtu);
+        AddIdlePeers(pair.A, IdlePeers);
+        // As wg up records each configured peer: only the one with an endpoint gets a transport record.
+        foreach (var peer in pair.A.Configure(d => d.Peers.ToList()))
+        {
+            pair.A.SetPeerTransport(peer.PublicKey.ToArray(), peer.Endpoint.IsSet ? peer.Endpoint.ToString() : null, null, null);
+        }
+        pair.A.Tick();
+        var before = pair.A.TimerServices;
+
+        Run(pair, clock, TimeSpan.FromSeconds(10));
+        // 100 rounds: the peer with an endpoint each round (its MTU checks and re-resolution run on the clock), none
+        // of the 10,000 without (1,000,100 looks when every peer was looked at every round).
+        Assert.Equal(100, pair.A.TimerServices - before);
+    }
+
+    [Fact]
     public void IdlePeers_CostNoWakeups_TheActivePeerWakesOnlyForItsPassiveKeepalive()
     {
         var clock = new ManualTimeProvider();

@@ -37,6 +37,29 @@ public sealed class WorkersSettingTests
         }
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("257")]
+    [InlineData("-1")]
+    public void Cli_WgUserspace_InvalidWorkers_IsRefusedBeforeAnythingIsMade(string workers)
+    {
+        var name = UniqueName.Next("wgw");
+        var r = Run.Exec("dotnet", Repo.Cli("wg", "userspace", "-f", "--workers", workers, name));
+        Assert.True(r.ExitCode is 1 or 2, r.ToString());
+        Assert.Contains($"invalid --workers {workers}: use 1 to 256", r.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/sys/class/net/{name}"), $"device {name} was made");
+        Assert.False(File.Exists($"/var/run/wireguard/{name}.sock"), "UAPI socket was made");
+    }
+
+    [Fact]
+    public void Cli_WgUserspace_Help_NamesWorkers()
+    {
+        var r = Run.Exec("dotnet", Repo.Cli("wg", "userspace", "--help"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--workers <N>", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("data-plane crypto threads, 1 to 256", r.StdOut, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cli_WgUp_InvalidWorkers_IsRefusedBeforeAnythingIsMade()
     {

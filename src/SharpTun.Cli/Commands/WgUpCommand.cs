@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using SharpTun.Linux;
 using SharpTun.WireGuard;
 using SharpTun.WireGuard.Host;
@@ -25,7 +26,7 @@ internal static class WgUpCommand
         var user = new Option<string?>("--user") { Description = "once the interface is up, run as this user (name or number, its primary group, no supplementary groups); the main thread keeps CAP_NET_ADMIN for the teardown", HelpName = "USER" };
         var level = new Option<string>("--log-level") { Description = "silent, error, warning, info (default) or debug", DefaultValueFactory = _ => "info", HelpName = "LEVEL" };
         var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9586)", HelpName = "ADDR:PORT" };
-        var workers = new Option<int?>("--workers") { Description = "data-plane threads per direction, each reading, sealing or opening and sending whole batches (default: one per core, 1 on two cores or fewer, or $SHARPTUN_WORKERS)", HelpName = "N" };
+        var workers = WorkersOption();
         var cmd = new Command("up", "Bring up a WireGuard interface from a wg-quick config: device, addresses, MTU, routes (a default route as wg-quick: fwmark table, rules, nftables), UAPI socket for 'wg', DNS, hooks; SaveConfig at down.")
         {
             target, background, user, level, metrics, workers,
@@ -36,17 +37,14 @@ internal static class WgUpCommand
             var metricsText = r.GetValue(metrics);
             var metricsAt = metricsText is null ? null : MetricsServer.ParseEndpoint(metricsText);
             var userName = r.GetValue(user);
-            var workerCount = r.GetValue(workers);
-            if (workerCount is < 1 or > 256)
-            {
-                throw new ArgumentException($"invalid --workers {workerCount}: use 1 to 256");
-            }
+            var workerCount = CheckWorkers(r.GetValue(workers));
             if (userName is not null)
             {
                 _ = UserDatabase.ResolveAccount(userName); // an unknown user is an error before anything starts
             }
             var (path, name) = WireGuardConfig.ResolvePath(r.GetValue(target)!);
-            var config = Load(path, name);
+            var foreground = r.GetValue(background) ? null : Options(name, new WireGuardServiceOptions { LogLevel = logLevel, User = userName, Metrics = metricsAt, Workers = workerCount });
+            var service = Prepare(path, name, foreground);
             var isDaemon = Environment.GetEnvironmentVariable(DaemonMarker) == "1";
             if (!isDaemon && File.Exists(path) && ConfigFileAccess.Warning(path) is { } warning)
             {
@@ -57,7 +55,7 @@ internal static class WgUpCommand
             {
                 return WgBackground.Start(path, name, r.GetValue(level)!, userName, metricsText, workerCount);
             }
-            var code = Run(config, new WireGuardServiceOptions { LogLevel = logLevel, User = userName, Metrics = metricsAt, Workers = workerCount });
+            var code = Run(service!);
             if (isDaemon && code is CliRunner.Ok or CliRunner.Interrupted)
             {
                 // A normal end of the --background daemon: its log goes with it (a failure keeps it, it explains why).
@@ -67,6 +65,14 @@ internal static class WgUpCommand
         }));
         return cmd;
     }
+
+    /// <summary>--workers N of <c>wg up</c> and <c>wg userspace</c>: the data-plane threads (<see cref="WireGuardInterface.Workers"/>).</summary>
+    internal static Option<int?> WorkersOption() =>
+        new("--workers") { Description = "data-plane threads per direction, 1 to 256, each reading, sealing or opening and sending whole batches (default: one per core, 1 on two cores or fewer, or $SHARPTUN_WORKERS)", HelpName = "N" };
+
+    /// <summary>Refuses a --workers outside 1..256, naming the option and the value; null (not given) passes.</summary>
+    internal static int? CheckWorkers(int? workers) =>
+        workers is < 1 or > 256 ? throw new ArgumentException($"invalid --workers {workers}: use 1 to 256") : workers;
 
     internal static HostConfig Load(string path, string name) => WireGuardService.LoadConfig(path, name);
 
@@ -80,7 +86,19 @@ internal static class WgUpCommand
         _ => throw new ArgumentException($"invalid --log-level '{text}': use silent, error, warning, info or debug"),
     };
 
-    private static int Run(HostConfig config, WireGuardServiceOptions options)
+    /// <summary>
+    /// Reads the file (a broken one fails here, before anything starts) and, for the foreground, makes the service.
+    /// A method of its own so that no frame that lives as long as the interface holds the parsed file: the service
+    /// drops its peers once they run (issue 20).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WireGuardService? Prepare(string path, string name, WireGuardServiceOptions? foreground)
+    {
+        var config = Load(path, name);
+        return foreground is null ? null : new WireGuardService(config, foreground);
+    }
+
+    private static WireGuardServiceOptions Options(string name, WireGuardServiceOptions options)
     {
         // SIGTERM is the requested stop (wg down, systemd): a clean exit 0, as wireguard-go; Ctrl-C is an interruption.
         options.HandleSignals = true;
@@ -94,14 +112,18 @@ internal static class WgUpCommand
         options.Stopping = (host, _) =>
         {
             // The counters at the stop, as 'tunnel' prints its own (before the teardown removes the peers).
-            Console.Out.Write(WgUpText.Counters(config.Name, host.Interface.PeerCount, host.Interface.GetActivePeers(), host.Interface.Drops));
+            Console.Out.Write(WgUpText.Counters(name, host.Interface.PeerCount, host.Interface.GetActivePeers(), host.Interface.Drops));
             Console.Out.Flush();
         };
-        var service = new WireGuardService(config, options);
+        return options;
+    }
+
+    private static int Run(WireGuardService service)
+    {
         var why = service.Run();
         if (service.Failure is { } cause)
         {
-            Console.Error.WriteLine($"sharptun: interface '{config.Name}' stopped: {cause.Message}");
+            Console.Error.WriteLine($"sharptun: interface '{service.Config.Name}' stopped: {cause.Message}");
             return CliRunner.Failed;
         }
         return why == WireGuardServiceStop.Interrupted ? CliRunner.Interrupted : CliRunner.Ok;

@@ -17,14 +17,14 @@ internal static class WgUserspaceBackground
 {
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
 
-    internal static int Start(string name, HostLogLevel level)
+    internal static int Start(string name, HostLogLevel level, int? workers = null)
     {
         using var tun = WgUserspaceCommand.OpenDevice(name);
         // Not disposed on success: disposing a bound unix socket unlinks its file, which the child serves on.
         var listener = WgUserspaceCommand.OpenUapi(name);
         try
         {
-            return Run(name, level, tun, listener);
+            return Run(name, level, tun, listener, workers);
         }
         catch
         {
@@ -33,7 +33,7 @@ internal static class WgUserspaceBackground
         }
     }
 
-    private static int Run(string name, HostLogLevel level, SharpTun.Linux.Tun.TunDevice tun, Socket listener)
+    private static int Run(string name, HostLogLevel level, SharpTun.Linux.Tun.TunDevice tun, Socket listener, int? workers)
     {
         var socketPath = UapiServer.PathFor(name);
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path to start it in the background");
@@ -42,7 +42,12 @@ internal static class WgUserspaceBackground
         {
             command.Add(Path.Combine(AppContext.BaseDirectory, "sharptun.dll")); // under the dotnet host
         }
-        command.AddRange(["wg", "userspace", name]);
+        command.AddRange(["wg", "userspace"]);
+        if (workers is { } n)
+        {
+            command.AddRange(["--workers", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        command.Add(name); // last, as wireguard-go's: what finds the daemon by its command line looks there
         // wireguard-go keeps stdout/stderr for the detached copy only when LOG_LEVEL asks for logs.
         var keepOutput = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WgUserspaceCommand.LogLevelVariable)) && level != HostLogLevel.Silent;
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };

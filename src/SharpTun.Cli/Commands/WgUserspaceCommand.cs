@@ -9,7 +9,7 @@ using SharpTun.WireGuard.Host;
 namespace SharpTun.Cli.Commands;
 
 /// <summary>
-/// <c>sharptun wg userspace [-f|--foreground] IFNAME</c>: wireguard-go's command line and environment, so that
+/// <c>sharptun wg userspace [-f|--foreground] [--workers N] IFNAME</c>: wireguard-go's command line and environment, so that
 /// the stock wg-quick can use SharpTun where there is no kernel module
 /// (WG_QUICK_USERSPACE_IMPLEMENTATION=/usr/local/bin/sharptun-wg-userspace): an unconfigured interface served
 /// on /var/run/wireguard/IFNAME.sock until the device is deleted. The words it reads, as wireguard-go:
@@ -33,19 +33,21 @@ internal static class WgUserspaceCommand
     {
         var name = new Argument<string>("IFNAME") { Description = "the interface to create (the UAPI socket is /var/run/wireguard/IFNAME.sock)" };
         var foreground = new Option<bool>("--foreground", "-f") { Description = "stay in the foreground (also WG_PROCESS_FOREGROUND=1); otherwise detach once the interface is served" };
+        var workers = WgUpCommand.WorkersOption();
         var cmd = new Command("userspace", "wireguard-go's contract, for wg-quick's WG_QUICK_USERSPACE_IMPLEMENTATION: create an unconfigured interface IFNAME (no key, no peers, link down), serve its UAPI socket for 'wg', exit when the device is deleted. LOG_LEVEL=verbose|error|silent.")
         {
-            name, foreground,
+            name, foreground, workers,
         };
         cmd.SetAction(r => CliRunner.Run(() =>
         {
             var ifname = r.GetValue(name)!;
             var level = ParseLevel(Environment.GetEnvironmentVariable(LogLevelVariable));
+            var workerCount = WgUpCommand.CheckWorkers(r.GetValue(workers));
             if (r.GetValue(foreground) || Environment.GetEnvironmentVariable(ForegroundVariable) == "1")
             {
-                return RunForeground(ifname, level);
+                return RunForeground(ifname, level, workerCount);
             }
-            return WgUserspaceBackground.Start(ifname, level);
+            return WgUserspaceBackground.Start(ifname, level, workerCount);
         }));
         return cmd;
     }
@@ -82,7 +84,7 @@ internal static class WgUserspaceCommand
             ? new Socket(new SafeSocketHandle(fd, ownsHandle: true))
             : UapiServer.Listen(name);
 
-    private static int RunForeground(string name, HostLogLevel level)
+    private static int RunForeground(string name, HostLogLevel level, int? workers)
     {
         var log = new HostLog(Console.Out, level, journal: Journal.IsConnected(1));
         using var stop = new ManualResetEventSlim();
@@ -107,7 +109,7 @@ internal static class WgUserspaceCommand
             tun.Dispose();
             throw;
         }
-        using var wg = UserspaceInterface.Start(tun, listener, log);
+        using var wg = UserspaceInterface.Start(tun, listener, log, workers: workers);
         wg.Completion.ContinueWith(_ => stop.Set(), TaskScheduler.Default);
         stop.Wait();
         if (signal == 0 && wg.Completion.IsCompleted)

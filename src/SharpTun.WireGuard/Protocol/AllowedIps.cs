@@ -18,6 +18,9 @@ public sealed class AllowedIps<T> where T : class
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private Node? _v4;
     private Node? _v6;
+    // The index: a value's one prefix (a peer's /32, the usual case) in _single; two or more in a list in _byValue.
+    // A list per value was 90 bytes more per peer (issue 20: 100,000 peers with one prefix each).
+    private readonly Dictionary<T, Prefix> _single = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<T, List<Prefix>> _byValue = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>How many prefixes the table holds.</summary>
@@ -28,7 +31,7 @@ public sealed class AllowedIps<T> where T : class
             _lock.EnterReadLock();
             try
             {
-                var n = 0;
+                var n = _single.Count;
                 foreach (var list in _byValue.Values)
                 {
                     n += list.Count;
@@ -57,19 +60,11 @@ public sealed class AllowedIps<T> where T : class
                 return;
             }
             var prefix = new Prefix(key, bits, v6);
-            if (old is not null && _byValue.TryGetValue(old, out var oldList))
+            if (old is not null)
             {
-                oldList.Remove(prefix);
-                if (oldList.Count == 0)
-                {
-                    _byValue.Remove(old);
-                }
+                Unindex(old, prefix);
             }
-            if (!_byValue.TryGetValue(value, out var list))
-            {
-                _byValue[value] = list = new List<Prefix>(1);
-            }
-            list.Add(prefix);
+            Index(value, prefix);
         }
         finally
         {
@@ -127,7 +122,12 @@ public sealed class AllowedIps<T> where T : class
         _lock.EnterWriteLock();
         try
         {
-            if (!_byValue.Remove(value, out var list))
+            List<Prefix>? list = null;
+            if (_single.Remove(value, out var one))
+            {
+                list = [one];
+            }
+            else if (!_byValue.Remove(value, out list))
             {
                 return;
             }
@@ -156,7 +156,8 @@ public sealed class AllowedIps<T> where T : class
         _lock.EnterReadLock();
         try
         {
-            if (_byValue.TryGetValue(value, out var prefixes))
+            var prefixes = _byValue.GetValueOrDefault(value) ?? (_single.TryGetValue(value, out var one) ? new List<Prefix> { one } : null);
+            if (prefixes is not null)
             {
                 Span<byte> bytes = stackalloc byte[16];
                 foreach (var p in prefixes)
@@ -288,6 +289,43 @@ public sealed class AllowedIps<T> where T : class
     }
 
     private readonly record struct Prefix(UInt128 Key, int Bits, bool V6);
+
+    /// <summary>Records that <paramref name="prefix"/> maps to <paramref name="value"/> (under the writer lock).</summary>
+    private void Index(T value, Prefix prefix)
+    {
+        if (_byValue.TryGetValue(value, out var list))
+        {
+            list.Add(prefix);
+        }
+        else if (_single.Remove(value, out var first))
+        {
+            _byValue[value] = [first, prefix];
+        }
+        else
+        {
+            _single[value] = prefix;
+        }
+    }
+
+    /// <summary>Forgets that <paramref name="prefix"/> maps to <paramref name="value"/> (under the writer lock).</summary>
+    private void Unindex(T value, Prefix prefix)
+    {
+        if (_single.TryGetValue(value, out var one))
+        {
+            if (one == prefix)
+            {
+                _single.Remove(value);
+            }
+        }
+        else if (_byValue.TryGetValue(value, out var list) && list.Remove(prefix) && list.Count <= 1)
+        {
+            _byValue.Remove(value);
+            if (list.Count == 1)
+            {
+                _single[value] = list[0];
+            }
+        }
+    }
 
     private sealed class Node(UInt128 key, int bits)
     {

@@ -46,14 +46,14 @@ public sealed partial class WireGuardDevice
             }
             var keypair = peer.Current;
             var noSession = keypair is null || !CanSend(keypair, now);
-            if (noSession || peer.Queued.Count > 0 || peer.Draining)
+            if (noSession || peer.QueuedCount > 0 || peer.Draining)
             {
                 // No session: queue and start a handshake. A session but packets still queued (or being
                 // sent by a drainer): queue behind them, so the peer gets them in order; the caller drains.
                 if (!packet.IsEmpty)
                 {
                     var max = Math.Max(1, MaxQueuedPerPeer);
-                    while (peer.Queued.Count >= max)
+                    while (peer.QueuedCount >= max)
                     {
                         peer.Queued.Dequeue();
                         peer.CountDrop(WireGuardError.QueueFull);
@@ -89,7 +89,7 @@ public sealed partial class WireGuardDevice
         lock (peer.Sync)
         {
             var keypair = peer.Current;
-            if (peer.Removed || peer.Queued.Count == 0 || keypair is null || !CanSend(keypair, now))
+            if (peer.Removed || peer.QueuedCount == 0 || keypair is null || !CanSend(keypair, now))
             {
                 peer.Draining = false;
                 return WireGuardResult.Done(peer);

@@ -285,7 +285,7 @@ public sealed partial class WireGuardDevice
         AfterReceive(peer, msg.Length, now);
         // Confirm the session to the responder at once: the queued packets (the caller drains them with
         // DequeuePending, in order, as the contract says), or else a keepalive.
-        return peer.Queued.Count > 0 ? WireGuardResult.Done(peer) : SendKeepaliveLocked(peer, dst);
+        return peer.QueuedCount > 0 ? WireGuardResult.Done(peer) : SendKeepaliveLocked(peer, dst);
     }
 
     private WireGuardResult ReceiveCookieReply(ReadOnlySpan<byte> msg)

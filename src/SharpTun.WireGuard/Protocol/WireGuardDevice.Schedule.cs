@@ -91,7 +91,7 @@ public sealed partial class WireGuardDevice
             {
                 due = Math.Min(due, peer.DataSentUnanswered + (WireGuardConstants.KeepaliveTimeout + WireGuardConstants.RekeyTimeout).Ticks);
             }
-            if ((peer.WantHandshake && peer.RetryAt == long.MinValue) || (peer.Queued.Count > 0 && peer.Current is not null))
+            if ((peer.WantHandshake && peer.RetryAt == long.MinValue) || (peer.QueuedCount > 0 && peer.Current is not null))
             {
                 due = now;
             }

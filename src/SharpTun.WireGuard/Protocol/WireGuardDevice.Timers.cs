@@ -53,10 +53,10 @@ public sealed partial class WireGuardDevice
                 peer.WantHandshake = false;
                 peer.DataSentUnanswered = long.MinValue;
                 // Counted per queued packet dropped (the result itself is not a drop; see Counted).
-                peer.CountDrop(WireGuardError.ConnectionExpired, peer.Queued.Count);
+                peer.CountDrop(WireGuardError.ConnectionExpired, peer.QueuedCount);
                 peer.CountHandshake(ref peer.AttemptsFailedCount);
                 peer.AttemptFailed = now;
-                peer.Queued.Clear();
+                peer.ClearQueued();
                 RemoveIndex(peer.Handshake.LocalIndex, peer);
                 peer.Handshake.Clear();
                 return WireGuardResult.Fail(WireGuardError.ConnectionExpired, peer);

@@ -223,7 +223,7 @@ public sealed partial class WireGuardDevice : IDisposable
                 ClearSessions(peer);
                 RemoveIndex(peer.Handshake.LocalIndex, peer);
                 peer.Handshake.ZeroAll();
-                peer.Queued.Clear();
+                peer.ClearQueued();
             }
             TouchChanged(peer); // observers forget it
         }

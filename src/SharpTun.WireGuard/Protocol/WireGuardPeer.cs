@@ -14,7 +14,8 @@ public sealed partial class WireGuardPeer
     internal readonly object Sync = new();
     internal readonly Handshake Handshake;
     internal readonly CookieGenerator Cookies;
-    internal readonly Queue<byte[]> Queued = new();
+    // Packets waiting for a handshake; made by the first one (most of 100,000 configured peers never queue any). Under Sync.
+    private Queue<byte[]>? _queued;
     internal Keypair? Current;
     internal Keypair? Previous;
     internal Keypair? Next;
@@ -69,6 +70,15 @@ public sealed partial class WireGuardPeer
         PublicKey = Handshake.RemoteStatic; // one copy of the key per peer; nothing writes it after construction
         Cookies = new CookieGenerator(Handshake.RemoteStatic, now);
     }
+
+    /// <summary>Packets waiting for a handshake (made on first use; read <see cref="QueuedCount"/> to look). Under Sync.</summary>
+    internal Queue<byte[]> Queued => _queued ??= new Queue<byte[]>();
+
+    /// <summary>How many packets wait for a handshake. Under Sync.</summary>
+    internal int QueuedCount => _queued?.Count ?? 0;
+
+    /// <summary>Drops the packets waiting for a handshake. Under Sync.</summary>
+    internal void ClearQueued() => _queued?.Clear();
 
     /// <summary>The peer's static public key (32 bytes).</summary>
     public ReadOnlyMemory<byte> PublicKey { get; }
@@ -151,7 +161,7 @@ public sealed partial class WireGuardPeer
         {
             lock (Sync)
             {
-                return Queued.Count;
+                return QueuedCount;
             }
         }
     }

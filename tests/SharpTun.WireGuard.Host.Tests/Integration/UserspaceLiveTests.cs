@@ -63,6 +63,51 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
     }
 
     [RootFact]
+    public void Workers_ForegroundAndDetached_RunWithN()
+    {
+        using var ns = NetNs.Create("stww");
+        // The daemon's data-plane threads, told apart from the rest by their names ("wg IF …", cut to 15 bytes by
+        // the kernel); which ones they are (crypto workers, or a tun and a udp thread per worker) is the pipeline's
+        // business: N = 3 makes at least two more than N = 1 in either.
+        int Threads(int pid, string ifname) => Directory.EnumerateDirectories($"/proc/{pid}/task")
+            .Count(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith($"wg {ifname}"[..Math.Min(15, 3 + ifname.Length)], StringComparison.Ordinal));
+        var counts = new Dictionary<int, int>();
+        foreach (var n in new[] { 1, 3 })
+        {
+            var name = UniqueName.Next("wgw");
+            using var d = Daemon.StartIn(ns.Name, "dotnet", Repo.Cli("wg", "userspace", "-f", "--workers", n.ToString(CultureInfo.InvariantCulture), name),
+                new Dictionary<string, string> { ["LOG_LEVEL"] = "info", ["SHARPTUN_WORKERS"] = "2" });
+            d.WaitForOutput($"{n} worker(s)", TimeSpan.FromSeconds(60));
+            counts[n] = Threads(d.Pid, name);
+            output.WriteLine($"--workers {n}: {counts[n]} 'wg {name}' threads");
+            ns.Ip($"link del {name}");
+            Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Output);
+            Assert.Equal(0, d.ExitCode);
+        }
+        Assert.True(counts[3] >= counts[1] + 2, $"--workers 3: {counts[3]} data-plane threads, --workers 1: {counts[1]}");
+
+        // Detached: the copy gets --workers too (before IFNAME, which stays last as wireguard-go's).
+        using var work = new Userspace();
+        var detached = UniqueName.Next("wgw");
+        var log = Path.Combine(work.Dir, "detached.log");
+        try
+        {
+            var r = ns.Exec("/bin/sh", ["-c", $"LOG_LEVEL=info exec dotnet {Repo.CliDll} wg userspace --workers 3 {detached} >{log} 2>&1"], TimeSpan.FromSeconds(90));
+            Assert.True(r.ExitCode == 0, r + File.ReadAllText(log));
+            var pid = Userspace.FindDaemon(detached) ?? throw new InvalidOperationException("no detached daemon");
+            Poll.Until(() => File.ReadAllText(log).Contains("3 worker(s)", StringComparison.Ordinal), "the detached copy's log line with 3 workers", TimeSpan.FromSeconds(20));
+            Assert.True(Threads(pid, detached) >= counts[1] + 2, $"detached --workers 3: {Threads(pid, detached)} data-plane threads, --workers 1: {counts[1]}");
+            ns.Ip($"link del {detached}");
+            Poll.Until(() => !Userspace.IsAlive(pid), $"daemon {pid} to exit", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            ns.Exec("ip", ["link", "del", detached]);
+            Userspace.Reap(detached);
+        }
+    }
+
+    [RootFact]
     public void LogLevel_Foreground_AndTheDetachedCopyKeepsOutputOnlyWhenAsked()
     {
         using var ns = NetNs.Create("stwu");

@@ -136,6 +136,50 @@ public sealed class AllowedIpsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Index_PrefixesOfAndCount_FollowInsertsReplacementsAndRemovals_AgainstAModel()
+    {
+        // A value's prefixes are indexed one way when it has one (the usual peer) and another when it has more:
+        // inserts that move a prefix to another value, and removals, cross between the two; the model says what each holds.
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var rng = new Random(seed);
+        var values = Enumerable.Range(0, 12).Select(i => $"peer{i}").ToArray();
+        var trie = new AllowedIps<string>();
+        var model = new Dictionary<(string Address, int Bits), string>();
+        for (var step = 0; step < 3000; step++)
+        {
+            var value = values[rng.Next(values.Length)];
+            if (rng.Next(10) == 0)
+            {
+                trie.RemoveAll(value);
+                foreach (var k in model.Where(e => e.Value == value).Select(e => e.Key).ToList())
+                {
+                    model.Remove(k);
+                }
+            }
+            else
+            {
+                // Few distinct prefixes (a /24 or /32 in 198.18.0.0/28, or 2001:db8::/126 hosts): the same prefix is set again often.
+                var v6 = rng.Next(4) == 0;
+                var address = v6 ? $"2001:db8::{rng.Next(4)}" : $"198.18.0.{rng.Next(16)}";
+                var bits = v6 ? 128 : rng.Next(2) == 0 ? 32 : 24;
+                var key = bits == 24 ? "198.18.0.0" : IPAddress.Parse(address).ToString();
+                trie.Insert(IPAddress.Parse(address), bits, value);
+                model[(key, bits)] = value;
+            }
+            if (step % 50 == 0 || step == 2999)
+            {
+                Assert.Equal(model.Count, trie.Count);
+                foreach (var v in values)
+                {
+                    var expected = model.Where(e => e.Value == v).Select(e => $"{e.Key.Address}/{e.Key.Bits}").Order().ToList();
+                    Assert.Equal(expected, trie.PrefixesOf(v).Select(p => $"{p.Address}/{p.PrefixLength}").Order().ToList());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Lookup_DoesNotAllocate()
     {
         var t = new AllowedIps<Peer>();
