@@ -57,7 +57,7 @@ public sealed class WorkersSettingTests
         var r = Run.Exec("dotnet", Repo.Cli("wg", "userspace", "--help"));
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("--workers <N>", r.StdOut, StringComparison.Ordinal);
-        Assert.Contains("data-plane crypto threads, 1 to 256", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("data-plane threads per direction, 1 to 256", r.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

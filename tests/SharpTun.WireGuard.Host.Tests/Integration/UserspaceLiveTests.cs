@@ -67,8 +67,8 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
     {
         using var ns = NetNs.Create("stww");
         // The daemon's data-plane threads, told apart from the rest by their names ("wg IF …", cut to 15 bytes by
-        // the kernel); which ones they are (crypto workers, or a tun and a udp thread per worker) is the pipeline's
-        // business: N = 3 makes at least two more than N = 1 in either.
+        // the kernel): a tun and a udp thread per worker, so N = 3 makes exactly four more than N = 1 (the handshake
+        // workers and the timer thread do not depend on N).
         int Threads(int pid, string ifname) => Directory.EnumerateDirectories($"/proc/{pid}/task")
             .Count(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith($"wg {ifname}"[..Math.Min(15, 3 + ifname.Length)], StringComparison.Ordinal));
         var counts = new Dictionary<int, int>();
@@ -84,7 +84,7 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
             Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Output);
             Assert.Equal(0, d.ExitCode);
         }
-        Assert.True(counts[3] >= counts[1] + 2, $"--workers 3: {counts[3]} data-plane threads, --workers 1: {counts[1]}");
+        Assert.True(counts[3] == counts[1] + 4, $"--workers 3: {counts[3]} data-plane threads, --workers 1: {counts[1]}");
 
         // Detached: the copy gets --workers too (before IFNAME, which stays last as wireguard-go's).
         using var work = new Userspace();
@@ -96,7 +96,7 @@ public sealed class UserspaceLiveTests(ITestOutputHelper output)
             Assert.True(r.ExitCode == 0, r + File.ReadAllText(log));
             var pid = Userspace.FindDaemon(detached) ?? throw new InvalidOperationException("no detached daemon");
             Poll.Until(() => File.ReadAllText(log).Contains("3 worker(s)", StringComparison.Ordinal), "the detached copy's log line with 3 workers", TimeSpan.FromSeconds(20));
-            Assert.True(Threads(pid, detached) >= counts[1] + 2, $"detached --workers 3: {Threads(pid, detached)} data-plane threads, --workers 1: {counts[1]}");
+            Assert.True(Threads(pid, detached) == counts[1] + 4, $"detached --workers 3: {Threads(pid, detached)} data-plane threads, --workers 1: {counts[1]}");
             ns.Ip($"link del {detached}");
             Poll.Until(() => !Userspace.IsAlive(pid), $"daemon {pid} to exit", TimeSpan.FromSeconds(30));
         }
