@@ -60,7 +60,21 @@ public static unsafe class X25519
         CheckSize(privateKey.Length, nameof(privateKey));
         CheckSize(publicKey.Length, nameof(publicKey));
         CheckSize(sharedSecret.Length, nameof(sharedSecret));
-        nint priv = NewPrivate(privateKey), pub = 0, ctx = 0;
+        var priv = NewPrivate(privateKey);
+        try
+        {
+            return Derive(priv, publicKey, sharedSecret);
+        }
+        finally
+        {
+            LibCrypto.EVP_PKEY_free(priv);
+        }
+    }
+
+    /// <summary>The agreement on an imported private key (OpenSSL computed its public half at import; that is not repeated here).</summary>
+    internal static bool Derive(nint priv, ReadOnlySpan<byte> publicKey, Span<byte> sharedSecret)
+    {
+        nint pub = 0, ctx = 0;
         try
         {
             fixed (byte* p = publicKey)
@@ -99,12 +113,13 @@ public static unsafe class X25519
             {
                 LibCrypto.EVP_PKEY_free(pub);
             }
-            LibCrypto.EVP_PKEY_free(priv);
         }
     }
 
-    private static nint NewPrivate(ReadOnlySpan<byte> privateKey)
+    /// <summary>Imports a 32-byte private key into a new OpenSSL key (which computes its public half: one scalar multiplication).</summary>
+    internal static nint NewPrivate(ReadOnlySpan<byte> privateKey)
     {
+        CheckSize(privateKey.Length, nameof(privateKey));
         nint pkey;
         fixed (byte* k = privateKey)
         {
@@ -123,7 +138,7 @@ public static unsafe class X25519
         return acc == 0;
     }
 
-    private static void CheckSize(int length, string name)
+    internal static void CheckSize(int length, string name)
     {
         if (length != KeySize)
         {

@@ -67,7 +67,7 @@ internal sealed class Handshake
             {
                 if (_staticStatic == 0)
                 {
-                    Volatile.Write(ref _staticStatic, X25519.TrySharedSecret(_local.PrivateKey, RemoteStatic, PrecomputedStaticStatic) ? 1 : -1);
+                    Volatile.Write(ref _staticStatic, _local.StaticKey.TrySharedSecret(RemoteStatic, PrecomputedStaticStatic) ? 1 : -1);
                 }
                 return _staticStatic == 1;
             }

@@ -22,6 +22,9 @@ internal sealed class LocalIdentity : IDisposable
     internal static readonly byte[] InitialHashBase = InitHashBase();
 
     internal readonly byte[] PrivateKey = new byte[32];
+
+    /// <summary>The private key imported once: the agreements with it (one per received initiation) cost one scalar multiplication, not two.</summary>
+    internal readonly X25519PrivateKey StaticKey;
     internal readonly byte[] PublicKey = new byte[32];
     internal readonly byte[] InitialHash = new byte[32];
     internal readonly byte[] Mac1Key = new byte[32];
@@ -30,7 +33,8 @@ internal sealed class LocalIdentity : IDisposable
     internal LocalIdentity(ReadOnlySpan<byte> privateKey)
     {
         privateKey.CopyTo(PrivateKey);
-        X25519.DerivePublicKey(PrivateKey, PublicKey);
+        StaticKey = new X25519PrivateKey(PrivateKey);
+        StaticKey.GetPublicKey(PublicKey);
         DeriveForPublicKey(PublicKey, InitialHash, Mac1Key, CookieKey);
     }
 
@@ -42,7 +46,11 @@ internal sealed class LocalIdentity : IDisposable
         Blake2s.Hash(LabelCookie, publicKey, cookieKey);
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(PrivateKey);
+    public void Dispose()
+    {
+        StaticKey.Dispose();
+        CryptographicOperations.ZeroMemory(PrivateKey);
+    }
 
     private static byte[] InitChainingKey()
     {

@@ -35,7 +35,8 @@ internal static class Noise
 
             random.Fill(hs.LocalEphemeral);
             X25519.Clamp(hs.LocalEphemeral);
-            X25519.DerivePublicKey(hs.LocalEphemeral, ephemeralPublic);
+            using var ephemeralKey = new X25519PrivateKey(hs.LocalEphemeral); // imported once: its public half and the agreement
+            ephemeralKey.GetPublicKey(ephemeralPublic);
 
             msg[..InitEphemeral].Clear();
             msg[0] = (byte)TypeInitiation;
@@ -44,7 +45,7 @@ internal static class Noise
             MixKey(hs.ChainingKey, ephemeralPublic);
             MixHash(hs.Hash, ephemeralPublic);
 
-            if (!X25519.TrySharedSecret(hs.LocalEphemeral, hs.RemoteStatic, dh))
+            if (!ephemeralKey.TrySharedSecret(hs.RemoteStatic, dh))
             {
                 return false;
             }
@@ -85,7 +86,7 @@ internal static class Noise
             local.InitialHash.CopyTo(hash);
             MixKey(chainingKey, ephemeral);
             MixHash(hash, ephemeral);
-            if (!X25519.TrySharedSecret(local.PrivateKey, ephemeral, dh))
+            if (!local.StaticKey.TrySharedSecret(ephemeral, dh))
             {
                 return false;
             }
@@ -126,7 +127,8 @@ internal static class Noise
         {
             random.Fill(hs.LocalEphemeral);
             X25519.Clamp(hs.LocalEphemeral);
-            X25519.DerivePublicKey(hs.LocalEphemeral, ephemeralPublic);
+            using var ephemeralKey = new X25519PrivateKey(hs.LocalEphemeral); // imported once: its public half and both agreements
+            ephemeralKey.GetPublicKey(ephemeralPublic);
 
             msg[..RespEphemeral].Clear();
             msg[0] = (byte)TypeResponse;
@@ -136,12 +138,12 @@ internal static class Noise
             MixHash(hs.Hash, ephemeralPublic);
             MixKey(hs.ChainingKey, ephemeralPublic);
 
-            if (!X25519.TrySharedSecret(hs.LocalEphemeral, hs.RemoteEphemeral, dh))
+            if (!ephemeralKey.TrySharedSecret(hs.RemoteEphemeral, dh))
             {
                 return false;
             }
             MixKey(hs.ChainingKey, dh);
-            if (!X25519.TrySharedSecret(hs.LocalEphemeral, hs.RemoteStatic, dh))
+            if (!ephemeralKey.TrySharedSecret(hs.RemoteStatic, dh))
             {
                 return false;
             }
@@ -191,7 +193,7 @@ internal static class Noise
                 return false;
             }
             MixKey(chainingKey, dh);
-            if (!X25519.TrySharedSecret(local.PrivateKey, ephemeral, dh))
+            if (!local.StaticKey.TrySharedSecret(ephemeral, dh))
             {
                 return false;
             }

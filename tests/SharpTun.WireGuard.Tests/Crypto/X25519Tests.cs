@@ -85,4 +85,46 @@ public sealed class X25519Tests
         Assert.Equal(0, a[0] & 7);
         Assert.Equal(64, a[31] & 0xC0);
     }
+
+    [Fact]
+    public void ImportedKey_Rfc7748_6_1_SameAsRawBytes_LowOrderRefused_ManyThreads_ThenDisposed()
+    {
+        var alicePriv = B("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+        var bobPub = B("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+        var alice = new X25519PrivateKey(alicePriv);
+        var pub = new byte[32];
+        alice.GetPublicKey(pub);
+        Assert.Equal("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", S(pub));
+        var k = new byte[32];
+        Assert.True(alice.TrySharedSecret(bobPub, k));
+        Assert.Equal("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", S(k));
+        Assert.False(alice.TrySharedSecret(new byte[32], k));
+        Assert.Equal(new byte[32], k); // cleared, as the raw-bytes function does
+        Assert.Throws<ArgumentException>(() => alice.TrySharedSecret(new byte[31], k));
+
+        // Seeded random peers from four threads at once: each agreement equals the raw-bytes one.
+        var failures = 0;
+        Parallel.For(0, 4, t =>
+        {
+            var random = new Random(7000 + t);
+            var peer = new byte[32];
+            var peerPub = new byte[32];
+            var a = new byte[32];
+            var b = new byte[32];
+            for (var i = 0; i < 50; i++)
+            {
+                random.NextBytes(peer);
+                X25519.DerivePublicKey(peer, peerPub);
+                if (!alice.TrySharedSecret(peerPub, a) || !X25519.TrySharedSecret(alicePriv, peerPub, b) || !a.AsSpan().SequenceEqual(b))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+        Assert.Equal(0, failures);
+
+        alice.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => alice.TrySharedSecret(bobPub, k));
+        alice.Dispose(); // twice is fine
+    }
 }
