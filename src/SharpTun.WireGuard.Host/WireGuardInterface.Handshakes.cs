@@ -26,14 +26,22 @@ public sealed partial class WireGuardInterface
     public int HandshakesQueued => Handshakes.Count;
 
     /// <summary>
-    /// The receive path's share of a handshake message: mac1 (cheap), then into the queue. Returns at
-    /// once; no Diffie-Hellman or cookie work runs here.
+    /// The receive path's share of a handshake message: mac1 (cheap); under load, a message without mac2 from a
+    /// source whose cookie replies are used up is dropped here (a look at the rate limiter, no cookie work);
+    /// the rest into the queue. Returns at once; no Diffie-Hellman or cookie work runs here.
     /// </summary>
     internal void AdmitHandshake(WireGuardDevice device, ReadOnlySpan<byte> message, in DatagramEndpoint source)
     {
         if (!device.CheckMac1(message))
         {
             Count(DropReason.BadMac1, null);
+            return;
+        }
+        device.UnderLoad = Handshakes.UnderLoad;
+        if (!device.WorthQueueing(message, source.Remote))
+        {
+            // Under load, no mac2 and the source's cookie replies used up: a worker could only drop it.
+            Count(DropReason.RateLimited, null);
             return;
         }
         if (!Handshakes.TryEnqueue(message, source))

@@ -41,6 +41,30 @@ internal sealed class HandshakeRateLimiter
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Allow"/> would let a handshake from <paramref name="source"/> through now, without
+    /// taking a token: false only for a known source whose bucket is empty (a source not yet tracked may be).
+    /// </summary>
+    internal bool WouldAllow(in NetEndpoint source)
+    {
+        lock (_lock)
+        {
+            if (!_table.TryGetValue(Key(source), out var entry))
+            {
+                return true;
+            }
+            return Math.Min(s_maxTokens, entry.Tokens + (Now() - entry.LastTime)) >= s_packetCost;
+        }
+    }
+
+    private static UInt128 Key(in NetEndpoint source)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
+        var n = source.WriteAddress(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ (UInt128)(uint)n;
+    }
+
     private bool AllowLocked(in NetEndpoint source)
     {
         var now = Now();
@@ -48,10 +72,7 @@ internal sealed class HandshakeRateLimiter
         {
             Sweep(now);
         }
-        Span<byte> bytes = stackalloc byte[16];
-        bytes.Clear();
-        var n = source.WriteAddress(bytes);
-        var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ (UInt128)(uint)n;
+        var key = Key(source);
         if (!_table.TryGetValue(key, out var entry))
         {
             if (_maxEntries > 0 && _table.Count >= _maxEntries)

@@ -85,6 +85,24 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>
+    /// Under load, whether a handshake message whose mac1 checked is worth a handshake worker's time: false when
+    /// it carries no mac2 (all zeros) and cookie replies to its source are rate-limited now, so the worker
+    /// could only drop it; counted as <see cref="WireGuardError.RateLimited"/>. True when not under load, with
+    /// a mac2 (checked by the worker), or when a cookie reply may go out. A receive path asks before it queues:
+    /// a flood of valid-mac1 initiations from one source then costs one MAC each and wakes no worker.
+    /// </summary>
+    public bool WorthQueueing(ReadOnlySpan<byte> message, in NetEndpoint source)
+    {
+        if (!UnderLoad || message.Length < MacSize * 2 || message.Slice(Mac2Offset(message.Length), MacSize).IndexOfAnyExcept((byte)0) >= 0
+            || _cookieLimiter.WouldAllow(source))
+        {
+            return true;
+        }
+        Interlocked.Increment(ref _drops[(int)WireGuardError.RateLimited]);
+        return false;
+    }
+
+    /// <summary>
     /// A handshake initiation or response whose mac1 the caller already checked with <see cref="CheckMac1"/> on
     /// these same bytes (a receive path does, before it queues the message for a handshake worker): as
     /// <see cref="Decapsulate(in DatagramEndpoint, ReadOnlySpan{byte}, Span{byte})"/> without checking mac1 a second time. Any other message is refused as invalid.

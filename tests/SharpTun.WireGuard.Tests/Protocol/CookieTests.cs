@@ -141,6 +141,36 @@ public sealed class CookieTests
     }
 
     [Fact]
+    public void WorthQueueing_OnlyRefusesAMissingMac2UnderLoad_OnceTheSourcesCookieRepliesAreUsedUp()
+    {
+        using var pair = new PeerPair();
+        var init = pair.A.InitiateHandshake(pair.PeerBOnA, pair.Buffer, force: true);
+        var zero = pair.Buffer.AsSpan(0, init.Length).ToArray();
+        var from = new DatagramEndpoint(PeerPair.EndA);
+        Assert.True(pair.B.WorthQueueing(zero, PeerPair.EndA)); // not under load: always
+        pair.B.UnderLoad = true;
+        // Under load the source may get its burst of cookie replies (5): each is worth a worker's time.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(pair.B.WorthQueueing(zero, PeerPair.EndA), $"reply {i}");
+            Assert.Equal(64, pair.B.DecapsulateCheckedHandshake(from, zero, pair.Buffer2).Length);
+        }
+        var limited = pair.B.Drops(WireGuardError.RateLimited);
+        Assert.False(pair.B.WorthQueueing(zero, PeerPair.EndA));
+        Assert.Equal(limited + 1, pair.B.Drops(WireGuardError.RateLimited));
+        // Another source still gets its replies; a message with a mac2 is always left to the worker to check.
+        Assert.True(pair.B.WorthQueueing(zero, NetEndpoint.From(IPEndPoint.Parse("198.18.0.99:51820"))));
+        var withMac2 = zero.ToArray();
+        withMac2[140] = 1;
+        Assert.True(pair.B.WorthQueueing(withMac2, PeerPair.EndA));
+        // The bucket refills (20 per second): after 50 ms one more reply.
+        pair.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        Assert.True(pair.B.WorthQueueing(zero, PeerPair.EndA));
+        pair.B.UnderLoad = false;
+        Assert.True(pair.B.WorthQueueing(zero, PeerPair.EndA));
+    }
+
+    [Fact]
     public void ReplayedInitiation_AndInitiationFlood_AreRejected()
     {
         using var pair = new PeerPair();
