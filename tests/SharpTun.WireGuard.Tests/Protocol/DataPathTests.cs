@@ -19,12 +19,7 @@ public sealed class DataPathTests(ITestOutputHelper output)
         {
             RoundTrip(pair, packet, wire, inner);
         }
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2000; i++)
-        {
-            RoundTrip(pair, packet, wire, inner);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocation.SteadyState(2000, _ => RoundTrip(pair, packet, wire, inner)));
     }
 
     [Fact]
@@ -42,26 +37,16 @@ public sealed class DataPathTests(ITestOutputHelper output)
         {
             RoundTrip(pair, packet, wire, inner, source);
         }
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2000; i++)
-        {
-            RoundTrip(pair, packet, wire, inner, source);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocation.SteadyState(2000, _ => RoundTrip(pair, packet, wire, inner, source)));
         Assert.Equal(source, pair.PeerAOnB.Destination);
         Assert.Equal(local, pair.PeerAOnB.Destination.Local);
 
         // A roam replaces the endpoint once (one small immutable box), then the path is allocation-free again.
-        before = GC.GetAllocatedBytesForCurrentThread();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         RoundTrip(pair, packet, wire, inner, moved);
         var roam = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.InRange(roam, 1, 128);
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2000; i++)
-        {
-            RoundTrip(pair, packet, wire, inner, moved);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocation.SteadyState(2000, _ => RoundTrip(pair, packet, wire, inner, moved)));
         Assert.Equal(moved.Remote, pair.PeerAOnB.Endpoint);
     }
 
