@@ -6,7 +6,7 @@
 # Prints a table (Gbit/s of inner bytes, wall-clock and process-CPU ns/packet per direction) and the summary line
 #   dataplane: 1 peer 1 worker X Gbit/s, 2 workers Y Gbit/s (Z×); 64 peers 1 worker ...
 # where each figure is both directions one after the other: (bytes out + bytes in) / (time out + time in).
-# Usage: bench/dataplane.sh [OUT_PACKETS [IN_PACKETS [RUNS]]]   (defaults 400000 64000 7)
+# Usage: bench/dataplane.sh [OUT_PACKETS [IN_PACKETS [RUNS]]]   (defaults 400000 64000 7); DATAPLANE_CASE=64x2 runs one case (to profile it)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 dotnet build "$here/SharpTun.Bench" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
