@@ -230,7 +230,8 @@ public sealed class NetworkSetup
         return false;
     }
 
-    private static IPAddress Mask(IPAddress address, int length)
+    /// <summary><paramref name="address"/> with the bits beyond the first <paramref name="length"/> cleared.</summary>
+    internal static IPAddress Mask(IPAddress address, int length)
     {
         var bytes = address.GetAddressBytes();
         for (var i = 0; i < bytes.Length; i++)

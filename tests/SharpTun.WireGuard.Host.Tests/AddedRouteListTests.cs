@@ -84,7 +84,7 @@ public sealed class AddedRouteListTests(ITestOutputHelper output)
                 rng.NextBytes(bytes);
                 bytes[0] &= 3; // few distinct first bytes: duplicates happen
                 var length = rng.Next(0, (v6 ? 128 : 32) + 1);
-                prefixes.Add(new IPNetwork(Mask(new IPAddress(bytes), length), length));
+                prefixes.Add(new IPNetwork(NetworkSetup.Mask(new IPAddress(bytes), length), length));
             }
             // Duplicates on purpose, some later in the list.
             prefixes.AddRange(prefixes.Take(prefixes.Count / 4).ToList());
@@ -92,16 +92,5 @@ public sealed class AddedRouteListTests(ITestOutputHelper output)
             Assert.Equal(prefixes.Distinct().OrderByDescending(p => p.PrefixLength), NetworkSetup.LongestFirst(prefixes));
             Assert.Equal(prefixes.Distinct().OrderByDescending(p => p.PrefixLength), NetworkSetup.LongestFirst(lazy));
         }
-    }
-
-    private static IPAddress Mask(IPAddress address, int length)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var bits = Math.Clamp(length - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xff << (8 - bits));
-        }
-        return new IPAddress(bytes);
     }
 }
