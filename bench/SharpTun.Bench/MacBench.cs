@@ -17,23 +17,8 @@ internal static class MacBench
         var data = new byte[116];
         Random.Shared.NextBytes(key);
         Random.Shared.NextBytes(data);
-        Span<byte> mac = stackalloc byte[Blake2s.MacSize];
-        for (var i = 0; i < 10_000; i++)
-        {
-            Blake2s.Mac(key, data, mac);
-        }
-        var runs = new List<double>();
-        for (var r = 0; r < 5; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < calls; i++)
-            {
-                Blake2s.Mac(key, data, mac);
-            }
-            runs.Add(clock.Elapsed.TotalNanoseconds / calls);
-        }
-        runs.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mac1: keyed BLAKE2s-128 over 116 bytes: {runs[2]:F0} ns per MAC (median of 5 × {calls}; range {runs[0]:F0}–{runs[4]:F0})"));
+        var mac = new byte[Blake2s.MacSize];
+        Time("mac1: keyed BLAKE2s-128 over 116 bytes", "ns per MAC", 1, calls, () => Blake2s.Mac(key, data, mac));
 
         // The Diffie-Hellman an initiation costs a responder before it knows the sender (one X25519 per
         // initiation whose static key does not decrypt: what a valid-mac1 flood below the load mark costs).
@@ -43,32 +28,33 @@ internal static class MacBench
         X25519.GeneratePrivateKey(priv);
         X25519.GeneratePrivateKey(shared);
         X25519.DerivePublicKey(shared, pub);
-        var dh = new List<double>();
         var n = Math.Max(1, calls / 100);
-        for (var r = 0; r < 5; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < n; i++)
-            {
-                X25519.TrySharedSecret(priv, pub, shared);
-            }
-            dh.Add(clock.Elapsed.TotalNanoseconds / n);
-        }
-        dh.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"x25519: one shared secret from raw key bytes: {dh[2] / 1000:F1} µs (median of 5 × {n}; range {dh[0] / 1000:F1}–{dh[4] / 1000:F1})"));
+        Time("x25519: one shared secret from raw key bytes", "µs", 1000, n, () => X25519.TrySharedSecret(priv, pub, shared));
         using var imported = new X25519PrivateKey(priv);
-        dh.Clear();
+        Time("x25519: one shared secret with an imported key (an interface's static key)", "µs", 1000, n, () => imported.TrySharedSecret(pub, shared));
+        return 0;
+    }
+
+    /// <summary>Warms <paramref name="op"/> up, then prints the median and range of 5 runs of <paramref name="calls"/> calls, per call in ns / <paramref name="scale"/>.</summary>
+    private static void Time(string what, string unit, double scale, int calls, Action op)
+    {
+        for (var i = 0; i < Math.Min(calls, 10_000); i++)
+        {
+            op();
+        }
+        var runs = new List<double>();
         for (var r = 0; r < 5; r++)
         {
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < calls; i++)
             {
-                imported.TrySharedSecret(pub, shared);
+                op();
             }
-            dh.Add(clock.Elapsed.TotalNanoseconds / n);
+            runs.Add(clock.Elapsed.TotalNanoseconds / calls / scale);
         }
-        dh.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"x25519: one shared secret with an imported key (an interface's static key): {dh[2] / 1000:F1} µs (median of 5 × {n}; range {dh[0] / 1000:F1}–{dh[4] / 1000:F1})"));
-        return 0;
+        runs.Sort();
+        var format = scale == 1 ? "F0" : "F1";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what}: {runs[2].ToString(format, CultureInfo.InvariantCulture)} {unit} (median of 5 × {calls}; range {runs[0].ToString(format, CultureInfo.InvariantCulture)}–{runs[4].ToString(format, CultureInfo.InvariantCulture)})"));
     }
 }
